@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+import { loadConfig } from './config.js'
+import { JurisdictionCode, SubjectId } from './domain/index.js'
+import { AppError } from './errors.js'
+import { createLogger, silentLogger } from './log.js'
+import { openCore, startService } from './main.js'
+import { migrate } from './db/migrate.js'
+import { openDb } from './db/open.js'
+import type { StatusViews } from './read/status-view.js'
+
+const USAGE = `kratomwatch — legal status of kratom and 7-OH, with citations and history
+
+Usage:
+  kratomwatch serve [--role all|api|worker]   start the HTTP API (and the writer work)
+  kratomwatch migrate                          apply database migrations and exit
+  kratomwatch status CODE [--at YYYY-MM-DD] [--subject kratom|7-oh]
+                                               effective status of a place, with its chain
+  kratomwatch history CODE [--limit N]         change events of a place, newest first
+
+Configuration comes from environment variables (see README: Configuration).`
+
+/** Runs one CLI command; returns the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      role: { type: 'string' },
+      at: { type: 'string' },
+      subject: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const [command, arg] = positionals
+  if (values.help || !command) {
+    console.log(USAGE)
+    return command || values.help ? 0 : 2
+  }
+  const config = loadConfig(values.role ? { ...process.env, ROLE: values.role } : process.env)
+
+  switch (command) {
+    case 'serve': {
+      const log = createLogger(config.LOG_LEVEL)
+      const service = await startService(config, log)
+      const shutdown = (signal: string) => {
+        log.info({ signal }, 'shutting down')
+        service.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error({ err: error }, 'shutdown failed')
+            process.exit(1)
+          },
+        )
+      }
+      process.once('SIGTERM', () => shutdown('SIGTERM'))
+      process.once('SIGINT', () => shutdown('SIGINT'))
+      return new Promise<number>(() => {})
+    }
+    case 'migrate': {
+      const db = openDb(config.DATABASE_PATH)
+      const result = migrate(db)
+      db.close()
+      console.log(result.applied.length ? `applied ${result.applied.join(', ')}; schema version ${result.current}` : `up to date; schema version ${result.current}`)
+      return 0
+    }
+    case 'status':
+    case 'history': {
+      if (!arg) throw new UsageError(`${command} needs a jurisdiction code, e.g. "kratomwatch ${command} US-AL"`)
+      const code = JurisdictionCode.safeParse(arg)
+      if (!code.success) throw new UsageError(`"${arg}" is not a jurisdiction code: ${code.error.issues[0]!.message}`)
+      const core = openCore(config, silentLogger)
+      try {
+        if (command === 'status') {
+          const view = core.views.jurisdiction(code.data, values.at)
+          if (!view) throw new UsageError(`unknown jurisdiction "${code.data}"`)
+          if (values.json) console.log(JSON.stringify(view, null, 2))
+          else printStatus(view, values.subject ? SubjectId.parse(values.subject) : undefined)
+        } else {
+          if (!core.stores.jurisdictions.get(code.data)) throw new UsageError(`unknown jurisdiction "${code.data}"`)
+          const page = core.stores.events.forJurisdiction(code.data, { limit: Number(values.limit ?? 50) })
+          if (values.json) console.log(JSON.stringify(page, null, 2))
+          for (const e of values.json ? [] : page.items) {
+            const after = e.after as { status?: string; citation?: string } | null
+            console.log(`#${e.id} ${e.type} ${e.subject ?? ''} effective ${e.effective_date ?? 'undated'}: ${(e.before as { status?: string } | null)?.status ?? '—'} → ${after?.status ?? '—'}  [${after?.citation ?? e.measure_id ?? ''}]`)
+          }
+        }
+      } finally {
+        core.db.close()
+      }
+      return 0
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+class UsageError extends AppError {
+  readonly code = 'usage'
+}
+
+function printStatus(view: NonNullable<ReturnType<StatusViews['jurisdiction']>>, only?: string) {
+  console.log(`${view.name} (${view.code}, ${view.level}) as of ${view.as_of}`)
+  for (const [subject, s] of Object.entries(view.subjects)) {
+    if (only && subject !== only) continue
+    const e = s.effective
+    console.log(`\n  ${subject}: ${e.status.toUpperCase()}${e.min_age ? `, ${e.min_age}+` : ''}${e.decided_by ? ` (decided by ${e.decided_by})` : ''}`)
+    if (s.own) console.log(`    own: ${s.own.status} — ${s.own.citation} <${s.own.source_url}> confidence ${s.own.confidence}\n    ${s.own.summary}`)
+    for (const link of e.chain) console.log(`    ${link.applied ? '✓' : '·'} ${link.code.padEnd(18)} ${String(link.status ?? '—').padEnd(10)} ${link.note}`)
+    for (const u of s.upcoming) console.log(`    upcoming ${u.effective_date}: ${u.status} — ${u.citation}`)
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/kratomwatch')) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const message = error instanceof AppError ? `kratomwatch: ${error.message}` : `kratomwatch: unexpected error: ${(error as Error).stack ?? String(error)}`
+      console.error(message)
+      if (error instanceof UsageError) console.error('\n' + USAGE)
+      process.exit(error instanceof AppError ? 2 : 1)
+    },
+  )
+}

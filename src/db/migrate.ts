@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { MigrationError } from '../errors.js'
+import { projectPath } from '../paths.js'
+import type { Db } from './open.js'
+
+/** The migrations folder shipped with the code (works from src/ under tsx and from dist/src/). */
+export const MIGRATIONS_DIR = projectPath('migrations/')
+
+export interface MigrationFile {
+  version: number
+  name: string
+  sql: string
+  sha256: string
+}
+
+/** Reads `NNNN_description.sql` files, sorted, checking numbers are unique and contiguous from 1. */
+export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
+  const migrations = files.map((file) => {
+    const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file)
+    if (!match) throw new MigrationError(`migration file "${file}" is not named NNNN_snake_description.sql; rename it.`)
+    const sql = readFileSync(join(dir, file), 'utf8')
+    return { version: Number(match[1]), name: file, sql, sha256: createHash('sha256').update(sql).digest('hex') }
+  })
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new MigrationError(`migration numbers must be contiguous from 0001: expected ${String(i + 1).padStart(4, '0')}, found ${m.name}.`)
+  })
+  return migrations
+}
+
+export interface MigrateResult {
+  applied: string[]
+  current: number
+}
+
+/**
+ * Applies pending migrations, each in one transaction with its bookkeeping row. Refuses to run when
+ * an applied migration's file was edited or removed, or when the database is newer than the code.
+ */
+export function migrate(db: Db, dir: string = MIGRATIONS_DIR, upTo?: number): MigrateResult {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`)
+  const files = readMigrations(dir)
+  const applied = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all() as { version: number; name: string; sha256: string }[]
+
+  for (const row of applied) {
+    const file = files[row.version - 1]
+    if (!file) {
+      throw new MigrationError(
+        `the database has migration ${row.name} applied, but this code ships only up to ${files.at(-1)?.name ?? 'none'}: the database is newer than the code. Run a newer kratomwatch, or restore a backup taken before the upgrade.`,
+      )
+    }
+    if (file.name !== row.name || file.sha256 !== row.sha256) {
+      throw new MigrationError(
+        `applied migration ${row.name} differs from migrations/${file.name} (sha256 ${row.sha256.slice(0, 12)}… vs ${file.sha256.slice(0, 12)}…). Applied migrations are never edited: revert the file and put the change in a new migration (npm run db:new).`,
+      )
+    }
+  }
+
+  const insert = db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)')
+  const done: string[] = []
+  for (const file of files.slice(applied.length)) {
+    if (upTo !== undefined && file.version > upTo) break
+    db.transaction(() => {
+      db.exec(file.sql)
+      insert.run(file.version, file.name, file.sha256, new Date().toISOString())
+    })()
+    done.push(file.name)
+  }
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0
+  return { applied: done, current }
+}

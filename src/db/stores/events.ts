@@ -1,0 +1,114 @@
+import type { ChangeEvent, EventType, NewChangeEvent } from '../../domain/index.js'
+import type { Db } from '../open.js'
+
+interface RawEvent {
+  id: number
+  type: EventType
+  jurisdiction: string | null
+  subject: string | null
+  measure_id: string | null
+  scraper_id: string | null
+  changed_fields_json: string
+  before_json: string | null
+  after_json: string | null
+  effective_date: string | null
+  detected_at: string
+  supersedes: number | null
+  run_id: number | null
+  snapshot_id: number | null
+}
+
+function fromRaw(r: RawEvent): ChangeEvent {
+  const { changed_fields_json, before_json, after_json, ...rest } = r
+  return {
+    ...rest,
+    changed_fields: JSON.parse(changed_fields_json) as string[],
+    before: before_json ? (JSON.parse(before_json) as Record<string, unknown>) : null,
+    after: after_json ? (JSON.parse(after_json) as Record<string, unknown>) : null,
+  }
+}
+
+/**
+ * Called inside the transaction that appends an event, with the stored event. The webhook outbox
+ * registers here, so every path that records an event notifies subscribers atomically.
+ */
+export type EventListener = (event: ChangeEvent) => void
+
+export interface EventPage {
+  items: ChangeEvent[]
+  next_cursor: string | null
+}
+
+export interface FeedFilter {
+  since?: number
+  jurisdictions?: string[]
+  subject?: string
+  types?: EventType[]
+  limit: number
+}
+
+/** Change events: append-only, with a monotonic id that serves as the feed cursor. */
+export function eventStore(db: Db) {
+  const listeners: EventListener[] = []
+  const insertStmt = db.prepare(`INSERT INTO change_events (type, jurisdiction, subject, measure_id, scraper_id, changed_fields_json,
+      before_json, after_json, effective_date, detected_at, supersedes, run_id, snapshot_id)
+    VALUES (@type, @jurisdiction, @subject, @measure_id, @scraper_id, @changed_fields_json, @before_json, @after_json,
+      @effective_date, @detected_at, @supersedes, @run_id, @snapshot_id)`)
+  const getStmt = db.prepare('SELECT * FROM change_events WHERE id = ?')
+  const forJurisdictionStmt = db.prepare(`SELECT * FROM change_events WHERE jurisdiction = @j AND (@before IS NULL OR id < @before)
+    ORDER BY id DESC LIMIT @limit`)
+  const lastIdStmt = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM change_events')
+
+  return {
+    onAppend(listener: EventListener): void {
+      listeners.push(listener)
+    },
+    /** Appends one event and runs the listeners; call inside the transaction that made the change. */
+    append(event: NewChangeEvent): ChangeEvent {
+      const id = Number(
+        insertStmt.run({
+          ...event,
+          changed_fields_json: JSON.stringify(event.changed_fields),
+          before_json: event.before ? JSON.stringify(event.before) : null,
+          after_json: event.after ? JSON.stringify(event.after) : null,
+        }).lastInsertRowid,
+      )
+      const stored = { ...event, id }
+      for (const listener of listeners) listener(stored)
+      return stored
+    },
+    get: (id: number): ChangeEvent | undefined => {
+      const raw = getStmt.get(id) as RawEvent | undefined
+      return raw ? fromRaw(raw) : undefined
+    },
+    lastId: (): number => (lastIdStmt.get() as { id: number }).id,
+    /** A jurisdiction's events, newest first; the cursor is the last id seen. */
+    forJurisdiction(jurisdiction: string, page: { cursor?: number; limit: number }): EventPage {
+      const rows = (forJurisdictionStmt.all({ j: jurisdiction, before: page.cursor ?? null, limit: page.limit + 1 }) as RawEvent[]).map(fromRaw)
+      const items = rows.slice(0, page.limit)
+      return { items, next_cursor: rows.length > page.limit ? String(items.at(-1)!.id) : null }
+    },
+    /** The global feed, oldest first after `since`; the cursor is the last id returned. */
+    feed(filter: FeedFilter): EventPage {
+      const where: string[] = ['id > @since']
+      const params: Record<string, unknown> = { since: filter.since ?? 0, limit: filter.limit + 1 }
+      if (filter.jurisdictions?.length) {
+        where.push(`jurisdiction IN (SELECT value FROM json_each(@jurisdictions))`)
+        params.jurisdictions = JSON.stringify(filter.jurisdictions)
+      }
+      if (filter.subject) {
+        where.push('subject = @subject')
+        params.subject = filter.subject
+      }
+      if (filter.types?.length) {
+        where.push(`type IN (SELECT value FROM json_each(@types))`)
+        params.types = JSON.stringify(filter.types)
+      }
+      const rows = (db.prepare(`SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`).all(params) as RawEvent[]).map(fromRaw)
+      const items = rows.slice(0, filter.limit)
+      const last = items.at(-1)
+      return { items, next_cursor: last ? String(last.id) : filter.since !== undefined ? String(filter.since) : null }
+    },
+  }
+}
+export type EventStore = ReturnType<typeof eventStore>

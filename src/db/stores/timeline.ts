@@ -1,0 +1,122 @@
+import type { Confidence, SourceRef, Status, StatusFields, Trust } from '../../domain/index.js'
+import type { Db } from '../open.js'
+
+/** One row of the bitemporal status timeline. */
+export interface TimelineRow extends StatusFields {
+  id: number
+  jurisdiction: string
+  subject: string
+  sources: SourceRef[]
+  valid_from: string | null
+  valid_to: string | null
+  recorded_at: string
+  activated_at: string | null
+  verified_at: string
+  source_id: string
+  trust: Trust
+  created_event_id: number | null
+  run_id: number | null
+  snapshot_id: number | null
+  evidence: Record<string, unknown> | null
+}
+
+export type NewTimelineRow = Omit<TimelineRow, 'id'>
+
+interface RawRow {
+  id: number
+  jurisdiction: string
+  subject: string
+  status: Status
+  min_age: number | null
+  conditions_json: string
+  citation: string
+  summary: string
+  sources_json: string
+  confidence: Confidence
+  preempts_local: number
+  valid_from: string | null
+  valid_to: string | null
+  recorded_at: string
+  activated_at: string | null
+  verified_at: string
+  source_id: string
+  trust: Trust
+  created_event_id: number | null
+  run_id: number | null
+  snapshot_id: number | null
+  evidence_json: string | null
+}
+
+const COLUMNS = `id, jurisdiction, subject, status, min_age, conditions_json, citation, summary, sources_json, confidence,
+  preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, source_id, trust, created_event_id, run_id, snapshot_id, evidence_json`
+
+function fromRaw(r: RawRow): TimelineRow {
+  const { conditions_json, sources_json, evidence_json, preempts_local, ...rest } = r
+  return {
+    ...rest,
+    conditions: JSON.parse(conditions_json) as string[],
+    sources: JSON.parse(sources_json) as SourceRef[],
+    evidence: evidence_json ? (JSON.parse(evidence_json) as Record<string, unknown>) : null,
+    preempts_local: preempts_local === 1,
+  }
+}
+
+/** The status timeline: rows valid over `[valid_from, valid_to)`, never deleted; corrections retract. */
+export function timelineStore(db: Db) {
+  const rowsStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
+    WHERE jurisdiction = ? AND subject = ? AND retracted_at IS NULL ORDER BY valid_from IS NOT NULL, valid_from, id`)
+  const atStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
+    WHERE jurisdiction = @j AND retracted_at IS NULL AND (valid_from IS NULL OR valid_from <= @at) AND (valid_to IS NULL OR valid_to > @at)
+    ORDER BY subject, valid_from IS NOT NULL, valid_from DESC, id DESC`)
+  const futureStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
+    WHERE jurisdiction = ? AND retracted_at IS NULL AND valid_from > ? ORDER BY subject, valid_from`)
+  const insertStmt = db.prepare(`INSERT INTO status_records (jurisdiction, subject, status, min_age, conditions_json, citation, summary,
+      sources_json, confidence, preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, source_id, trust,
+      created_event_id, run_id, snapshot_id, evidence_json)
+    VALUES (@jurisdiction, @subject, @status, @min_age, @conditions_json, @citation, @summary, @sources_json, @confidence, @preempts_local,
+      @valid_from, @valid_to, @recorded_at, @activated_at, @verified_at, @source_id, @trust, @created_event_id, @run_id, @snapshot_id, @evidence_json)`)
+  const setValidToStmt = db.prepare('UPDATE status_records SET valid_to = ? WHERE id = ?')
+  const retractStmt = db.prepare('UPDATE status_records SET retracted_at = ? WHERE id = ?')
+  const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')
+  const confirmStmt = db.prepare(`UPDATE status_records SET verified_at = @verified_at, sources_json = @sources_json, summary = @summary,
+    confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
+  const dueStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
+    WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`)
+  const activateStmt = db.prepare('UPDATE status_records SET activated_at = ? WHERE id = ?')
+
+  return {
+    /** Every live row of one (jurisdiction, subject), oldest first (an undated row first). */
+    rows: (jurisdiction: string, subject: string): TimelineRow[] => (rowsStmt.all(jurisdiction, subject) as RawRow[]).map(fromRaw),
+    /** The rows in force on a date, one per subject at most. */
+    inForce(jurisdiction: string, at: string): Map<string, TimelineRow> {
+      const out = new Map<string, TimelineRow>()
+      for (const raw of atStmt.all({ j: jurisdiction, at }) as RawRow[]) if (!out.has(raw.subject)) out.set(raw.subject, fromRaw(raw))
+      return out
+    },
+    /** Rows that take effect after a date (scheduled changes), by subject and date. */
+    after: (jurisdiction: string, date: string): TimelineRow[] => (futureStmt.all(jurisdiction, date) as RawRow[]).map(fromRaw),
+    insert(row: NewTimelineRow): number {
+      const { conditions, sources, evidence, preempts_local, ...rest } = row
+      return Number(
+        insertStmt.run({
+          ...rest,
+          conditions_json: JSON.stringify(conditions),
+          sources_json: JSON.stringify(sources),
+          evidence_json: evidence ? JSON.stringify(evidence) : null,
+          preempts_local: preempts_local ? 1 : 0,
+        }).lastInsertRowid,
+      )
+    },
+    setValidTo: (id: number, validTo: string | null) => void setValidToStmt.run(validTo, id),
+    retract: (id: number, at: string) => void retractStmt.run(at, id),
+    linkEvent: (id: number, eventId: number) => void setEventStmt.run(eventId, id),
+    /** A source confirmed the row: refresh verification time and descriptive fields. */
+    confirm(id: number, update: { verified_at: string; sources: SourceRef[]; summary: string; confidence: Confidence; evidence: Record<string, unknown> | null }) {
+      confirmStmt.run({ id, ...update, sources_json: JSON.stringify(update.sources), evidence_json: update.evidence ? JSON.stringify(update.evidence) : null })
+    },
+    /** Scheduled rows whose date has come and whose change has not been announced yet. */
+    due: (today: string): TimelineRow[] => (dueStmt.all(today) as RawRow[]).map(fromRaw),
+    markActivated: (id: number, at: string) => void activateStmt.run(at, id),
+  }
+}
+export type TimelineStore = ReturnType<typeof timelineStore>

@@ -1,0 +1,250 @@
+import type { Stores } from '../db/stores/index.js'
+import type { TimelineRow } from '../db/stores/timeline.js'
+import { isoDay, type ChangeEvent, type MeasureObservation, type Observation, type StatusObservation, type Trust } from '../domain/index.js'
+import { ObservationError } from '../errors.js'
+import { compareDates, materialDiff, measureDiff, mergeSources, observationDate, outranksOrEquals, planStatus, reviewKey, rowAt } from './plan.js'
+import { recordView } from './views.js'
+
+/** One source run's observations, with the evidence they came from. */
+export interface Batch {
+  /** The scraper id, or `curated-baseline`. */
+  source_id: string
+  trust: Trust
+  run_id: number | null
+  snapshot_id: number | null
+  /** Validated observations (see `Observation` in domain). */
+  observations: Observation[]
+  /** Set when a maintainer approved these observations from the review queue. */
+  approval?: { review_id: number; by: string; note: string | null }
+}
+
+export interface ApplyResult {
+  events: ChangeEvent[]
+  confirmed: number
+  held: number
+  ignored: number
+}
+
+/**
+ * The diff engine: turns a batch of observations into timeline rows, change events, measure updates
+ * and review-queue entries, in one transaction. Re-applying the same batch changes nothing.
+ */
+export function createDiffEngine(stores: Stores, clock: () => Date = () => new Date()) {
+  const { db, timeline, events, measures, reviews, jurisdictions } = stores
+  const subjectExists = db.prepare('SELECT 1 FROM subjects WHERE id = ?').pluck()
+
+  function checkReferences(obs: Observation): void {
+    if (!jurisdictions.get(obs.jurisdiction)) {
+      throw new ObservationError(`observation for unknown jurisdiction "${obs.jurisdiction}": add it to the dataset (src/baseline) or fix the scraper's code.`)
+    }
+    const subject = obs.kind === 'status' ? obs.subject : obs.proposed_effect?.subject
+    if (subject && !subjectExists.get(subject)) {
+      throw new ObservationError(`observation for unknown subject "${subject}": known subjects are listed in the subjects table.`)
+    }
+  }
+
+  /** Same place, subject and date must not say two different things in one batch. */
+  function checkContradictions(batch: Batch): void {
+    const seen = new Map<string, string>()
+    for (const obs of batch.observations) {
+      if (obs.kind !== 'status') continue
+      const key = `${obs.jurisdiction}|${obs.subject}|${observationDate(obs, { trust: batch.trust, today: '' })}`
+      const value = JSON.stringify([obs.status, obs.min_age, [...obs.conditions].sort(), obs.citation, obs.preempts_local])
+      const prior = seen.get(key)
+      if (prior !== undefined && prior !== value) {
+        throw new ObservationError(`${batch.source_id}: two observations for ${key.replaceAll('|', ' / ')} disagree (${prior} vs ${value}); the source contradicts itself or the parser reads it twice.`)
+      }
+      seen.set(key, value)
+    }
+  }
+
+  function applyStatus(batch: Batch, obs: StatusObservation, now: string, today: string, out: ApplyResult): void {
+    const rows = timeline.rows(obs.jurisdiction, obs.subject)
+    const plan = planStatus(rows, obs, { trust: batch.trust, today, approved: batch.approval !== undefined })
+    const source = { url: obs.source_url, source_id: batch.approval ? `${batch.source_id} (review ${batch.approval.review_id} approved by ${batch.approval.by})` : batch.source_id, trust: batch.trust }
+    const evidence = obs.evidence ? { ...obs.evidence, source_url: obs.source_url } : { source_url: obs.source_url }
+
+    switch (plan.kind) {
+      case 'none':
+        out.ignored++
+        return
+      case 'confirm': {
+        const mayDescribe = outranksOrEquals(batch.trust, plan.row.trust)
+        timeline.confirm(plan.row.id, {
+          verified_at: now,
+          sources: mergeSources(plan.row.sources, source),
+          summary: mayDescribe && obs.summary ? obs.summary : plan.row.summary,
+          confidence: mayDescribe ? obs.confidence : plan.row.confidence,
+          evidence: mayDescribe ? evidence : null,
+        })
+        out.confirmed++
+        return
+      }
+      case 'review': {
+        const queued = reviews.enqueue({
+          dedupe_key: reviewKey(obs, batch.source_id, plan.date),
+          jurisdiction: obs.jurisdiction,
+          subject: obs.subject,
+          reason: plan.reason,
+          source_id: batch.source_id,
+          trust: batch.trust,
+          observation: obs,
+          current: plan.current ? recordView(plan.current) : null,
+          created_at: now,
+          run_id: batch.run_id,
+          snapshot_id: batch.snapshot_id,
+        })
+        if (queued) out.held++
+        else out.ignored++
+        return
+      }
+      case 'insert':
+      case 'correct': {
+        const validFrom = plan.kind === 'insert' ? plan.validFrom : plan.row.valid_from
+        const validTo = plan.kind === 'insert' ? plan.validTo : plan.row.valid_to
+        const before = plan.kind === 'insert' ? plan.close : plan.row
+        const row: Omit<TimelineRow, 'id'> = {
+          jurisdiction: obs.jurisdiction,
+          subject: obs.subject,
+          status: obs.status,
+          min_age: obs.min_age,
+          conditions: obs.conditions,
+          citation: obs.citation,
+          summary: obs.summary,
+          confidence: obs.confidence,
+          preempts_local: obs.preempts_local,
+          sources: [source],
+          valid_from: validFrom,
+          valid_to: validTo,
+          recorded_at: now,
+          activated_at: plan.scheduled ? null : now,
+          verified_at: now,
+          source_id: batch.source_id,
+          trust: batch.trust,
+          created_event_id: null,
+          run_id: batch.run_id,
+          snapshot_id: batch.snapshot_id,
+          evidence,
+        }
+        if (plan.kind === 'correct') timeline.retract(plan.row.id, now)
+        else if (plan.close && compareDates(plan.close.valid_to, validFrom) !== 0) timeline.setValidTo(plan.close.id, validFrom)
+        const id = timeline.insert(row)
+        const type = plan.kind === 'correct' ? 'status.corrected' : plan.scheduled ? 'status.scheduled' : 'status.changed'
+        const event = events.append({
+          type,
+          jurisdiction: obs.jurisdiction,
+          subject: obs.subject,
+          measure_id: null,
+          scraper_id: batch.source_id,
+          changed_fields: plan.changed,
+          before: before ? recordView(before) : null,
+          after: recordView({ ...row, id }),
+          effective_date: validFrom,
+          detected_at: now,
+          supersedes: plan.kind === 'correct' ? plan.row.created_event_id : null,
+          run_id: batch.run_id,
+          snapshot_id: batch.snapshot_id,
+        })
+        timeline.linkEvent(id, event.id)
+        out.events.push(event)
+        return
+      }
+    }
+  }
+
+  function applyMeasure(batch: Batch, obs: MeasureObservation, now: string, out: ApplyResult): void {
+    const { kind: _kind, source_url: _sourceUrl, evidence: _evidence, ...measure } = obs
+    const existing = measures.get(measure.id)
+    const changed = measureDiff(existing, measure)
+    if (changed.length === 0) {
+      out.confirmed++
+      return
+    }
+    measures.upsert(measure, batch.source_id, now)
+    out.events.push(
+      events.append({
+        type: existing ? 'measure.updated' : 'measure.introduced',
+        jurisdiction: measure.jurisdiction,
+        subject: measure.proposed_effect?.subject ?? null,
+        measure_id: measure.id,
+        scraper_id: batch.source_id,
+        changed_fields: changed,
+        before: existing ? { ...existing } : null,
+        after: { ...measure },
+        effective_date: measure.effective_date,
+        detected_at: now,
+        supersedes: null,
+        run_id: batch.run_id,
+        snapshot_id: batch.snapshot_id,
+      }),
+    )
+  }
+
+  return {
+    /** Applies one batch in one transaction; throws ObservationError (changing nothing) on bad references. */
+    apply(batch: Batch): ApplyResult {
+      const at = clock()
+      const now = at.toISOString()
+      const today = isoDay(at)
+      const out: ApplyResult = { events: [], confirmed: 0, held: 0, ignored: 0 }
+      // Chronological order per place and subject, so events read as history (input may come in any order).
+      const ordered = batch.observations
+        .map((obs, index) => ({ obs, index }))
+        .sort((a, b) => {
+          if (a.obs.kind !== 'status' || b.obs.kind !== 'status') return a.index - b.index
+          const ka = `${a.obs.jurisdiction}|${a.obs.subject}`
+          const kb = `${b.obs.jurisdiction}|${b.obs.subject}`
+          if (ka !== kb) return a.index - b.index
+          return compareDates(a.obs.effective_date, b.obs.effective_date) || a.index - b.index
+        })
+        .map((o) => o.obs)
+      db.transaction(() => {
+        checkContradictions(batch)
+        for (const obs of ordered) {
+          checkReferences(obs)
+          if (obs.kind === 'status') applyStatus(batch, obs, now, today, out)
+          else applyMeasure(batch, obs, now, out)
+        }
+      })()
+      return out
+    },
+
+    /**
+     * Announces scheduled changes whose date has come: each becomes current (it already is by date)
+     * and fires `status.changed` once. The scheduler calls this daily, and start-up calls it.
+     */
+    activateDue(): ChangeEvent[] {
+      const at = clock()
+      const now = at.toISOString()
+      const fired: ChangeEvent[] = []
+      db.transaction(() => {
+        for (const row of timeline.due(isoDay(at))) {
+          const rows = timeline.rows(row.jurisdiction, row.subject)
+          const before = rowAt(
+            rows.filter((r) => r.id !== row.id),
+            row.valid_from,
+          )
+          const event = events.append({
+            type: 'status.changed',
+            jurisdiction: row.jurisdiction,
+            subject: row.subject,
+            measure_id: null,
+            scraper_id: row.source_id,
+            changed_fields: materialDiff(before, row),
+            before: before ? recordView(before) : null,
+            after: recordView({ ...row, activated_at: now }),
+            effective_date: row.valid_from,
+            detected_at: now,
+            supersedes: null,
+            run_id: row.run_id,
+            snapshot_id: row.snapshot_id,
+          })
+          timeline.markActivated(row.id, now)
+          fired.push(event)
+        }
+      })()
+      return fired
+    },
+  }
+}
+export type DiffEngine = ReturnType<typeof createDiffEngine>

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto'
+import { MATERIAL_FIELDS, type MaterialField, type SourceRef, type StatusObservation, type Trust } from '../domain/index.js'
+import type { Measure } from '../domain/index.js'
+import { MEASURE_TRACKED_FIELDS } from '../domain/index.js'
+import type { TimelineRow } from '../db/stores/timeline.js'
+
+/**
+ * Pure rules of the diff engine: given the live timeline of one (jurisdiction, subject) and one
+ * observation, decide what happens. No I/O here; `engine.ts` carries the plan out.
+ */
+
+export interface PlanContext {
+  trust: Trust
+  /** Today in UTC, `YYYY-MM-DD`: later dates are scheduled, not current. */
+  today: string
+  /** A maintainer approved this observation from the review queue: trust gates do not apply. */
+  approved?: boolean
+}
+
+export type StatusPlan =
+  /** The timeline already says this: refresh verification only. */
+  | { kind: 'confirm'; row: TimelineRow }
+  /** Nothing to do (a secondary source agreeing does not verify anything). */
+  | { kind: 'none' }
+  /** Hold for a maintainer instead of changing the timeline. */
+  | { kind: 'review'; reason: 'secondary-source' | 'low-confidence'; current: TimelineRow | null; date: string | null }
+  /** A new row from `validFrom`; `close` is the row in force at that date, which now ends there. */
+  | { kind: 'insert'; validFrom: string | null; validTo: string | null; close: TimelineRow | null; scheduled: boolean; changed: MaterialField[] }
+  /** The same date says something else: retract the row and record a correction. */
+  | { kind: 'correct'; row: TimelineRow; scheduled: boolean; changed: MaterialField[] }
+
+const TRUST_RANK: Record<Trust, number> = { secondary: 0, primary: 1, curated: 1 }
+
+/** True when `a` may overwrite what `b` recorded (a secondary source never overrides the others). */
+export function outranksOrEquals(a: Trust, b: Trust): boolean {
+  return TRUST_RANK[a] >= TRUST_RANK[b]
+}
+
+/** Compares two dates where null means "since before any record" (earliest of all). */
+export function compareDates(a: string | null, b: string | null): number {
+  if (a === b) return 0
+  if (a === null) return -1
+  if (b === null) return 1
+  return a < b ? -1 : 1
+}
+
+/** The row in force on a date among rows sorted by valid_from (null date = the undated row). */
+export function rowAt(rows: TimelineRow[], date: string | null): TimelineRow | null {
+  let found: TimelineRow | null = null
+  for (const row of rows) if (compareDates(row.valid_from, date) <= 0) found = row
+  return found
+}
+
+type MaterialView = Pick<TimelineRow, MaterialField>
+
+/** The material fields in which two statuses differ, in a fixed order. */
+export function materialDiff(before: MaterialView | null, after: MaterialView): MaterialField[] {
+  if (!before) return [...MATERIAL_FIELDS]
+  return MATERIAL_FIELDS.filter((f) => JSON.stringify(normalise(f, before[f])) !== JSON.stringify(normalise(f, after[f])))
+}
+
+function normalise(field: MaterialField, value: unknown): unknown {
+  if (field === 'conditions') return [...(value as string[])].sort()
+  if (field === 'citation') return String(value).replace(/\s+/g, ' ').trim()
+  return value ?? null
+}
+
+/** The date an observation speaks for: its effective date, else today (curated undated rows stay undated). */
+export function observationDate(obs: StatusObservation, ctx: PlanContext): string | null {
+  return obs.effective_date ?? (ctx.trust === 'curated' ? null : ctx.today)
+}
+
+/** Decides what one status observation does to the timeline of its (jurisdiction, subject). */
+export function planStatus(rows: TimelineRow[], obs: StatusObservation, ctx: PlanContext): StatusPlan {
+  const date = observationDate(obs, ctx)
+  const current = rowAt(rows, date)
+  const changed = materialDiff(current, obs)
+  if (changed.length === 0) return ctx.trust === 'secondary' && !ctx.approved ? { kind: 'none' } : { kind: 'confirm', row: current! }
+  if (!ctx.approved) {
+    if (ctx.trust === 'secondary') return { kind: 'review', reason: 'secondary-source', current, date }
+    if (obs.confidence === 'low' && ctx.trust !== 'curated') return { kind: 'review', reason: 'low-confidence', current, date }
+  }
+  const scheduled = date !== null && date > ctx.today
+  if (current && current.valid_from === date) return { kind: 'correct', row: current, scheduled, changed }
+  const next = rows.find((r) => compareDates(r.valid_from, date) > 0) ?? null
+  return { kind: 'insert', validFrom: date, validTo: next?.valid_from ?? null, close: current, scheduled, changed }
+}
+
+/** Adds a source to a row's list unless the same URL is already there. */
+export function mergeSources(sources: SourceRef[], add: SourceRef): SourceRef[] {
+  return sources.some((s) => s.url === add.url) ? sources : [...sources, add]
+}
+
+/** The stable key that keeps one held change from being queued twice. */
+export function reviewKey(obs: StatusObservation, sourceId: string, date: string | null): string {
+  const material = Object.fromEntries(MATERIAL_FIELDS.map((f) => [f, normalise(f, obs[f])]))
+  return createHash('sha256').update(JSON.stringify([obs.jurisdiction, obs.subject, sourceId, date, material])).digest('hex')
+}
+
+/** The tracked fields in which a measure changed; all of them for a new measure. */
+export function measureDiff(before: Measure | undefined, after: Measure): string[] {
+  if (!before) return [...MEASURE_TRACKED_FIELDS]
+  return MEASURE_TRACKED_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null))
+}

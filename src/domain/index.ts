@@ -1,0 +1,7 @@
+export * from './codes.js'
+export * from './event.js'
+export * from './jurisdiction.js'
+export * from './measure.js'
+export * from './observation.js'
+export * from './places.js'
+export * from './status.js'

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto'
+import { Hono } from 'hono'
+import { createReadCache } from './cache.js'
+import type { AppDeps, AppEnv } from './env.js'
+import { problem, problemResponse } from './problem.js'
+import { changes } from './routes/changes.js'
+import { health } from './routes/health.js'
+import { jurisdictions } from './routes/jurisdictions.js'
+
+/** Builds the HTTP app over its dependencies. The only place routes are mounted. */
+export function createApp(deps: AppDeps) {
+  const cachedJson = createReadCache()
+  const app = new Hono<AppEnv>()
+  app.use(async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomUUID()
+    c.set('requestId', requestId)
+    c.set('deps', deps)
+    c.set('cachedJson', cachedJson)
+    await next()
+    c.header('x-request-id', requestId)
+  })
+  app.route('/', health)
+  app.route('/jurisdictions', jurisdictions)
+  app.route('/changes', changes)
+  app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}; see the README for the API.`))
+  app.onError(problemResponse)
+  return app
+}
+export type App = ReturnType<typeof createApp>

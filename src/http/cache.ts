@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto'
+import type { Context } from 'hono'
+import { isoDay } from '../domain/index.js'
+import type { AppEnv } from './env.js'
+
+interface Entry {
+  version: string
+  etag: string
+  body: string
+}
+
+const MAX_ENTRIES = 5000
+
+/**
+ * Serves a JSON read from an in-process cache keyed by request and data version, with a strong
+ * ETag (hash of the body, equal across replicas) and Cache-Control, answering 304 on a match.
+ * The version changes when any connection commits and when the UTC date changes (scheduled rules).
+ */
+export function createReadCache() {
+  const entries = new Map<string, Entry>()
+  return function cachedJson(c: Context<AppEnv>, key: string, build: () => unknown) {
+    const { stores, clock, config } = c.var.deps
+    const version = `${stores.dataVersion()}@${isoDay(clock())}`
+    let entry = entries.get(key)
+    if (!entry || entry.version !== version) {
+      const body = JSON.stringify(build())
+      entry = { version, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` }
+      if (entries.size >= MAX_ENTRIES) entries.clear()
+      entries.set(key, entry)
+    }
+    const headers = {
+      etag: entry.etag,
+      'cache-control': `public, max-age=${config.CACHE_MAX_AGE}, stale-while-revalidate=${config.CACHE_MAX_AGE * 5}`,
+    }
+    const ifNoneMatch = c.req.header('if-none-match')
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag)) return c.body(null, 304, headers)
+    return c.body(entry.body, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' })
+  }
+}
+export type CachedJson = ReturnType<typeof createReadCache>

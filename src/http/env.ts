@@ -1,0 +1,25 @@
+import type { Config } from '../config.js'
+import type { Stores } from '../db/stores/index.js'
+import type { Logger } from '../log.js'
+import type { StatusViews } from '../read/status-view.js'
+import type { CachedJson } from './cache.js'
+
+/** What every route can reach: the stores, the read models, configuration, the logger and the clock. */
+export interface AppDeps {
+  config: Config
+  stores: Stores
+  views: StatusViews
+  log: Logger
+  clock: () => Date
+  /** True once start-up (migrations, baseline) finished; /readyz answers 503 before. */
+  ready: () => boolean
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    deps: AppDeps
+    /** Cached, ETagged JSON for public reads (one cache per app). */
+    cachedJson: CachedJson
+  }
+}

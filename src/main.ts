@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import { loadBaseline, seedJurisdictions } from './baseline/load.js'
+import type { Config } from './config.js'
+import { migrate } from './db/migrate.js'
+import { openDb, type Db } from './db/open.js'
+import { createStores, type Stores } from './db/stores/index.js'
+import { createDiffEngine, type DiffEngine } from './diff/engine.js'
+import { createApp } from './http/app.js'
+import type { Logger } from './log.js'
+import { createStatusViews, type StatusViews } from './read/status-view.js'
+
+/** The core every entry point shares: a migrated database, its stores, the diff engine and read models. */
+export interface Core {
+  db: Db
+  stores: Stores
+  engine: DiffEngine
+  views: StatusViews
+  clock: () => Date
+}
+
+/**
+ * Opens the database and brings it up to date: migrations, built-in jurisdictions, and (for the
+ * writer roles) the curated baseline and any scheduled change whose date has come.
+ */
+export function openCore(config: Config, log: Logger, clock: () => Date = () => new Date()): Core {
+  const db = openDb(config.DATABASE_PATH)
+  try {
+    const migrated = migrate(db)
+    if (migrated.applied.length) log.info({ applied: migrated.applied, version: migrated.current }, 'migrations applied')
+    const stores = createStores(db)
+    const engine = createDiffEngine(stores, clock)
+    if (config.ROLE !== 'api') {
+      seedJurisdictions(stores)
+      const baseline = loadBaseline(stores, engine, undefined, clock)
+      if (baseline.applied) log.info({ run_id: baseline.run_id, applied: baseline.applied, events: baseline.result?.events.length }, 'curated baseline loaded')
+      const due = engine.activateDue()
+      if (due.length) log.info({ events: due.length }, 'scheduled changes took effect')
+    }
+    return { db, stores, engine, views: createStatusViews(stores, clock), clock }
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+export interface Service {
+  core: Core
+  server: ServerType
+  port: number
+  /** Stops accepting requests, finishes what is running, closes the database. */
+  stop(): Promise<void>
+}
+
+/** Starts the service: core, then the HTTP server. Resolves once it listens. */
+export async function startService(config: Config, log: Logger, clock: () => Date = () => new Date()): Promise<Service> {
+  const core = openCore(config, log, clock)
+  let ready = false
+  const app = createApp({ config, stores: core.stores, views: core.views, log, clock, ready: () => ready })
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
+    s.once('error', reject)
+  })
+  ready = true
+  const port = (server.address() as AddressInfo).port
+  log.info({ port, host: config.HOST, role: config.ROLE, database: config.DATABASE_PATH }, 'kratomwatch listening')
+
+  let stopping: Promise<void> | undefined
+  const stop = () =>
+    (stopping ??= (async () => {
+      ready = false
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      core.db.close()
+      log.info('kratomwatch stopped')
+    })())
+  return { core, server, port, stop }
+}

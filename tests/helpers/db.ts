@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach } from 'vitest'
+import { seedJurisdictions } from '../../src/baseline/load.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { migrate } from '../../src/db/migrate.js'
+import { openDb, type Db } from '../../src/db/open.js'
+import { createStores, type Stores } from '../../src/db/stores/index.js'
+import { createDiffEngine, type DiffEngine } from '../../src/diff/engine.js'
+import { createApp } from '../../src/http/app.js'
+import { silentLogger } from '../../src/log.js'
+import { createStatusViews } from '../../src/read/status-view.js'
+
+const cleanups: (() => void)[] = []
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!()
+})
+
+/** A fresh temporary folder, removed after the test. */
+export function tempDir(prefix = 'kratomwatch-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** A controllable clock: `clock.set('2026-01-01')` moves "now". */
+export function testClock(start = '2026-11-25T12:00:00Z') {
+  let now = new Date(start)
+  const clock = () => new Date(now)
+  clock.set = (iso: string) => {
+    now = new Date(iso.length === 10 ? `${iso}T12:00:00Z` : iso)
+  }
+  return clock
+}
+export type TestClock = ReturnType<typeof testClock>
+
+export interface TestDb {
+  path: string
+  db: Db
+  stores: Stores
+  engine: DiffEngine
+  clock: TestClock
+}
+
+/** A migrated SQLite file in a temp folder with built-in jurisdictions, closed after the test. */
+export function testDb(options: { seed?: boolean; clock?: TestClock } = {}): TestDb {
+  const path = join(tempDir(), 'test.db')
+  const db = openDb(path)
+  cleanups.push(() => db.open && db.close())
+  migrate(db)
+  const stores = createStores(db)
+  if (options.seed ?? true) seedJurisdictions(stores)
+  const clock = options.clock ?? testClock()
+  return { path, db, stores, engine: createDiffEngine(stores, clock), clock }
+}
+
+/** The HTTP app over a test database, driven with `app.request()`. */
+export function testApp(t: TestDb = testDb(), env: Record<string, string> = {}) {
+  const config: Config = loadConfig({ DATABASE_PATH: t.path, ...env })
+  const app = createApp({ config, stores: t.stores, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true })
+  return { ...t, app, config }
+}
