@@ -7,6 +7,7 @@ import { createLogger, silentLogger } from './log.js'
 import { openCore, startService } from './main.js'
 import { migrate } from './db/migrate.js'
 import { openDb } from './db/open.js'
+import { keyStore } from './db/stores/keys.js'
 import type { StatusViews } from './read/status-view.js'
 
 const USAGE = `kratomwatch — legal status of kratom and 7-OH, with citations and history
@@ -17,6 +18,8 @@ Usage:
   kratomwatch status CODE [--at YYYY-MM-DD] [--subject kratom|7-oh]
                                                effective status of a place, with its chain
   kratomwatch history CODE [--limit N]         change events of a place, newest first
+  kratomwatch keys create --name NAME [--admin]  create an API key (printed once)
+  kratomwatch keys list | keys revoke ID       list or revoke API keys
 
 Configuration comes from environment variables (see README: Configuration).`
 
@@ -31,6 +34,8 @@ export async function runCli(argv: string[]): Promise<number> {
       subject: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
+      name: { type: 'string' },
+      admin: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -89,6 +94,30 @@ export async function runCli(argv: string[]): Promise<number> {
         }
       } finally {
         core.db.close()
+      }
+      return 0
+    }
+    case 'keys': {
+      const db = openDb(config.DATABASE_PATH)
+      try {
+        migrate(db)
+        const keys = keyStore(db)
+        const now = new Date().toISOString()
+        if (arg === 'create') {
+          if (!values.name) throw new UsageError('keys create needs --name NAME (who or what the key is for)')
+          const { key, record } = keys.create(values.name, values.admin ?? false, now)
+          console.log(key)
+          console.error(`created ${record.is_admin ? 'admin ' : ''}key #${record.id} "${record.name}". It is shown only once: store it now.`)
+        } else if (arg === 'list') {
+          for (const k of keys.list()) console.log(`#${k.id}\t${k.name}\tkw_${k.prefix}_…\t${k.is_admin ? 'admin' : 'user'}\tcreated ${k.created_at}${k.revoked_at ? `\trevoked ${k.revoked_at}` : ''}`)
+        } else if (arg === 'revoke') {
+          const id = Number(positionals[2])
+          if (!Number.isInteger(id) || id <= 0) throw new UsageError('keys revoke needs the key id, e.g. "kratomwatch keys revoke 3" (see keys list)')
+          if (!keys.revoke(id, now)) throw new UsageError(`no live key #${id}`)
+          console.log(`revoked key #${id}`)
+        } else throw new UsageError('keys needs create, list or revoke')
+      } finally {
+        db.close()
       }
       return 0
     }

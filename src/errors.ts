@@ -56,3 +56,13 @@ export class DatasetError extends AppError {
 export class ObservationError extends AppError {
   readonly code = 'invalid-observation'
 }
+
+/** No valid API key was presented. */
+export class UnauthorizedError extends AppError {
+  readonly code = 'unauthorized'
+}
+
+/** The key is valid but may not do this (e.g. an admin-only action). */
+export class ForbiddenError extends AppError {
+  readonly code = 'forbidden'
+}

@@ -30,6 +30,7 @@ export function problem(c: Context<AppEnv>, status: ContentfulStatusCode, type: 
 export function problemResponse(error: Error, c: Context<AppEnv>) {
   if (error instanceof AppError) {
     const status = STATUS_BY_CODE[error.code] ?? 500
+    if (status === 401) c.header('www-authenticate', 'Bearer realm="kratomwatch"')
     const extra = error instanceof InputError ? { errors: error.issues } : {}
     if (status === 500) c.var.deps?.log.error({ err: error, request_id: c.get('requestId') }, 'unhandled application error')
     return problem(c, status, error.code, status === 500 ? 'An internal error occurred; it was logged.' : error.message, extra)

@@ -1,6 +1,7 @@
 import type { Db } from '../open.js'
 import { eventStore } from './events.js'
 import { jurisdictionStore } from './jurisdictions.js'
+import { keyStore } from './keys.js'
 import { measureStore } from './measures.js'
 import { reviewStore } from './reviews.js'
 import { runStore } from './runs.js'
@@ -17,6 +18,7 @@ export function createStores(db: Db) {
     measures: measureStore(db),
     reviews: reviewStore(db),
     runs: runStore(db),
+    keys: keyStore(db),
     /** Changes whenever any connection commits a write: the basis of ETags and the read cache. */
     dataVersion(): string {
       const v = versionStmt.get() as { d: number; t: number }
