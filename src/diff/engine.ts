@@ -82,7 +82,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
       }
       case 'review': {
         const queued = reviews.enqueue({
-          dedupe_key: reviewKey(obs, batch.source_id, plan.date),
+          dedupe_key: reviewKey(obs, batch.source_id), // the stated date only: "today" must not make a new key each day
           jurisdiction: obs.jurisdiction,
           subject: obs.subject,
           reason: plan.reason,

@@ -92,9 +92,9 @@ export function mergeSources(sources: SourceRef[], add: SourceRef): SourceRef[] 
 }
 
 /** The stable key that keeps one held change from being queued twice. */
-export function reviewKey(obs: StatusObservation, sourceId: string, date: string | null): string {
+export function reviewKey(obs: StatusObservation, sourceId: string): string {
   const material = Object.fromEntries(MATERIAL_FIELDS.map((f) => [f, normalise(f, obs[f])]))
-  return createHash('sha256').update(JSON.stringify([obs.jurisdiction, obs.subject, sourceId, date, material])).digest('hex')
+  return createHash('sha256').update(JSON.stringify([obs.jurisdiction, obs.subject, sourceId, obs.effective_date, material])).digest('hex')
 }
 
 /** The tracked fields in which a measure changed; all of them for a new measure. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach } from 'vitest'
 import { seedJurisdictions } from '../../src/baseline/load.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { migrate } from '../../src/db/migrate.js'
@@ -13,14 +13,35 @@ import { silentLogger } from '../../src/log.js'
 import { createStatusViews } from '../../src/read/status-view.js'
 
 const cleanups: (() => void)[] = []
+const fileCleanups: (() => void)[] = []
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!()
 })
+afterAll(() => {
+  while (fileCleanups.length) fileCleanups.pop()!()
+})
+
+/** Set while a `beforeAll` builds fixtures that must live until the file's last test. */
+let fileScope = false
+
+/** Runs `build` with its temp resources kept until the end of the test file (use inside beforeAll). */
+export function forFile<T>(build: () => T): T {
+  fileScope = true
+  try {
+    return build()
+  } finally {
+    fileScope = false
+  }
+}
+
+function onCleanup(fn: () => void): void {
+  ;(fileScope ? fileCleanups : cleanups).push(fn)
+}
 
 /** A fresh temporary folder, removed after the test. */
 export function tempDir(prefix = 'kratomwatch-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -47,7 +68,7 @@ export interface TestDb {
 export function testDb(options: { seed?: boolean; clock?: TestClock } = {}): TestDb {
   const path = join(tempDir(), 'test.db')
   const db = openDb(path)
-  cleanups.push(() => db.open && db.close())
+  onCleanup(() => db.open && db.close())
   migrate(db)
   const stores = createStores(db)
   if (options.seed ?? true) seedJurisdictions(stores)

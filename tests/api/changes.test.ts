@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadBaseline } from '../../src/baseline/load.js'
+import { forFile, testApp, testDb } from '../helpers/db.js'
+
+let ctx: ReturnType<typeof testApp>
+beforeAll(() => {
+  ctx = forFile(() => {
+    const t = testDb()
+    loadBaseline(t.stores, t.engine, undefined, t.clock)
+    return testApp(t)
+  })
+})
+const json = async (path: string) => {
+  const res = await ctx.app.request(path)
+  return { status: res.status, body: await res.json() }
+}
+
+describe('GET /changes', () => {
+  it('pages the global feed oldest first with a since cursor', async () => {
+    const { body: first } = await json('/changes?limit=5')
+    expect(first.items).toHaveLength(5)
+    expect(first.items.map((e: { id: number }) => e.id)).toEqual([1, 2, 3, 4, 5])
+    const { body: next } = await json(`/changes?limit=5&since=${first.next_cursor}`)
+    expect(next.items[0].id).toBe(6)
+  })
+
+  it('returns the same cursor when there is nothing new, so a poller can keep it', async () => {
+    const { body: all } = await json('/changes?limit=500')
+    let cursor = all.next_cursor
+    for (;;) {
+      const { body } = await json(`/changes?limit=500&since=${cursor}`)
+      if (!body.items.length) {
+        expect(body.next_cursor).toBe(String(cursor))
+        break
+      }
+      cursor = body.next_cursor
+    }
+  })
+
+  it('filters by jurisdiction (with descendants), subject and type', async () => {
+    const { body: ca } = await json('/changes?jurisdiction=us-ca&include_descendants=true&subject=kratom&limit=500')
+    const places = new Set(ca.items.map((e: { jurisdiction: string }) => e.jurisdiction))
+    expect(places.has('US-CA')).toBe(true)
+    expect(places.has('US-CA-SAN-DIEGO')).toBe(true)
+    expect(ca.items.every((e: { subject: string }) => e.subject === 'kratom')).toBe(true)
+    const { body: own } = await json('/changes?jurisdiction=US-CA&limit=500')
+    expect(new Set(own.items.map((e: { jurisdiction: string }) => e.jurisdiction))).toEqual(new Set(['US-CA']))
+    const { body: typed } = await json('/changes?type=status.scheduled,measure.updated&limit=500')
+    expect(typed.items.every((e: { type: string }) => ['status.scheduled', 'measure.updated'].includes(e.type))).toBe(true)
+  })
+
+  it.each([
+    ['/changes?type=status.exploded', 'type'],
+    ['/changes?since=-1', 'since'],
+    ['/changes?jurisdiction=not a code', 'jurisdiction'],
+    ['/changes?include_descendants=yes', 'include_descendants'],
+  ])('answers 400 naming the field for %s', async (path, field) => {
+    const { status, body } = await json(path)
+    expect(status).toBe(400)
+    expect(body.errors.map((e: { field: string }) => e.field).join(' ')).toContain(field)
+  })
+
+  it('answers 404 for an unknown jurisdiction filter', async () => {
+    expect((await json('/changes?jurisdiction=US-ZZ')).status).toBe(404)
+  })
+})
+
+describe('health', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect(await json('/healthz')).toEqual({ status: 200, body: { status: 'ok' } })
+    const ready = await json('/readyz')
+    expect(ready.status).toBe(200)
+    expect(ready.body.jurisdictions).toBeGreaterThan(300)
+  })
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const res = await ctx.app.request('/nope')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/)
+  })
+})

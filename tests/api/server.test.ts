@@ -1,0 +1,33 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { silentLogger } from '../../src/log.js'
+import { startService } from '../../src/main.js'
+import { tempDir } from '../helpers/db.js'
+
+describe('the real server', () => {
+  it('starts on a fresh database file, serves Alabama over HTTP and stops cleanly', async () => {
+    const config = loadConfig({ PORT: '0', DATABASE_PATH: join(tempDir(), 'nested', 'kw.db'), ROLE: 'all', SCHEDULER_ENABLED: 'false' })
+    const service = await startService(config, silentLogger)
+    try {
+      const base = `http://127.0.0.1:${service.port}`
+      const ready = await fetch(`${base}/readyz`)
+      expect(ready.status).toBe(200)
+      const res = await fetch(`${base}/jurisdictions/US-AL`)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('etag')).toBeTruthy()
+      const body = (await res.json()) as { subjects: { kratom: { own: { status: string; citation: string } } } }
+      expect(body.subjects.kratom.own.status).toBe('banned')
+      const notModified = await fetch(`${base}/jurisdictions/US-AL`, { headers: { 'if-none-match': res.headers.get('etag')! } })
+      expect(notModified.status).toBe(304)
+    } finally {
+      await service.stop()
+    }
+  })
+
+  it('refuses to start with a bad setting, naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'not a url' })).toThrow(/PUBLIC_BASE_URL/)
+  })
+})

@@ -1,0 +1,155 @@
+CREATE INDEX change_events_by_jurisdiction ON change_events (jurisdiction, id);
+
+CREATE INDEX jurisdictions_by_parent ON jurisdictions (parent, code);
+
+CREATE INDEX measures_by_jurisdiction ON measures (jurisdiction, id);
+
+CREATE INDEX reviews_by_state ON reviews (state, id);
+
+CREATE INDEX scrape_runs_by_scraper ON scrape_runs (scraper_id, id);
+
+CREATE INDEX status_records_by_pending ON status_records (valid_from) WHERE activated_at IS NULL AND retracted_at IS NULL;
+
+CREATE INDEX status_records_by_place ON status_records (jurisdiction, subject, valid_from) WHERE retracted_at IS NULL;
+
+CREATE TABLE api_keys (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  prefix      TEXT NOT NULL,
+  sha256      TEXT NOT NULL UNIQUE,
+  is_admin    INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT,
+  last_used_at TEXT
+) STRICT;
+
+CREATE TABLE baseline_entries (
+  sha256     TEXT PRIMARY KEY,
+  applied_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE change_events (
+  id                  INTEGER PRIMARY KEY,
+  type                TEXT NOT NULL,
+  jurisdiction        TEXT REFERENCES jurisdictions(code),
+  subject             TEXT REFERENCES subjects(id),
+  measure_id          TEXT,
+  scraper_id          TEXT,
+  changed_fields_json TEXT NOT NULL DEFAULT '[]',
+  before_json         TEXT,
+  after_json          TEXT,
+  effective_date      TEXT,
+  detected_at         TEXT NOT NULL,
+  supersedes          INTEGER REFERENCES change_events(id),
+  run_id              INTEGER REFERENCES scrape_runs(id),
+  snapshot_id         INTEGER REFERENCES snapshots(id)
+) STRICT;
+
+CREATE TABLE jurisdictions (
+  code    TEXT PRIMARY KEY,
+  name    TEXT NOT NULL,
+  level   TEXT NOT NULL CHECK (level IN ('country', 'state', 'county', 'city')),
+  parent  TEXT REFERENCES jurisdictions(code),
+  ocd_id  TEXT,
+  origin  TEXT NOT NULL CHECK (origin IN ('builtin', 'dataset'))
+) STRICT;
+
+CREATE TABLE measures (
+  id                   TEXT PRIMARY KEY,
+  jurisdiction         TEXT NOT NULL REFERENCES jurisdictions(code),
+  title                TEXT NOT NULL,
+  stage                TEXT NOT NULL,
+  url                  TEXT NOT NULL,
+  last_action          TEXT,
+  last_action_date     TEXT,
+  effective_date       TEXT,
+  proposed_effect_json TEXT,
+  source_id            TEXT NOT NULL,
+  first_seen_at        TEXT NOT NULL,
+  updated_at           TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE reviews (
+  id               INTEGER PRIMARY KEY,
+  dedupe_key       TEXT NOT NULL UNIQUE,
+  jurisdiction     TEXT NOT NULL REFERENCES jurisdictions(code),
+  subject          TEXT NOT NULL REFERENCES subjects(id),
+  reason           TEXT NOT NULL,
+  source_id        TEXT NOT NULL,
+  trust            TEXT NOT NULL,
+  observation_json TEXT NOT NULL,
+  current_json     TEXT,
+  state            TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved', 'rejected')),
+  created_at       TEXT NOT NULL,
+  decided_at       TEXT,
+  decided_by       TEXT,
+  note             TEXT,
+  run_id           INTEGER REFERENCES scrape_runs(id),
+  snapshot_id      INTEGER REFERENCES snapshots(id)
+) STRICT;
+
+CREATE TABLE run_documents (
+  run_id      INTEGER NOT NULL REFERENCES scrape_runs(id),
+  source_name TEXT NOT NULL,
+  url         TEXT NOT NULL,
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+  fetched_at  TEXT NOT NULL,
+  PRIMARY KEY (run_id, source_name)
+) STRICT;
+
+CREATE TABLE schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
+
+CREATE TABLE scrape_runs (
+  id             INTEGER PRIMARY KEY,
+  scraper_id     TEXT NOT NULL,
+  trigger        TEXT NOT NULL DEFAULT 'manual',
+  parser_version TEXT NOT NULL,
+  started_at     TEXT NOT NULL,
+  finished_at    TEXT,
+  outcome        TEXT NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'changed', 'unchanged', 'degraded', 'failed')),
+  reason         TEXT,
+  error          TEXT,
+  counts_json    TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+
+CREATE TABLE snapshots (
+  id           INTEGER PRIMARY KEY,
+  sha256       TEXT NOT NULL UNIQUE,
+  content_type TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  body_gz      BLOB NOT NULL,
+  created_at   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE status_records (
+  id               INTEGER PRIMARY KEY,
+  jurisdiction     TEXT NOT NULL REFERENCES jurisdictions(code),
+  subject          TEXT NOT NULL REFERENCES subjects(id),
+  status           TEXT NOT NULL CHECK (status IN ('legal', 'regulated', 'restricted', 'banned', 'unknown')),
+  min_age          INTEGER,
+  conditions_json  TEXT NOT NULL DEFAULT '[]',
+  citation         TEXT NOT NULL,
+  summary          TEXT NOT NULL,
+  sources_json     TEXT NOT NULL,
+  confidence       TEXT NOT NULL CHECK (confidence IN ('high', 'medium', 'low')),
+  preempts_local   INTEGER NOT NULL DEFAULT 0 CHECK (preempts_local IN (0, 1)),
+  valid_from       TEXT,
+  valid_to         TEXT,
+  recorded_at      TEXT NOT NULL,
+  retracted_at     TEXT,
+  activated_at     TEXT,
+  verified_at      TEXT NOT NULL,
+  source_id        TEXT NOT NULL,
+  trust            TEXT NOT NULL CHECK (trust IN ('primary', 'secondary', 'curated')),
+  created_event_id INTEGER,
+  run_id           INTEGER REFERENCES scrape_runs(id),
+  snapshot_id      INTEGER REFERENCES snapshots(id),
+  evidence_json    TEXT
+) STRICT;
+
+CREATE TABLE subjects (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL
+) STRICT;
