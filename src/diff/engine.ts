@@ -33,7 +33,8 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
   const { db, timeline, events, measures, reviews, jurisdictions } = stores
   const subjectExists = db.prepare('SELECT 1 FROM subjects WHERE id = ?').pluck()
 
-  function checkReferences(obs: Observation): void {
+  function checkReferences(obs: Observation, known: Set<string>): void {
+    if (known.has(obs.jurisdiction)) return
     if (!jurisdictions.get(obs.jurisdiction)) {
       throw new ObservationError(`observation for unknown jurisdiction "${obs.jurisdiction}": add it to the dataset (src/baseline) or fix the scraper's code.`)
     }
@@ -41,6 +42,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
     if (subject && !subjectExists.get(subject)) {
       throw new ObservationError(`observation for unknown subject "${subject}": known subjects are listed in the subjects table.`)
     }
+    if (!subject || obs.kind === 'status') known.add(obs.jurisdiction)
   }
 
   /** Same place, subject and date must not say two different things in one batch. */
@@ -58,8 +60,11 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
     }
   }
 
-  function applyStatus(batch: Batch, obs: StatusObservation, now: string, today: string, out: ApplyResult): void {
-    const rows = timeline.rows(obs.jurisdiction, obs.subject)
+  function applyStatus(batch: Batch, obs: StatusObservation, now: string, today: string, out: ApplyResult, cache: Map<string, TimelineRow[]>): void {
+    // Rows are read once per place and subject in a batch, and again only after this batch changed them.
+    const key = `${obs.jurisdiction}|${obs.subject}`
+    let rows = cache.get(key)
+    if (!rows) cache.set(key, (rows = timeline.rows(obs.jurisdiction, obs.subject)))
     const plan = planStatus(rows, obs, { trust: batch.trust, today, approved: batch.approval !== undefined })
     const source = { url: obs.source_url, source_id: batch.approval ? `${batch.source_id} (review ${batch.approval.review_id} approved by ${batch.approval.by})` : batch.source_id, trust: batch.trust }
     const evidence = obs.evidence ? { ...obs.evidence, source_url: obs.source_url } : { source_url: obs.source_url }
@@ -70,13 +75,15 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
         return
       case 'confirm': {
         const mayDescribe = outranksOrEquals(batch.trust, plan.row.trust)
-        timeline.confirm(plan.row.id, {
+        const update = {
           verified_at: now,
           sources: mergeSources(plan.row.sources, source),
           summary: mayDescribe && obs.summary ? obs.summary : plan.row.summary,
           confidence: mayDescribe ? obs.confidence : plan.row.confidence,
           evidence: mayDescribe ? evidence : null,
-        })
+        }
+        timeline.confirm(plan.row.id, update)
+        Object.assign(plan.row, { ...update, evidence: update.evidence ?? plan.row.evidence }) // keep the batch cache true
         out.confirmed++
         return
       }
@@ -146,6 +153,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           snapshot_id: batch.snapshot_id,
         })
         timeline.linkEvent(id, event.id)
+        cache.delete(key)
         out.events.push(event)
         return
       }
@@ -198,11 +206,13 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           return compareDates(a.obs.effective_date, b.obs.effective_date) || a.index - b.index
         })
         .map((o) => o.obs)
+      const known = new Set<string>()
+      const cache = new Map<string, TimelineRow[]>()
       db.transaction(() => {
         checkContradictions(batch)
         for (const obs of ordered) {
-          checkReferences(obs)
-          if (obs.kind === 'status') applyStatus(batch, obs, now, today, out)
+          checkReferences(obs, known)
+          if (obs.kind === 'status') applyStatus(batch, obs, now, today, out, cache)
           else applyMeasure(batch, obs, now, out)
         }
       })()
