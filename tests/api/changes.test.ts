@@ -1,14 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { loadBaseline } from '../../src/baseline/load.js'
-import { forFile, testApp, testDb } from '../helpers/db.js'
+import { baselineApp, type testApp } from '../helpers/db.js'
 
 let ctx: ReturnType<typeof testApp>
 beforeAll(() => {
-  ctx = forFile(() => {
-    const t = testDb()
-    loadBaseline(t.stores, t.engine, undefined, t.clock)
-    return testApp(t)
-  })
+  ctx = baselineApp()
 })
 const json = async (path: string) => {
   const res = await ctx.app.request(path)

@@ -1,15 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBaseline } from '../../src/baseline/load.js'
-import { forFile, testApp, testDb } from '../helpers/db.js'
+import { baselineApp, testApp, testDb } from '../helpers/db.js'
 
 // One database with the real curated baseline for the read-only tests of this file.
 let ctx: ReturnType<typeof testApp>
 beforeAll(() => {
-  ctx = forFile(() => {
-    const t = testDb()
-    loadBaseline(t.stores, t.engine, undefined, t.clock)
-    return testApp(t)
-  })
+  ctx = baselineApp()
 })
 
 const get = (path: string, headers: Record<string, string> = {}) => ctx.app.request(path, { headers })
@@ -90,7 +86,7 @@ describe('GET /jurisdictions/:code', () => {
     expect(res.headers.get('cache-control')).toMatch(/public, max-age=\d+/)
     const again = await get('/jurisdictions/US-AL', { 'if-none-match': etag })
     expect(again.status).toBe(304)
-    expect(await get('/jurisdictions/US-AK').then((r) => r.headers.get('etag'))).not.toBe(etag)
+    expect((await get('/jurisdictions/US-AK')).headers.get('etag')).not.toBe(etag)
   })
 
   it('changes the ETag when the data changes', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach } from 'vitest'
-import { seedJurisdictions } from '../../src/baseline/load.js'
+import { loadBaseline, seedJurisdictions } from '../../src/baseline/load.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { migrate } from '../../src/db/migrate.js'
 import { openDb, type Db } from '../../src/db/open.js'
@@ -81,4 +81,13 @@ export function testApp(t: TestDb = testDb(), env: Record<string, string> = {}) 
   const config: Config = loadConfig({ DATABASE_PATH: t.path, ...env })
   const app = createApp({ config, stores: t.stores, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true })
   return { ...t, app, config }
+}
+
+/** A test app over a database holding the real curated baseline, kept for the whole file (call in beforeAll). */
+export function baselineApp(env: Record<string, string> = {}) {
+  return forFile(() => {
+    const t = testDb()
+    loadBaseline(t.stores, t.engine, undefined, t.clock)
+    return testApp(t, env)
+  })
 }
