@@ -43,8 +43,27 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR, upTo?: number): Mi
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`)
   const files = readMigrations(dir)
-  const applied = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all() as { version: number; name: string; sha256: string }[]
+  const applied = checkApplied(db, files)
 
+  const insert = db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)')
+  const done: string[] = []
+  for (const file of files.slice(applied.length)) {
+    if (upTo !== undefined && file.version > upTo) break
+    db.transaction(() => {
+      db.exec(file.sql)
+      insert.run(file.version, file.name, file.sha256, new Date().toISOString())
+    })()
+    done.push(file.name)
+  }
+  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0
+  return { applied: done, current }
+}
+
+type AppliedRow = { version: number; name: string; sha256: string }
+
+/** The applied migrations, after checking they are an unedited prefix of the files. */
+function checkApplied(db: Db, files: MigrationFile[]): AppliedRow[] {
+  const applied = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all() as AppliedRow[]
   for (const row of applied) {
     const file = files[row.version - 1]
     if (!file) {
@@ -59,16 +78,19 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR, upTo?: number): Mi
     }
   }
 
-  const insert = db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)')
-  const done: string[] = []
-  for (const file of files.slice(applied.length)) {
-    if (upTo !== undefined && file.version > upTo) break
-    db.transaction(() => {
-      db.exec(file.sql)
-      insert.run(file.version, file.name, file.sha256, new Date().toISOString())
-    })()
-    done.push(file.name)
+  return applied
+}
+
+/**
+ * For read-only processes (`serve --role api`): checks that the database is exactly at the code's
+ * schema without writing anything; a pending migration means the writer has not started yet.
+ */
+export function verifyMigrations(db: Db, dir: string = MIGRATIONS_DIR): number {
+  const files = readMigrations(dir)
+  const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get()
+  const applied = hasTable ? checkApplied(db, files) : []
+  if (applied.length < files.length) {
+    throw new MigrationError(`the database is at schema ${applied.length} but this code needs ${files.length}: start the writer (serve --role all or worker, or kratomwatch migrate) first.`)
   }
-  const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0
-  return { applied: done, current }
+  return applied.length
 }

@@ -1,7 +1,7 @@
 import { copyFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MIGRATIONS_DIR, migrate, readMigrations } from '../../src/db/migrate.js'
+import { MIGRATIONS_DIR, migrate, readMigrations, verifyMigrations } from '../../src/db/migrate.js'
 import { openDb } from '../../src/db/open.js'
 import { MigrationError } from '../../src/errors.js'
 import { tempDir } from '../helpers/db.js'
@@ -68,6 +68,18 @@ describe('migrations', () => {
     migrate(db, dir)
     expect(() => migrate(db, MIGRATIONS_DIR)).toThrow(/newer than the code/)
     db.close()
+  })
+
+  it('let a read-only API process check the schema without writing', () => {
+    const path = join(tempDir(), 'replica.db')
+    const writer = openDb(path)
+    migrate(writer, MIGRATIONS_DIR, 1)
+    const reader = openDb(path)
+    expect(() => verifyMigrations(reader)).toThrow(/start the writer/)
+    migrate(writer)
+    expect(verifyMigrations(reader)).toBe(readMigrations().length)
+    reader.close()
+    writer.close()
   })
 
   it('refuse a gap in the numbering', () => {
