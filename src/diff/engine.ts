@@ -51,7 +51,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
     for (const obs of batch.observations) {
       if (obs.kind !== 'status') continue
       const key = `${obs.jurisdiction}|${obs.subject}|${observationDate(obs, { trust: batch.trust, today: '' })}`
-      const value = JSON.stringify([obs.status, obs.min_age, [...obs.conditions].sort(), obs.citation, obs.preempts_local])
+      const value = JSON.stringify([obs.status, obs.min_age, [...obs.conditions].sort(), obs.preempts_local])
       const prior = seen.get(key)
       if (prior !== undefined && prior !== value) {
         throw new ObservationError(`${batch.source_id}: two observations for ${key.replaceAll('|', ' / ')} disagree (${prior} vs ${value}); the source contradicts itself or the parser reads it twice.`)
@@ -78,6 +78,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
         const update = {
           verified_at: now,
           sources: mergeSources(plan.row.sources, source),
+          citation: mayDescribe ? obs.citation : plan.row.citation,
           summary: mayDescribe && obs.summary ? obs.summary : plan.row.summary,
           confidence: mayDescribe ? obs.confidence : plan.row.confidence,
           evidence: mayDescribe ? evidence : null,

@@ -60,8 +60,8 @@ export function materialDiff(before: MaterialView | null, after: MaterialView): 
 }
 
 function normalise(field: MaterialField, value: unknown): unknown {
-  if (field === 'conditions') return [...(value as string[])].sort()
-  if (field === 'citation') return String(value).replace(/\s+/g, ' ').trim()
+  // Conditions are compared as a set of texts, ignoring case and spacing.
+  if (field === 'conditions') return (value as string[]).map((c) => c.replace(/\s+/g, ' ').trim().toLowerCase()).sort()
   return value ?? null
 }
 

@@ -25,9 +25,11 @@ export type SourceRef = z.infer<typeof SourceRef>
 
 /**
  * The fields of a status that matter legally: a difference in any of them is a change and makes a
- * change event. Summary, confidence and sources are description and are refreshed in place.
+ * change event. Citation, summary, confidence and sources describe the rule and are refreshed in
+ * place when a source of equal or higher trust confirms it: two sources wording the same citation
+ * differently is not a change in the law, and must not notify subscribers.
  */
-export const MATERIAL_FIELDS = ['status', 'min_age', 'conditions', 'citation', 'preempts_local'] as const
+export const MATERIAL_FIELDS = ['status', 'min_age', 'conditions', 'preempts_local'] as const
 export type MaterialField = (typeof MATERIAL_FIELDS)[number]
 
 /** A status as the timeline holds it, without its time axis. */

@@ -88,8 +88,15 @@ describe('loadBaseline', () => {
     writeFileSync(file, JSON.stringify(data))
     const reload = loadBaseline(t.stores, t.engine, dir, t.clock)
     expect(reload.applied).toBe(1)
-    expect(reload.result!.events).toHaveLength(1)
-    expect(reload.result!.events[0]).toMatchObject({ type: 'status.corrected', jurisdiction: 'US-AL', changed_fields: ['citation'] })
+    // A citation reworded is description, not a change in the law: refreshed in place, no event.
+    expect(reload.result!.events).toHaveLength(0)
+    expect(reload.result!.confirmed).toBe(1)
+    expect(t.stores.timeline.rows('US-AL', 'kratom').at(-1)!.citation).toMatch(/renumbered in a test/)
+    entry.min_age = 21
+    entry.status = 'regulated'
+    writeFileSync(file, JSON.stringify(data))
+    const edited = loadBaseline(t.stores, t.engine, dir, t.clock)
+    expect(edited.result!.events[0]).toMatchObject({ type: 'status.corrected', jurisdiction: 'US-AL', changed_fields: ['status', 'min_age'] })
   })
 
   it('refuses a malformed dataset naming the file and field, loading nothing', () => {

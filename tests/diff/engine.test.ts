@@ -82,6 +82,24 @@ describe('diff engine', () => {
     expect(timeline(oneBatch)).toEqual(expected)
   })
 
+  it('refreshes a reworded citation in place without an event', () => {
+    const t = testDb()
+    t.engine.apply(batch([status({ citation: 'Ala. Code § 20-2-23; Act 2016-128' })], 'curated'))
+    t.clock.set('2026-11-26')
+    const result = t.engine.apply(batch([status({ citation: 'Code of Ala. 1975, § 20-2-23(3)' })]))
+    expect(result).toMatchObject({ events: [], confirmed: 1 })
+    const [row] = t.stores.timeline.rows('US-AL', 'kratom')
+    expect(row).toMatchObject({ citation: 'Code of Ala. 1975, § 20-2-23(3)', verified_at: '2026-11-26T12:00:00.000Z' })
+    expect(row!.sources.map((s) => s.source_id)).toEqual(['us-al-code'])
+  })
+
+  it('does not let a secondary source reword a citation', () => {
+    const t = testDb()
+    t.engine.apply(batch([status()], 'curated'))
+    t.engine.apply(batch([status({ citation: 'some wiki wording', effective_date: null })], 'secondary', 'wikipedia'))
+    expect(t.stores.timeline.rows('US-AL', 'kratom')[0]!.citation).toBe('Ala. Code § 20-2-23')
+  })
+
   it('treats duplicates in one batch as one observation', () => {
     const t = testDb()
     const result = t.engine.apply(batch([status(), status(), status()]))

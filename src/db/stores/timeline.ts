@@ -78,8 +78,8 @@ export function timelineStore(db: Db) {
   const setValidToStmt = db.prepare('UPDATE status_records SET valid_to = ? WHERE id = ?')
   const retractStmt = db.prepare('UPDATE status_records SET retracted_at = ? WHERE id = ?')
   const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')
-  const confirmStmt = db.prepare(`UPDATE status_records SET verified_at = @verified_at, sources_json = @sources_json, summary = @summary,
-    confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
+  const confirmStmt = db.prepare(`UPDATE status_records SET verified_at = @verified_at, sources_json = @sources_json, citation = @citation,
+    summary = @summary, confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
   const dueStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`)
   const activateStmt = db.prepare('UPDATE status_records SET activated_at = ? WHERE id = ?')
@@ -111,7 +111,7 @@ export function timelineStore(db: Db) {
     retract: (id: number, at: string) => void retractStmt.run(at, id),
     linkEvent: (id: number, eventId: number) => void setEventStmt.run(eventId, id),
     /** A source confirmed the row: refresh verification time and descriptive fields. */
-    confirm(id: number, update: { verified_at: string; sources: SourceRef[]; summary: string; confidence: Confidence; evidence: Record<string, unknown> | null }) {
+    confirm(id: number, update: { verified_at: string; sources: SourceRef[]; citation: string; summary: string; confidence: Confidence; evidence: Record<string, unknown> | null }) {
       confirmStmt.run({ id, ...update, sources_json: JSON.stringify(update.sources), evidence_json: update.evidence ? JSON.stringify(update.evidence) : null })
     },
     /** Scheduled rows whose date has come and whose change has not been announced yet. */
