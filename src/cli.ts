@@ -6,6 +6,7 @@ import { AppError } from './errors.js'
 import { createLogger, silentLogger } from './log.js'
 import { openCore, startService } from './main.js'
 import { migrate } from './db/migrate.js'
+import { runScrapeCommand } from './scraping/cli.js'
 import { openDb } from './db/open.js'
 import { keyStore } from './db/stores/keys.js'
 import type { StatusViews } from './read/status-view.js'
@@ -20,6 +21,8 @@ Usage:
   kratomwatch history CODE [--limit N]         change events of a place, newest first
   kratomwatch keys create --name NAME [--admin]  create an API key (printed once)
   kratomwatch keys list | keys revoke ID       list or revoke API keys
+  kratomwatch scrape [--only ID] [--jurisdiction CODE] [--dry-run]
+                                               run scrapers now: a progress line each, then a summary
 
 Configuration comes from environment variables (see README: Configuration).`
 
@@ -36,6 +39,9 @@ export async function runCli(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       name: { type: 'string' },
       admin: { type: 'boolean' },
+      only: { type: 'string' },
+      jurisdiction: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -64,6 +70,8 @@ export async function runCli(argv: string[]): Promise<number> {
       process.once('SIGINT', () => shutdown('SIGINT'))
       return new Promise<number>(() => {})
     }
+    case 'scrape':
+      return runScrapeCommand(config, { only: values.only, jurisdiction: values.jurisdiction, dryRun: values['dry-run'] ?? false })
     case 'migrate': {
       const db = openDb(config.DATABASE_PATH)
       const result = migrate(db)

@@ -66,3 +66,87 @@ export class UnauthorizedError extends AppError {
 export class ForbiddenError extends AppError {
   readonly code = 'forbidden'
 }
+
+/** A request conflicts with the current state (e.g. deciding a review that is no longer pending). */
+export class ConflictError extends AppError {
+  readonly code = 'conflict'
+}
+
+/** Why a run came out degraded (DESIGN.md § Sources and trust). */
+export type DegradedReason = 'blocked' | 'soft_404' | 'structure' | 'empty_unexpected' | 'http' | 'timeout'
+
+/**
+ * Scraping errors, named by what the runner does with them: every one makes the run `degraded`
+ * with its `reason` (a broken scraper or source, never a change in the law).
+ */
+export abstract class ScrapeError extends AppError {
+  abstract readonly reason: DegradedReason
+  readonly outcome = 'degraded' as const
+}
+
+/** A fetch failed after its retries (network error, 4xx/5xx, too large, truncated). */
+export class FetchError extends ScrapeError {
+  readonly code = 'fetch-failed'
+  constructor(
+    message: string,
+    readonly reason: 'http' | 'timeout' | 'blocked' = 'http',
+    readonly status: number | null = null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+/** The source answered with a bot wall, a 403/429, or robots.txt forbids the URL. */
+export class BlockedError extends ScrapeError {
+  readonly code = 'blocked'
+  readonly reason = 'blocked' as const
+}
+
+/** The source answered 200 with a "page not found" page. */
+export class SoftNotFoundError extends ScrapeError {
+  readonly code = 'soft-404'
+  readonly reason = 'soft_404' as const
+}
+
+/** The page no longer has the structure the scraper expects (a selector matched nothing). */
+export class LayoutChangedError extends ScrapeError {
+  readonly code = 'layout-changed'
+  readonly reason = 'structure' as const
+}
+
+/** The page holds a value the scraper has no rule for (e.g. an unseen status label). */
+export class UnknownValueError extends ScrapeError {
+  readonly code = 'unknown-value'
+  readonly reason = 'structure' as const
+}
+
+/** The scraper returned observations that fail validation. */
+export class OutputInvalidError extends ScrapeError {
+  readonly code = 'output-invalid'
+  readonly reason = 'structure' as const
+}
+
+/** The scraper returned nothing although it did not declare empty output possible. */
+export class EmptyResultError extends ScrapeError {
+  readonly code = 'empty-result'
+  readonly reason = 'empty_unexpected' as const
+}
+
+/** A scraper file is invalid (bad definition, id ≠ filename, duplicate, bad cron); start-up stops. */
+export class ScraperDefinitionError extends AppError {
+  readonly code = 'invalid-scraper'
+}
+
+/** A webhook URL that may not receive deliveries (scheme, credentials, or a private/loopback/metadata address). */
+export class UnsafeUrlError extends AppError {
+  readonly code = 'unsafe-url'
+}
+
+/** Too many writes from one API key; try again after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  readonly code = 'rate-limited'
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many write requests for this API key; retry after ${retryAfterSeconds} s (the Retry-After header says when).`)
+  }
+}

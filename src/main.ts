@@ -7,8 +7,11 @@ import { openDb, type Db } from './db/open.js'
 import { createStores, type Stores } from './db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from './diff/engine.js'
 import { createApp } from './http/app.js'
+import { createScrapingService, type ScrapingService } from './scraping/service.js'
 import type { Logger } from './log.js'
 import { createStatusViews, type StatusViews } from './read/status-view.js'
+import { startWebhookService } from './webhooks/index.js'
+import { registerOutbox, type Outbox } from './webhooks/outbox.js'
 
 /** The core every entry point shares: a migrated database, its stores, the diff engine and read models. */
 export interface Core {
@@ -17,6 +20,8 @@ export interface Core {
   engine: DiffEngine
   views: StatusViews
   clock: () => Date
+  /** The webhook outbox, filled inside every event append (registered before anything appends). */
+  outbox: Outbox
 }
 
 /**
@@ -29,6 +34,8 @@ export function openCore(config: Config, log: Logger, clock: () => Date = () => 
     const migrated = migrate(db)
     if (migrated.applied.length) log.info({ applied: migrated.applied, version: migrated.current }, 'migrations applied')
     const stores = createStores(db)
+    // Before the baseline load and activateDue: every event appended from here on fills the outbox.
+    const outbox = registerOutbox(stores, { publicBaseUrl: config.PUBLIC_BASE_URL })
     const engine = createDiffEngine(stores, clock)
     if (config.ROLE !== 'api') {
       seedJurisdictions(stores)
@@ -37,7 +44,7 @@ export function openCore(config: Config, log: Logger, clock: () => Date = () => 
       const due = engine.activateDue()
       if (due.length) log.info({ events: due.length }, 'scheduled changes took effect')
     }
-    return { db, stores, engine, views: createStatusViews(stores, clock), clock }
+    return { db, stores, engine, views: createStatusViews(stores, clock), clock, outbox }
   } catch (error) {
     db.close()
     throw error
@@ -56,12 +63,22 @@ export interface Service {
 export async function startService(config: Config, log: Logger, clock: () => Date = () => new Date()): Promise<Service> {
   const core = openCore(config, log, clock)
   let ready = false
-  const app = createApp({ config, stores: core.stores, views: core.views, log, clock, ready: () => ready })
+  // Writer roles load every scraper (refusing to start on an invalid one) and run them on schedule.
+  let scraping: ScrapingService | undefined
+  try {
+    scraping = config.ROLE === 'api' ? undefined : await createScrapingService({ config, stores: core.stores, engine: core.engine, clock, log })
+  } catch (error) {
+    core.db.close()
+    throw error
+  }
+  const app = createApp({ config, stores: core.stores, views: core.views, log, clock, ready: () => ready, scraping })
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
     s.once('error', reject)
   })
   ready = true
+  if (scraping && config.SCHEDULER_ENABLED) await scraping.startScheduler()
+  const webhooks = config.ROLE === 'api' ? undefined : startWebhookService({ stores: core.stores, outbox: core.outbox, config, log, clock })
   const port = (server.address() as AddressInfo).port
   log.info({ port, host: config.HOST, role: config.ROLE, database: config.DATABASE_PATH }, 'kratomwatch listening')
 
@@ -70,6 +87,8 @@ export async function startService(config: Config, log: Logger, clock: () => Dat
     (stopping ??= (async () => {
       ready = false
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await scraping?.stop()
+      await webhooks?.stop()
       core.db.close()
       log.info('kratomwatch stopped')
     })())

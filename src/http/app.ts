@@ -4,13 +4,22 @@ import { createReadCache } from './cache.js'
 import type { AppDeps, AppEnv } from './env.js'
 import { problem, problemResponse } from './problem.js'
 import { changes } from './routes/changes.js'
+import { docsRoutes } from './routes/docs.js'
+import { feeds } from './routes/feeds.js'
 import { health } from './routes/health.js'
 import { jurisdictions } from './routes/jurisdictions.js'
+import { pages } from './routes/pages.js'
+import { webhooks } from './routes/webhooks.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { reviews } from './routes/reviews.js'
+import { scrapers } from './routes/scrapers.js'
+import { httpMetrics } from '../metrics.js'
 
 /** Builds the HTTP app over its dependencies. The only place routes are mounted. */
 export function createApp(deps: AppDeps) {
   const cachedJson = createReadCache()
   const app = new Hono<AppEnv>()
+  app.use(httpMetrics())
   app.use(async (c, next) => {
     const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomUUID()
     c.set('requestId', requestId)
@@ -22,6 +31,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', health)
   app.route('/jurisdictions', jurisdictions)
   app.route('/changes', changes)
+  app.route('/webhooks', webhooks)
+  app.route('/scrapers', scrapers)
+  app.route('/reviews', reviews)
+  app.route('/', metricsRoutes)
+  app.route('/', feeds)
+  app.route('/', docsRoutes)
+  app.route('/', pages)
   app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}; see the README for the API.`))
   app.onError(problemResponse)
   return app

@@ -1,7 +1,8 @@
 import { createMiddleware } from 'hono/factory'
 import type { ApiKey } from '../db/stores/keys.js'
-import { ForbiddenError, UnauthorizedError } from '../errors.js'
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js'
 import type { AppEnv } from './env.js'
+import { writeLimiter } from './rate-limit.js'
 
 /** Variables set by `requireKey`: the calling key. */
 export interface AuthEnv extends AppEnv {
@@ -10,7 +11,8 @@ export interface AuthEnv extends AppEnv {
 
 /**
  * Requires `Authorization: Bearer <key>` (created with `kratomwatch keys create`); with
- * `{ admin: true }` the key must be an admin key. Sets `c.var.apiKey`.
+ * `{ admin: true }` the key must be an admin key. Sets `c.var.apiKey`. Writes (any method but
+ * GET/HEAD/OPTIONS) are rate-limited per key (WRITE_RATE_PER_MINUTE, WRITE_RATE_BURST): 429 + Retry-After.
  */
 export function requireKey(options: { admin?: boolean } = {}) {
   return createMiddleware<AuthEnv>(async (c, next) => {
@@ -20,6 +22,11 @@ export function requireKey(options: { admin?: boolean } = {}) {
     const key = c.var.deps.stores.keys.verify(match[1]!, c.var.deps.clock().toISOString())
     if (!key) throw new UnauthorizedError('the API key is unknown or revoked; create a new one with "kratomwatch keys create --name NAME".')
     if (options.admin && !key.is_admin) throw new ForbiddenError('this endpoint needs an admin key (kratomwatch keys create --name NAME --admin).')
+    // Per-key rate limit on writes (issue 4): every write route authenticates here, so all are covered.
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      const wait = writeLimiter(c.var.deps).take(key.id, c.var.deps.clock().getTime())
+      if (wait > 0) throw new RateLimitedError(wait)
+    }
     c.set('apiKey', key)
     await next()
   })

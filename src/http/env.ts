@@ -2,6 +2,7 @@ import type { Config } from '../config.js'
 import type { Stores } from '../db/stores/index.js'
 import type { Logger } from '../log.js'
 import type { StatusViews } from '../read/status-view.js'
+import type { ScrapingService } from '../scraping/service.js'
 import type { CachedJson } from './cache.js'
 
 /** What every route can reach: the stores, the read models, configuration, the logger and the clock. */
@@ -13,6 +14,8 @@ export interface AppDeps {
   clock: () => Date
   /** True once start-up (migrations, baseline) finished; /readyz answers 503 before. */
   ready: () => boolean
+  /** The scraping side (registry, runner, scheduler); present in the writer roles (all, worker). */
+  scraping?: ScrapingService
 }
 
 export interface AppEnv {

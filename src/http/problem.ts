@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { AppError, InputError } from '../errors.js'
+import { AppError, InputError, RateLimitedError } from '../errors.js'
 import type { AppEnv } from './env.js'
 
 /** HTTP status of each domain error code; anything else is a 500. */
@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   forbidden: 403,
   conflict: 409,
   'rate-limited': 429,
+  'unsafe-url': 400,
 }
 
 const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }
@@ -31,6 +32,7 @@ export function problemResponse(error: Error, c: Context<AppEnv>) {
   if (error instanceof AppError) {
     const status = STATUS_BY_CODE[error.code] ?? 500
     if (status === 401) c.header('www-authenticate', 'Bearer realm="kratomwatch"')
+    if (error instanceof RateLimitedError) c.header('retry-after', String(error.retryAfterSeconds))
     const extra = error instanceof InputError ? { errors: error.issues } : {}
     if (status === 500) c.var.deps?.log.error({ err: error, request_id: c.get('requestId') }, 'unhandled application error')
     return problem(c, status, error.code, status === 500 ? 'An internal error occurred; it was logged.' : error.message, extra)

@@ -55,6 +55,15 @@ describe('GET /changes', () => {
     expect(body.errors.map((e: { field: string }) => e.field).join(' ')).toContain(field)
   })
 
+  it('sends a browser to the HTML page with the same filters, and keeps JSON for API clients', async () => {
+    const res = await ctx.app.request('/changes?subject=kratom', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/changes.html?subject=kratom')
+    const api = await ctx.app.request('/changes?subject=kratom', { headers: { accept: 'application/json' } })
+    expect(api.status).toBe(200)
+    expect(api.headers.get('vary')).toMatch(/accept/i)
+  })
+
   it('answers 404 for an unknown jurisdiction filter', async () => {
     expect((await json('/changes?jurisdiction=US-ZZ')).status).toBe(404)
   })

@@ -6,11 +6,29 @@ CREATE INDEX measures_by_jurisdiction ON measures (jurisdiction, id);
 
 CREATE INDEX reviews_by_state ON reviews (state, id);
 
+CREATE INDEX run_documents_by_snapshot ON run_documents (snapshot_id);
+
+CREATE INDEX scrape_runs_by_outcome ON scrape_runs (scraper_id, outcome, id);
+
 CREATE INDEX scrape_runs_by_scraper ON scrape_runs (scraper_id, id);
+
+CREATE INDEX snapshots_by_created ON snapshots (created_at);
 
 CREATE INDEX status_records_by_pending ON status_records (valid_from) WHERE activated_at IS NULL AND retracted_at IS NULL;
 
 CREATE INDEX status_records_by_place ON status_records (jurisdiction, subject, valid_from) WHERE retracted_at IS NULL;
+
+CREATE INDEX webhook_attempts_by_delivery_seq ON webhook_attempts (delivery_seq, id);
+
+CREATE INDEX webhook_deliveries_by_subscription_id ON webhook_deliveries (subscription_id, seq);
+
+CREATE UNIQUE INDEX webhook_deliveries_by_subscription_id_event_id ON webhook_deliveries (subscription_id, event_id) WHERE event_id IS NOT NULL;
+
+CREATE INDEX webhook_deliveries_by_subscription_id_open ON webhook_deliveries (subscription_id, seq) WHERE state IN ('pending', 'delivering');
+
+CREATE INDEX webhook_secrets_by_subscription_id ON webhook_secrets (subscription_id, id);
+
+CREATE INDEX webhook_subscriptions_by_key_id ON webhook_subscriptions (key_id, created_at);
 
 CREATE TABLE api_keys (
   id          INTEGER PRIMARY KEY,
@@ -43,6 +61,15 @@ CREATE TABLE change_events (
   supersedes          INTEGER REFERENCES change_events(id),
   run_id              INTEGER REFERENCES scrape_runs(id),
   snapshot_id         INTEGER REFERENCES snapshots(id)
+) STRICT;
+
+CREATE TABLE http_cache (
+  url           TEXT PRIMARY KEY,
+  etag          TEXT,
+  last_modified TEXT,
+  snapshot_id   INTEGER NOT NULL REFERENCES snapshots(id),
+  final_url     TEXT NOT NULL,
+  checked_at    TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE jurisdictions (
@@ -88,6 +115,13 @@ CREATE TABLE reviews (
   snapshot_id      INTEGER REFERENCES snapshots(id)
 ) STRICT;
 
+CREATE TABLE robots_cache (
+  origin     TEXT PRIMARY KEY,
+  status     INTEGER NOT NULL,
+  body       TEXT NOT NULL,
+  fetched_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE run_documents (
   run_id      INTEGER NOT NULL REFERENCES scrape_runs(id),
   source_name TEXT NOT NULL,
@@ -111,7 +145,7 @@ CREATE TABLE scrape_runs (
   reason         TEXT,
   error          TEXT,
   counts_json    TEXT NOT NULL DEFAULT '{}'
-) STRICT;
+, content_sha256 TEXT) STRICT;
 
 CREATE TABLE snapshots (
   id           INTEGER PRIMARY KEY,
@@ -152,4 +186,60 @@ CREATE TABLE subjects (
   id          TEXT PRIMARY KEY,
   name        TEXT NOT NULL,
   description TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE webhook_attempts (
+  id               INTEGER PRIMARY KEY,
+  delivery_seq     INTEGER NOT NULL REFERENCES webhook_deliveries(seq) ON DELETE CASCADE,
+  attempt          INTEGER NOT NULL,
+  trigger          TEXT NOT NULL CHECK (trigger IN ('scheduled', 'redeliver', 'recover')),
+  started_at       TEXT NOT NULL,
+  finished_at      TEXT,
+  outcome          TEXT NOT NULL DEFAULT 'in_flight' CHECK (outcome IN ('in_flight', 'succeeded', 'failed', 'interrupted')),
+  status_code      INTEGER,
+  latency_ms       INTEGER,
+  error            TEXT,
+  response_excerpt TEXT
+) STRICT;
+
+CREATE TABLE webhook_deliveries (
+  seq             INTEGER PRIMARY KEY,
+  id              TEXT NOT NULL UNIQUE,                  -- msg_<random>
+  subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+  event_id        INTEGER REFERENCES change_events(id),  -- NULL for webhook.ping
+  type            TEXT NOT NULL,
+  payload         TEXT NOT NULL,                         -- the exact JSON body, signed per attempt
+  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivering', 'succeeded', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,            -- attempts in the current round (reset by redeliver/recover)
+  trigger         TEXT NOT NULL DEFAULT 'scheduled' CHECK (trigger IN ('scheduled', 'redeliver', 'recover')),
+  next_attempt_at TEXT NOT NULL,
+  last_error      TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  delivered_at    TEXT
+) STRICT;
+
+CREATE TABLE webhook_secrets (
+  id              INTEGER PRIMARY KEY,
+  subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+  secret          TEXT NOT NULL,                         -- whsec_<base64 of 32 random bytes>
+  created_at      TEXT NOT NULL,
+  expires_at      TEXT                                   -- NULL = current
+) STRICT;
+
+CREATE TABLE webhook_subscriptions (
+  id                  TEXT PRIMARY KEY,                  -- ep_<random>, the public id
+  key_id              INTEGER NOT NULL REFERENCES api_keys(id),
+  url                 TEXT NOT NULL,
+  description         TEXT,
+  events_json         TEXT NOT NULL DEFAULT '[]',        -- empty = every event type
+  jurisdictions_json  TEXT NOT NULL DEFAULT '[]',        -- empty = everywhere
+  include_descendants INTEGER NOT NULL DEFAULT 0 CHECK (include_descendants IN (0, 1)),
+  subjects_json       TEXT NOT NULL DEFAULT '[]',        -- empty = every subject
+  enabled             INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  disabled_reason     TEXT,
+  disabled_at         TEXT,
+  failing_since       TEXT,                              -- first failed attempt since the last success
+  created_at          TEXT NOT NULL,
+  updated_at          TEXT NOT NULL
 ) STRICT;

@@ -1,8 +1,11 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import type { Stores } from '../../db/stores/index.js'
 import { EventType, JurisdictionCode, SubjectId } from '../../domain/index.js'
 import { NotFoundError } from '../../errors.js'
 import type { AppEnv } from '../env.js'
+import { EventPage, Problem } from '../responses.js'
+import type { RouteDoc } from '../route-docs.js'
 import { validate } from '../validate.js'
 
 /** Comma-separated list in a query parameter. */
@@ -14,26 +17,63 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
 
 export const ChangesQuery = z
   .object({
-    since: z.coerce.number().int().min(0).optional(),
-    jurisdiction: csv(JurisdictionCode).optional(),
-    include_descendants: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-    subject: SubjectId.optional(),
-    type: csv(EventType).optional(),
+    since: z.coerce.number().int().min(0).optional().describe('cursor: only events with a greater id (the previous page\'s next_cursor)'),
+    jurisdiction: csv(JurisdictionCode).optional().describe('comma-separated jurisdiction codes, e.g. US-LA,TH (case-insensitive)'),
+    include_descendants: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('also match places within the given jurisdictions (counties, cities)'),
+    subject: SubjectId.optional().describe('kratom or 7-oh'),
+    type: csv(EventType).optional().describe(`comma-separated event types: ${EventType.options.join(', ')}`),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict()
 export type ChangesQuery = z.infer<typeof ChangesQuery>
 
-/** GET /changes: the global change feed, oldest first after the `since` cursor. */
-export const changes = new Hono<AppEnv>().get('/', validate('query', ChangesQuery), (c) => {
+/** The jurisdiction codes a change filter matches (with descendants if asked); throws NotFoundError for an unknown code. */
+export function feedJurisdictions(stores: Stores, codes: string[] | undefined, includeDescendants: boolean | undefined): string[] | undefined {
+  if (!codes) return undefined
+  for (const code of codes) if (!stores.jurisdictions.get(code)) throw new NotFoundError('jurisdiction', code)
+  return includeDescendants ? [...codes, ...codes.flatMap((code) => stores.jurisdictions.descendants(code))] : codes
+}
+
+/** True when a client (a browser) asks for HTML rather than JSON. */
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false
+  const html = accept.indexOf('text/html')
+  const json = accept.indexOf('application/json')
+  return html >= 0 && (json < 0 || html < json)
+}
+
+/**
+ * GET /changes: the global change feed, oldest first after the `since` cursor. A browser (Accept:
+ * text/html first) is sent to the same filters on the `/changes.html` page.
+ */
+export const changes = new Hono<AppEnv>().get('/', (c, next) => {
+  if (!prefersHtml(c.req.header('accept'))) return next()
+  const query = new URL(c.req.url).search
+  return c.redirect(`/changes.html${query}`, 303)
+}, validate('query', ChangesQuery), (c) => {
+  c.header('vary', 'Accept')
   const q = c.req.valid('query')
   const { stores } = c.var.deps
   return c.var.cachedJson(c, `changes:${JSON.stringify(q)}`, () => {
-    let codes = q.jurisdiction
-    if (codes) {
-      for (const code of codes) if (!stores.jurisdictions.get(code)) throw new NotFoundError('jurisdiction', code)
-      if (q.include_descendants) codes = [...codes, ...codes.flatMap((code) => stores.jurisdictions.descendants(code))]
-    }
+    const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
     return stores.events.feed({ since: q.since, jurisdictions: codes, subject: q.subject, types: q.type, limit: q.limit })
   })
 })
+
+export const docs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/changes',
+    summary: 'The global change feed',
+    description:
+      'Change events oldest first after the `since` cursor. Poll with `since` = the last `next_cursor` to receive each event once. The same filters serve the Atom feed (`/changes.atom`) and the `/changes.html` page.',
+    tags: ['changes'],
+    query: ChangesQuery,
+    responses: {
+      200: { description: 'a page of change events; `next_cursor` is the id to pass as `since` next time', schema: EventPage },
+      303: { description: 'a browser asking for text/html is redirected to `/changes.html` with the same filters' },
+      304: { description: 'not modified (ETag matched)' },
+      404: { description: 'an unknown jurisdiction code in `jurisdiction`', schema: Problem, contentType: 'application/problem+json' },
+    },
+  },
+]

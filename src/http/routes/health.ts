@@ -1,6 +1,9 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import type { AppEnv } from '../env.js'
 import { problem } from '../problem.js'
+import { Problem } from '../responses.js'
+import type { RouteDoc } from '../route-docs.js'
 
 /** GET /healthz (the process answers) and /readyz (database reachable and start-up done). */
 export const health = new Hono<AppEnv>()
@@ -15,3 +18,26 @@ export const health = new Hono<AppEnv>()
       return problem(c, 503, 'not-ready', `database check failed: ${(error as Error).message}`)
     }
   })
+
+export const docs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process answers',
+    tags: ['operations'],
+    responses: { 200: { description: 'alive', schema: z.strictObject({ status: z.literal('ok') }) } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: start-up finished and the database answers',
+    tags: ['operations'],
+    responses: {
+      200: {
+        description: 'ready to serve',
+        schema: z.strictObject({ status: z.literal('ready'), jurisdictions: z.number().int(), last_event_id: z.number().int().describe('id of the newest change event (0 if none)') }),
+      },
+      503: { description: 'not ready yet, or the database check failed', schema: Problem, contentType: 'application/problem+json' },
+    },
+  },
+]

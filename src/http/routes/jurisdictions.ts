@@ -3,9 +3,11 @@ import { z } from 'zod'
 import { IsoDate, JurisdictionCode, Level, Status, SubjectId } from '../../domain/index.js'
 import { NotFoundError } from '../../errors.js'
 import type { AppEnv } from '../env.js'
+import { HistoryPage, JurisdictionList, JurisdictionView, Problem } from '../responses.js'
+import type { RouteDoc } from '../route-docs.js'
 import { validate } from '../validate.js'
 
-const Params = z.object({ code: JurisdictionCode })
+const Params = z.object({ code: JurisdictionCode.describe('jurisdiction code, e.g. US-LA or US-CA-SAN-DIEGO (case-insensitive)') })
 
 const ListQuery = z
   .object({
@@ -18,7 +20,7 @@ const ListQuery = z
   })
   .strict()
 
-const ViewQuery = z.object({ at: IsoDate.optional() }).strict()
+const ViewQuery = z.object({ at: IsoDate.optional().describe('answer as of this date (default: today, UTC)') }).strict()
 
 const HistoryQuery = z
   .object({
@@ -51,3 +53,39 @@ export const jurisdictions = new Hono<AppEnv>()
       return { jurisdiction: code, ...c.var.deps.stores.events.forJurisdiction(code, page) }
     })
   })
+
+const notFound = { description: 'no such jurisdiction (or subject)', schema: Problem, contentType: 'application/problem+json' }
+
+export const docs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/jurisdictions',
+    summary: 'List jurisdictions',
+    description:
+      'Countries, states, counties and cities, by code. With `subject` (or `status`, which implies `subject=kratom`) each item carries its effective status today. Keyset pages: pass `next_cursor` as `cursor`.',
+    tags: ['jurisdictions'],
+    query: ListQuery,
+    responses: { 200: { description: 'a page of places', schema: JurisdictionList }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+  },
+  {
+    method: 'get',
+    path: '/jurisdictions/{code}',
+    summary: 'Status of one place',
+    description:
+      'Own and effective status per subject, with the chain that explains it (country → state → local), citations, sources, confidence, scheduled changes, timeline and measures. `at` answers as of a past or future date.',
+    tags: ['jurisdictions'],
+    params: Params,
+    query: ViewQuery,
+    responses: { 200: { description: 'the place and its statuses', schema: JurisdictionView }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+  },
+  {
+    method: 'get',
+    path: '/jurisdictions/{code}/history',
+    summary: 'Change events of one place',
+    description: 'Newest first; pass `next_cursor` as `cursor` for older events.',
+    tags: ['jurisdictions'],
+    params: Params,
+    query: HistoryQuery,
+    responses: { 200: { description: 'a page of change events', schema: HistoryPage }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+  },
+]

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
+import scraper from './us-la-legislature-sb154-2025.js'
+
+// Facts checked by a person: SB 154 of the 2025 Regular Session became Act 41 and criminalizes the
+// possession and distribution of kratom from 2025-08-01 (digest "(8/1/25)"; Louisiana Department of
+// Revenue notice and WRKF report of 2025-07-31). The fixture is SYNTHETIC (see the sidecar).
+describe('us-la-legislature-sb154-2025', () => {
+  it('reads kratom as banned from 2025-08-01 under Act 41', async () => {
+    const run = await scrapeFixture(scraper, 'bill-2026-11')
+    expect(run.outcome, run.error ?? '').toBe('changed')
+    expect(run.observations).toEqual([
+      expect.objectContaining({ jurisdiction: 'US-LA', subject: 'kratom', status: 'banned', effective_date: '2025-08-01', citation: 'La. Acts 2025, No. 41 (SB 154), criminalizing possession and distribution of kratom' }),
+    ])
+  })
+
+  it('comes out degraded when the digest it rests on is empty', async () => {
+    const run = await scrapeFixture(scraper, 'summary-missing.degraded')
+    expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
+  })
+})

@@ -1,0 +1,104 @@
+/**
+ * `npm run fixture:capture -- <id> [--from-run N] [--case NAME]`: turns the documents of a stored
+ * run (default: the scraper's latest run) into a fixture case under fixtures/<id>/; without any
+ * stored run, fetches the sources live through the framework's fetch layer (needs internet).
+ * HTML gets a first-line `<!-- source: … captured: … -->` comment; other kinds a `.source.json` sidecar.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../src/config.js'
+import { migrate } from '../src/db/migrate.js'
+import { openDb } from '../src/db/open.js'
+import { createStores, type Stores } from '../src/db/stores/index.js'
+import { createFetcher } from '../src/fetch/fetcher.js'
+import { silentLogger } from '../src/log.js'
+import { projectPath } from '../src/paths.js'
+import type { ScraperDefinition } from '../src/scraping/define-scraper.js'
+import { loadRegistry } from '../src/scraping/registry.js'
+import { resolveUrl } from '../src/scraping/run.js'
+import { scrapingStore } from '../src/scraping/store.js'
+
+const EXT: Record<string, string> = { html: 'html', browser: 'html', json: 'json', pdf: 'pdf' }
+
+interface Captured {
+  source: string
+  url: string
+  body: Buffer
+  captured: string
+}
+
+/** Writes one fixture case from captured documents; returns the files written. */
+export function writeCase(root: string, def: ScraperDefinition, caseName: string, docs: Captured[], origin: string): string[] {
+  const dir = join(root, 'fixtures', def.id)
+  mkdirSync(dir, { recursive: true })
+  const multi = Object.keys(def.sources).length > 1
+  const written: string[] = []
+  for (const d of docs) {
+    const kind = def.sources[d.source]!.kind
+    const file = join(dir, `${caseName}${multi ? `@${d.source}` : ''}.${EXT[kind]}`)
+    let body = d.body
+    if (EXT[kind] === 'html') {
+      const bom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf
+      const header = Buffer.from(`<!-- source: ${d.url} captured: ${d.captured} -->\n`)
+      body = bom ? Buffer.concat([body.subarray(0, 3), header, body.subarray(3)]) : Buffer.concat([header, body])
+    }
+    writeFileSync(file, body)
+    written.push(file)
+    const sidecar = join(dir, `${caseName}${multi ? `@${d.source}` : ''}.source.json`)
+    writeFileSync(sidecar, JSON.stringify({ source: d.url, captured: d.captured, origin }, null, 2) + '\n')
+    written.push(sidecar)
+  }
+  return written
+}
+
+/** The documents of a stored run. */
+export function documentsOfRun(stores: Stores, runId: number): Captured[] {
+  const docs = stores.runs.documents(runId)
+  if (docs.length === 0) throw new Error(`run ${runId} has no stored documents (pruned, or it failed before fetching)`)
+  return docs.map((d) => ({ source: d.source_name, url: d.url, body: stores.runs.getSnapshot(d.snapshot_id)!.body, captured: d.fetched_at }))
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'from-run': { type: 'string' }, case: { type: 'string' }, live: { type: 'boolean' } } })
+  const [id] = positionals
+  if (!id) {
+    console.error('usage: npm run fixture:capture -- <scraper-id> [--from-run N] [--case NAME] [--live]')
+    process.exit(2)
+  }
+  const config = loadConfig()
+  const registry = await loadRegistry({ config, chromiumPath: null })
+  const reg = registry.find((r) => r.def.id === id)
+  if (!reg) {
+    console.error(`fixture:capture: no scraper "${id}"; known: ${registry.map((r) => r.def.id).join(', ')}`)
+    process.exit(2)
+  }
+  const db = openDb(config.DATABASE_PATH)
+  migrate(db)
+  const stores = createStores(db)
+  try {
+    const runId = values['from-run'] ? Number(values['from-run']) : values.live ? null : (scrapingStore(db).runs(id, { limit: 1 })[0]?.id ?? null)
+    let docs: Captured[]
+    let origin: string
+    if (runId !== null) {
+      docs = documentsOfRun(stores, runId)
+      const run = stores.runs.get(runId)!
+      origin = `run ${runId} (${run.outcome}${run.reason ? `, ${run.reason}` : ''}${run.error ? `: ${run.error}` : ''})`
+    } else {
+      const fetcher = createFetcher({ config, log: silentLogger, store: scrapingStore(db), clock: () => new Date() })
+      docs = []
+      for (const [name, source] of Object.entries(reg.def.sources)) {
+        const { url, recordUrl } = resolveUrl(source.url, config)
+        const f = await fetcher.fetch({ kind: source.kind, url, recordUrl, headers: source.headers }, { conditional: false })
+        docs.push({ source: name, url: f.url, body: f.body, captured: new Date().toISOString() })
+      }
+      await fetcher.close()
+      origin = 'live fetch'
+    }
+    const caseName = values.case ?? `${runId !== null ? `run-${runId}` : 'live'}-${docs[0]!.captured.slice(0, 10)}`
+    for (const f of writeCase(projectPath(''), reg.def, caseName, docs, origin)) console.log(`wrote ${f}`)
+    console.log(`next: review the case; a page that must yield "degraded" is renamed to ${caseName}.degraded.<ext>; then run npx vitest scrapers/${reg.region} tests/scrapers/contract.test.ts and review the new .expected.json.`)
+  } finally {
+    db.close()
+  }
+}

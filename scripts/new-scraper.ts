@@ -1,0 +1,92 @@
+/**
+ * `npm run scraper:new -- <region> <name> [--kind html|browser|json|pdf]`: scaffolds
+ * scrapers/<region>/<region>-<name>.ts, its test, and fixtures/<id>/ with a placeholder case.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { projectPath } from '../src/paths.js'
+
+/** Writes the scaffold for one scraper; returns the files created. Refuses to overwrite. */
+export function scaffoldScraper(root: string, region: string, name: string, kind: 'html' | 'browser' | 'json' | 'pdf' = 'html'): string[] {
+  if (!/^[a-z]{2}(-[a-z0-9]+)*$/.test(region)) throw new Error(`region "${region}" must be a lower-case jurisdiction code such as "us-la" or "th"`)
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new Error(`name "${name}" must be lower-case kebab-case, e.g. "legislature"`)
+  const id = `${region}-${name}`
+  const code = region.toUpperCase()
+  const file = join(root, 'scrapers', region, `${id}.ts`)
+  const test = join(root, 'scrapers', region, `${id}.test.ts`)
+  const fixtures = join(root, 'fixtures', id)
+  if (existsSync(file)) throw new Error(`${file} exists already`)
+  mkdirSync(join(root, 'scrapers', region), { recursive: true })
+  mkdirSync(fixtures, { recursive: true })
+  const today = new Date().toISOString().slice(0, 10)
+  writeFileSync(
+    file,
+    `import { defineScraper, expectOne, text } from '#sdk'
+
+/** TODO(#3): name the official source this scraper reads. */
+
+export default defineScraper({
+  id: '${id}',
+  title: 'TODO: official source name',
+  jurisdictions: ['${code}'],
+  trust: 'primary',
+  // TODO(#3): pick a quiet hour for the source and say why (dated, e.g. "seen ${today}").
+  schedule: '${Math.floor(Math.random() * 60)} ${3 + Math.floor(Math.random() * 4)} * * *',
+  parserVersion: '1',
+  sources: {
+    page: { kind: '${kind}', url: 'https://example.gov/TODO' },
+  },
+  parse({ page }) {
+${kind === 'json' || kind === 'pdf' ? `    void page\n    return []\n` : `    const heading = text(expectOne(page.$, 'h1', 'page heading'))
+    return [
+      {
+        kind: 'status',
+        jurisdiction: '${code}',
+        subject: 'kratom',
+        status: 'unknown',
+        citation: heading,
+        source_url: page.url,
+        confidence: 'low',
+      },
+    ]
+`}  },
+})
+`,
+  )
+  writeFileSync(
+    test,
+    `import { describe, expect, it } from 'vitest'
+import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
+import scraper from './${id}.js'
+
+// Facts a person checked against the source (status, citation, effective date, minimum age).
+describe('${id}', () => {
+  it('reads the recorded page', async () => {
+    const run = await scrapeFixture(scraper, 'page-${today.slice(0, 7)}')
+    expect(run.outcome).not.toBe('degraded')
+    // TODO(#3): assert the verified facts, e.g. expect(run.observations[0]).toMatchObject({ status: 'banned', citation: '…' })
+  })
+})
+`,
+  )
+  const ext = kind === 'browser' ? 'html' : kind
+  writeFileSync(join(fixtures, `page-${today.slice(0, 7)}.${ext}`), ext === 'html' ? `<!-- source: https://example.gov/TODO captured: ${new Date().toISOString()} (placeholder: replace with npm run fixture:capture -- ${id}) -->\n<html><head><title>TODO</title></head><body><h1>TODO</h1></body></html>\n` : ext === 'json' ? '{}\n' : '')
+  return [file, test, fixtures]
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { kind: { type: 'string', default: 'html' } } })
+  const [region, name] = positionals
+  if (!region || !name) {
+    console.error('usage: npm run scraper:new -- <region> <name> [--kind html|browser|json|pdf]   e.g. npm run scraper:new -- us-la legislature')
+    process.exit(2)
+  }
+  try {
+    for (const f of scaffoldScraper(projectPath(''), region, name, values.kind as 'html')) console.log(`created ${f}`)
+    console.log(`next: npm run fixture:capture -- ${region}-${name}   (on a machine with internet), then write parse and the facts in the test.`)
+  } catch (error) {
+    console.error(`scraper:new: ${(error as Error).message}`)
+    process.exit(2)
+  }
+}

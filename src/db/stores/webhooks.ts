@@ -1,0 +1,319 @@
+import type { EventType } from '../../domain/index.js'
+import type { Db } from '../open.js'
+
+/** A webhook subscription as the API shows it (never with its secret). */
+export interface Subscription {
+  id: string
+  key_id: number
+  url: string
+  description: string | null
+  events: EventType[]
+  jurisdictions: string[]
+  include_descendants: boolean
+  subjects: string[]
+  enabled: boolean
+  disabled_reason: string | null
+  disabled_at: string | null
+  failing_since: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** The fields a key chooses when it creates or changes a subscription. */
+export interface SubscriptionInput {
+  url: string
+  description: string | null
+  events: EventType[]
+  jurisdictions: string[]
+  include_descendants: boolean
+  subjects: string[]
+}
+
+export type DeliveryState = 'pending' | 'delivering' | 'succeeded' | 'failed'
+export type DeliveryTrigger = 'scheduled' | 'redeliver' | 'recover'
+
+/** One outbox row: a message for one subscription, with its delivery state. */
+export interface Delivery {
+  seq: number
+  id: string
+  subscription_id: string
+  event_id: number | null
+  type: string
+  payload: string
+  state: DeliveryState
+  attempts: number
+  trigger: DeliveryTrigger
+  next_attempt_at: string
+  last_error: string | null
+  created_at: string
+  updated_at: string
+  delivered_at: string | null
+}
+
+/** One HTTP attempt of a delivery, as logged. */
+export interface Attempt {
+  id: number
+  delivery_seq: number
+  attempt: number
+  trigger: DeliveryTrigger
+  started_at: string
+  finished_at: string | null
+  outcome: 'in_flight' | 'succeeded' | 'failed' | 'interrupted'
+  status_code: number | null
+  latency_ms: number | null
+  error: string | null
+  response_excerpt: string | null
+}
+
+/** A delivery the worker has claimed: the row, its attempt id, and where to send it. */
+export interface ClaimedDelivery {
+  delivery: Delivery
+  attempt_id: number
+  url: string
+}
+
+export interface NewDelivery {
+  id: string
+  subscription_id: string
+  event_id: number | null
+  type: string
+  payload: string
+  now: string
+}
+
+/** How a finished attempt ended, as the worker decided it. */
+export type AttemptResult =
+  | { outcome: 'succeeded'; status_code: number; latency_ms: number; response_excerpt: string | null }
+  | {
+      outcome: 'failed'
+      status_code: number | null
+      latency_ms: number
+      error: string
+      response_excerpt: string | null
+      /** When to try again; null = no attempts left (the delivery is failed). */
+      retry_at: string | null
+      /** Set when the subscription must be disabled (410, or failing too long). */
+      disable_reason: string | null
+    }
+
+interface RawSubscription {
+  id: string
+  key_id: number
+  url: string
+  description: string | null
+  events_json: string
+  jurisdictions_json: string
+  include_descendants: number
+  subjects_json: string
+  enabled: number
+  disabled_reason: string | null
+  disabled_at: string | null
+  failing_since: string | null
+  created_at: string
+  updated_at: string
+}
+
+function fromRaw(r: RawSubscription): Subscription {
+  return {
+    id: r.id,
+    key_id: r.key_id,
+    url: r.url,
+    description: r.description,
+    events: JSON.parse(r.events_json) as EventType[],
+    jurisdictions: JSON.parse(r.jurisdictions_json) as string[],
+    include_descendants: r.include_descendants === 1,
+    subjects: JSON.parse(r.subjects_json) as string[],
+    enabled: r.enabled === 1,
+    disabled_reason: r.disabled_reason,
+    disabled_at: r.disabled_at,
+    failing_since: r.failing_since,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  }
+}
+
+const toRaw = (s: SubscriptionInput) => ({
+  url: s.url,
+  description: s.description,
+  events_json: JSON.stringify(s.events),
+  jurisdictions_json: JSON.stringify(s.jurisdictions),
+  include_descendants: s.include_descendants ? 1 : 0,
+  subjects_json: JSON.stringify(s.subjects),
+})
+
+/** Webhook subscriptions, their secrets, the delivery outbox and the attempt log. */
+export function webhookStore(db: Db) {
+  const insertSub = db.prepare(`INSERT INTO webhook_subscriptions (id, key_id, url, description, events_json, jurisdictions_json,
+      include_descendants, subjects_json, created_at, updated_at)
+    VALUES (@id, @key_id, @url, @description, @events_json, @jurisdictions_json, @include_descendants, @subjects_json, @now, @now)`)
+  const updateSub = db.prepare(`UPDATE webhook_subscriptions SET url = @url, description = @description, events_json = @events_json,
+      jurisdictions_json = @jurisdictions_json, include_descendants = @include_descendants, subjects_json = @subjects_json, updated_at = @now
+    WHERE id = @id`)
+  const getSub = db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?')
+  const listAll = db.prepare('SELECT * FROM webhook_subscriptions WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit')
+  const listByKey = db.prepare('SELECT * FROM webhook_subscriptions WHERE key_id = @key_id AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit')
+  const enabledSubs = db.prepare('SELECT * FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id')
+  const deleteSub = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?')
+  const enableSub = db.prepare('UPDATE webhook_subscriptions SET enabled = 1, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, updated_at = @now WHERE id = @id')
+  const disableSub = db.prepare('UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = @reason, disabled_at = @now, updated_at = @now WHERE id = @id AND enabled = 1')
+  const markFailing = db.prepare('UPDATE webhook_subscriptions SET failing_since = COALESCE(failing_since, @now) WHERE id = @id')
+  const clearFailing = db.prepare('UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL')
+
+  const insertSecret = db.prepare('INSERT INTO webhook_secrets (subscription_id, secret, created_at) VALUES (?, ?, ?)')
+  const expireCurrent = db.prepare('UPDATE webhook_secrets SET expires_at = @expires_at WHERE subscription_id = @id AND (expires_at IS NULL OR expires_at > @expires_at)')
+  const liveSecrets = db.prepare('SELECT secret FROM webhook_secrets WHERE subscription_id = @id AND (expires_at IS NULL OR expires_at > @now) ORDER BY id DESC').pluck()
+  const pruneSecrets = db.prepare('DELETE FROM webhook_secrets WHERE expires_at IS NOT NULL AND expires_at <= ?')
+
+  const insertDelivery = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+    VALUES (@id, @subscription_id, @event_id, @type, @payload, @now, @now, @now)`)
+  // The head of each enabled subscription's queue (lowest seq not yet settled), when it is due.
+  // A subscription with a delivery in flight has a 'delivering' head, so it is skipped: one at a
+  // time, in order. Driven by subscriptions and the partial index of open deliveries, so its cost
+  // grows with the number of subscriptions, not with the backlog or the delivery history.
+  const HEADS = `SELECT d.*, s.url AS url FROM webhook_subscriptions s
+    JOIN webhook_deliveries d ON d.seq = (SELECT MIN(h.seq) FROM webhook_deliveries h WHERE h.subscription_id = s.id AND h.state IN ('pending', 'delivering'))
+    WHERE s.enabled = 1 AND d.state = 'pending'`
+  const dueStmt = db.prepare(`${HEADS} AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.seq LIMIT @limit`)
+  const nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM (${HEADS})`).pluck()
+  const startAttempt = db.prepare(`UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, updated_at = @now WHERE seq = @seq AND state = 'pending'`)
+  const insertAttempt = db.prepare(`INSERT INTO webhook_attempts (delivery_seq, attempt, trigger, started_at) VALUES (@seq, @attempt, @trigger, @now)`)
+  const finishAttemptStmt = db.prepare(`UPDATE webhook_attempts SET finished_at = @now, outcome = @outcome, status_code = @status_code,
+      latency_ms = @latency_ms, error = @error, response_excerpt = @response_excerpt WHERE id = @id`)
+  const settleDelivery = db.prepare(`UPDATE webhook_deliveries SET state = @state, next_attempt_at = COALESCE(@next_attempt_at, next_attempt_at),
+      last_error = @last_error, delivered_at = COALESCE(@delivered_at, delivered_at), updated_at = @now WHERE seq = @seq`)
+  const interruptAttempts = db.prepare(`UPDATE webhook_attempts SET outcome = 'interrupted', finished_at = @now,
+      error = 'the process stopped during this attempt; the delivery was resumed' WHERE outcome = 'in_flight'`)
+  const resetDelivering = db.prepare(`UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now WHERE state = 'delivering'`)
+  const getDelivery = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?')
+  const requeue = db.prepare(`UPDATE webhook_deliveries SET state = 'pending', attempts = 0, trigger = @trigger, next_attempt_at = @now, last_error = NULL, updated_at = @now
+    WHERE seq = @seq AND state != 'delivering'`)
+  const deliveriesPage = db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (@before IS NULL OR seq < @before)
+    AND (@state IS NULL OR state = @state) ORDER BY seq DESC LIMIT @limit`)
+  const attemptsOf = db.prepare('SELECT * FROM webhook_attempts WHERE delivery_seq = ? ORDER BY id')
+  const subjectIds = db.prepare('SELECT id FROM subjects ORDER BY id').pluck()
+  const eventIdsSince = db.prepare('SELECT id FROM change_events WHERE detected_at >= ? ORDER BY id').pluck()
+  const deliveryForEvent = db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?')
+
+  const get = (id: string): Subscription | undefined => {
+    const raw = getSub.get(id) as RawSubscription | undefined
+    return raw ? fromRaw(raw) : undefined
+  }
+
+  return {
+    /** Creates a subscription owned by `keyId` with its first signing secret. */
+    create(id: string, keyId: number, input: SubscriptionInput, secret: string, now: string): Subscription {
+      db.transaction(() => {
+        insertSub.run({ id, key_id: keyId, ...toRaw(input), now })
+        insertSecret.run(id, secret, now)
+      })()
+      return get(id)!
+    },
+    get,
+    /** Subscriptions in id order: one key's, or every key's when `keyId` is null (admin). */
+    list(keyId: number | null, page: { after?: string; limit: number }): Subscription[] {
+      const params = { key_id: keyId, after: page.after ?? null, limit: page.limit }
+      return ((keyId === null ? listAll : listByKey).all(params) as RawSubscription[]).map(fromRaw)
+    },
+    /** Every enabled subscription (the outbox matches events against these). */
+    enabled: (): Subscription[] => (enabledSubs.all() as RawSubscription[]).map(fromRaw),
+    /** Replaces the chosen fields. */
+    update(id: string, input: SubscriptionInput, now: string): Subscription | undefined {
+      updateSub.run({ id, ...toRaw(input), now })
+      return get(id)
+    },
+    /** Deletes a subscription with its secrets, deliveries and attempts. */
+    delete: (id: string): boolean => deleteSub.run(id).changes === 1,
+    /** Re-enables a disabled subscription; its pending deliveries resume. */
+    enable: (id: string, now: string): void => void enableSub.run({ id, now }),
+    /** Disables a subscription with a reason people can read. */
+    disable: (id: string, reason: string, now: string): boolean => disableSub.run({ id, reason, now }).changes === 1,
+
+    /** Adds a new current secret; the previous ones keep signing until `oldExpiresAt`. */
+    rotateSecret(id: string, secret: string, now: string, oldExpiresAt: string): void {
+      db.transaction(() => {
+        expireCurrent.run({ id, expires_at: oldExpiresAt })
+        insertSecret.run(id, secret, now)
+        pruneSecrets.run(now)
+      })()
+    },
+    /** Secrets that sign at `now`, newest first. */
+    secrets: (id: string, now: string): string[] => liveSecrets.all({ id, now }) as string[],
+
+    /** Adds one outbox row (ignored if this subscription already has one for the event). */
+    enqueue: (d: NewDelivery): boolean => insertDelivery.run(d).changes === 1,
+    getDelivery: (id: string): Delivery | undefined => getDelivery.get(id) as Delivery | undefined,
+    /** Subject ids that exist, for validating subscription filters. */
+    subjectIds: (): string[] => subjectIds.all() as string[],
+    /** Ids of every change event detected at or after `since` (ISO time), oldest first, for recovery. */
+    eventIdsSince: (since: string): number[] => eventIdsSince.all(since) as number[],
+    deliveryForEvent: (subscriptionId: string, eventId: number): Delivery | undefined => deliveryForEvent.get(subscriptionId, eventId) as Delivery | undefined,
+    /**
+     * Claims up to `limit` due deliveries (the head of each subscription's queue), marks them in
+     * flight and opens an attempt row for each, in one transaction.
+     */
+    claimDue(now: string, limit: number): ClaimedDelivery[] {
+      if (limit <= 0) return []
+      return db.transaction(() => {
+        const rows = dueStmt.all({ now, limit }) as (Delivery & { url: string })[]
+        const claimed: ClaimedDelivery[] = []
+        for (const { url, ...row } of rows) {
+          if (startAttempt.run({ seq: row.seq, now }).changes !== 1) continue
+          const attempt = row.attempts + 1
+          const attemptId = Number(insertAttempt.run({ seq: row.seq, attempt, trigger: row.trigger, now }).lastInsertRowid)
+          claimed.push({ delivery: { ...row, state: 'delivering', attempts: attempt }, attempt_id: attemptId, url })
+        }
+        return claimed
+      })()
+    },
+    /** The earliest time the head of an enabled subscription's queue is due, if any (a waiting delivery is not due before its head). */
+    nextDueAt: (): string | null => (nextDueStmt.get() as string | null) ?? null,
+    /** Records how an attempt ended and settles the delivery and the subscription, in one transaction. */
+    finishAttempt(claim: ClaimedDelivery, result: AttemptResult, now: string): void {
+      const { delivery } = claim
+      db.transaction(() => {
+        finishAttemptStmt.run({
+          id: claim.attempt_id,
+          now,
+          outcome: result.outcome,
+          status_code: result.status_code,
+          latency_ms: result.latency_ms,
+          error: result.outcome === 'failed' ? result.error : null,
+          response_excerpt: result.response_excerpt,
+        })
+        if (result.outcome === 'succeeded') {
+          settleDelivery.run({ seq: delivery.seq, state: 'succeeded', next_attempt_at: null, last_error: null, delivered_at: now, now })
+          clearFailing.run(delivery.subscription_id)
+          return
+        }
+        settleDelivery.run({
+          seq: delivery.seq,
+          state: result.retry_at ? 'pending' : 'failed',
+          next_attempt_at: result.retry_at,
+          last_error: result.error,
+          delivered_at: null,
+          now,
+        })
+        markFailing.run({ id: delivery.subscription_id, now })
+        if (result.disable_reason) disableSub.run({ id: delivery.subscription_id, reason: result.disable_reason, now })
+      })()
+    },
+    /**
+     * After a restart: attempts that were in flight when the process died are marked interrupted
+     * and their deliveries become due at once (the receiver may get them twice, never zero times).
+     */
+    resumeInterrupted(now: string): number {
+      return db.transaction(() => {
+        interruptAttempts.run({ now })
+        return resetDelivering.run({ now }).changes
+      })()
+    },
+    /** Queues a delivery again from its first attempt, with the same webhook-id. */
+    requeue: (delivery: Delivery, trigger: DeliveryTrigger, now: string): boolean => requeue.run({ seq: delivery.seq, trigger, now }).changes === 1,
+    /** A subscription's deliveries, newest first, each with every attempt. */
+    deliveries(subscriptionId: string, page: { before?: number; state?: DeliveryState; limit: number }): (Delivery & { attempt_log: Attempt[] })[] {
+      const rows = deliveriesPage.all({ id: subscriptionId, before: page.before ?? null, state: page.state ?? null, limit: page.limit }) as Delivery[]
+      return rows.map((d) => ({ ...d, attempt_log: attemptsOf.all(d.seq) as Attempt[] }))
+    },
+  }
+}
+export type WebhookStore = ReturnType<typeof webhookStore>

@@ -1,0 +1,189 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import pLimit from 'p-limit'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { BlockedError, FetchError } from '../errors.js'
+import type { Logger } from '../log.js'
+import { routeUrl } from './http.js'
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+/** How to get a browser when none is found; shown in logs and on disabled scrapers. */
+export const INSTALL_CHROMIUM_HINT = 'no Chromium found: install one (Debian/Ubuntu: "apt-get install chromium") or set CHROMIUM_PATH to its executable.'
+
+/** The Chromium to use: CHROMIUM_PATH, else /usr/bin/chromium, else Playwright's own download; null when none exists. */
+export function resolveChromium(configured?: string): string | null {
+  if (configured) return existsSync(configured) ? configured : null
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
+  try {
+    const own = chromium.executablePath()
+    return own && existsSync(own) ? own : null
+  } catch {
+    return null
+  }
+}
+
+/** Proportional set size (MB) of every Chromium process descending from this one (Linux /proc); null elsewhere. */
+export function browserMemoryMb(rootPid: number = process.pid): number | null {
+  if (!existsSync('/proc/self/stat')) return null
+  const children = new Map<number, number[]>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      const list = children.get(ppid) ?? []
+      list.push(Number(name))
+      children.set(ppid, list)
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let kb = 0
+  const stack = [...(children.get(rootPid) ?? [])]
+  while (stack.length) {
+    const pid = stack.pop()!
+    stack.push(...(children.get(pid) ?? []))
+    try {
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8')
+      if (!/chrom/i.test(comm)) continue
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+      const m = /^Pss:\s+(\d+)/m.exec(rollup) ?? /^Rss:\s+(\d+)/m.exec(rollup)
+      if (m) kb += Number(m[1])
+    } catch {
+      // gone, or not readable
+    }
+  }
+  return kb / 1024
+}
+
+export interface RenderRequest {
+  url: string
+  headers?: Record<string, string>
+  /** Clicks and waits before the content is read (the source's `prepare`). */
+  prepare?: (page: Page) => Promise<void>
+  /** A selector that must appear before the content is read. */
+  waitFor?: string
+}
+
+export interface RenderResult {
+  url: string
+  status: number
+  html: string
+}
+
+export interface BrowserPoolOptions {
+  executablePath: string
+  userAgent: string
+  concurrency: number
+  navigationTimeoutMs: number
+  maxMb: number
+  originOverride?: string
+  log: Logger
+}
+
+const BLOCKED_TYPES = new Set(['image', 'font', 'media'])
+/** Jobs between two memory checks of the browser. */
+export const MEMORY_CHECK_EVERY = 10
+
+/**
+ * One shared Chromium for browser sources: launched on first use, a fresh context per job (closed
+ * after it), images/fonts/media blocked, navigation timeout; relaunched after a crash, and
+ * recycled between jobs when it grows past `maxMb`.
+ */
+export function createBrowserPool(options: BrowserPoolOptions) {
+  const limit = pLimit(options.concurrency)
+  let browser: Promise<Browser> | null = null
+  let active = 0
+  let launches = 0
+  const closing = new WeakSet<Browser>()
+
+  function get(): Promise<Browser> {
+    browser ??= chromium
+      .launch({ executablePath: options.executablePath, args: CHROMIUM_ARGS, headless: true })
+      .then((b) => {
+        launches++
+        b.on('disconnected', () => {
+          if (closing.has(b)) return
+          options.log.warn('browser disconnected (crashed or killed); it will be relaunched for the next job')
+          browser = null
+        })
+        return b
+      })
+      .catch((error: unknown) => {
+        browser = null
+        throw new FetchError(`could not launch Chromium at ${options.executablePath}: ${(error as Error).message}`, 'http', null, { cause: error })
+      })
+    return browser
+  }
+
+  let jobsSinceCheck = 0
+  async function recycleIfLarge(): Promise<void> {
+    // Reading /proc for every Chromium process costs milliseconds: check every 10th job.
+    if (active > 0 || !browser || ++jobsSinceCheck < MEMORY_CHECK_EVERY) return
+    jobsSinceCheck = 0
+    const mb = browserMemoryMb()
+    if (mb !== null && mb > options.maxMb) {
+      options.log.warn({ mb, max: options.maxMb }, 'browser grew too large; restarting it')
+      const b = await browser
+      browser = null
+      closing.add(b)
+      await b.close().catch(() => {})
+    }
+  }
+
+  return {
+    /** Renders one page in a fresh context and returns its HTML after `prepare`. */
+    render(req: RenderRequest): Promise<RenderResult> {
+      return limit(async () => {
+        active++
+        const b = await get()
+        const { target, headers: routeHeaders } = routeUrl(req.url, options.originOverride)
+        const context = await b.newContext({ userAgent: options.userAgent, extraHTTPHeaders: { ...routeHeaders, ...req.headers }, javaScriptEnabled: true })
+        try {
+          context.setDefaultNavigationTimeout(options.navigationTimeoutMs)
+          context.setDefaultTimeout(options.navigationTimeoutMs)
+          await context.route('**/*', (route) => (BLOCKED_TYPES.has(route.request().resourceType()) ? route.abort() : route.fallback()))
+          const page = await context.newPage()
+          let response
+          try {
+            // 'domcontentloaded', not 'load' or 'networkidle': waitFor/prepare say what must be there (STACK.md).
+            response = await page.goto(target, { waitUntil: 'domcontentloaded' })
+          } catch (error) {
+            const timeout = (error as Error).name === 'TimeoutError'
+            throw new FetchError(`${req.url}: browser navigation failed: ${(error as Error).message.split('\n')[0]}`, timeout ? 'timeout' : 'http', null, { cause: error })
+          }
+          const status = response?.status() ?? 0
+          if (status === 403 || status === 429) throw new BlockedError(`${req.url}: HTTP ${status} in the browser; the source refuses us.`)
+          if (status >= 400) throw new FetchError(`${req.url}: HTTP ${status} in the browser; the page moved or is gone.`, 'http', status)
+          try {
+            if (req.prepare) await req.prepare(page)
+            if (req.waitFor) await page.waitForSelector(req.waitFor, { state: 'attached' })
+          } catch (error) {
+            const timeout = (error as Error).name === 'TimeoutError'
+            throw new FetchError(`${req.url}: the page did not render what the scraper waits for: ${(error as Error).message.split('\n')[0]}`, timeout ? 'timeout' : 'http', status, { cause: error })
+          }
+          return { url: req.url, status, html: await page.content() }
+        } finally {
+          await context.close().catch(() => {})
+          active--
+          await recycleIfLarge()
+        }
+      })
+    },
+    /** Launches so far (1 + restarts). */
+    launches: () => launches,
+    /** Memory of the browser processes in MB, or null when none runs. */
+    memoryMb: () => (browser ? browserMemoryMb() : null),
+    /** Closes the browser; a later render launches a new one. */
+    async close(): Promise<void> {
+      const b = browser
+      browser = null
+      const launched = b ? await b.catch(() => null) : null
+      if (launched) {
+        closing.add(launched)
+        await launched.close().catch(() => {})
+      }
+    },
+  }
+}
+export type BrowserPool = ReturnType<typeof createBrowserPool>

@@ -1,0 +1,139 @@
+import type { CheerioAPI } from 'cheerio'
+import { validate as validCron } from 'node-cron'
+import type { Page } from 'playwright-core'
+import { z } from 'zod'
+import { JurisdictionCode, type ObservationInput } from '../domain/index.js'
+
+/** A source fetched as HTML (static) or rendered in the shared browser. */
+export interface HtmlSource {
+  kind: 'html' | 'browser'
+  /** The real source URL (https). `{ENV_NAME}` placeholders are filled from configuration (API keys). */
+  url: string
+  headers?: Record<string, string>
+  /** Browser sources only: clicks and waits before the content is read. Extraction stays in `parse`. */
+  prepare?: (page: Page) => Promise<void>
+  /** Browser sources only: a selector that must appear before the content is read. */
+  waitFor?: string
+}
+export interface JsonSource {
+  kind: 'json'
+  url: string
+  headers?: Record<string, string>
+}
+export interface PdfSource {
+  kind: 'pdf'
+  url: string
+  headers?: Record<string, string>
+}
+export type Source = HtmlSource | JsonSource | PdfSource
+
+/** An HTML or rendered page, loaded into cheerio. */
+export interface HtmlDocument {
+  kind: 'html' | 'browser'
+  url: string
+  $: CheerioAPI
+  html: string
+}
+/** A JSON response, parsed. */
+export interface JsonDocument {
+  kind: 'json'
+  url: string
+  json: unknown
+}
+/** A PDF, as extracted text (pages joined by a blank line). */
+export interface PdfDocument {
+  kind: 'pdf'
+  url: string
+  text: string
+}
+export type FetchedDocument = HtmlDocument | JsonDocument | PdfDocument
+
+/** The document type `parse` receives for each source. */
+export type DocumentOf<S extends Source> = S extends { kind: 'json' } ? JsonDocument : S extends { kind: 'pdf' } ? PdfDocument : HtmlDocument
+export type Documents<S extends Record<string, Source>> = { [K in keyof S]: DocumentOf<S[K]> }
+
+/** Context passed to `parse` besides the documents. */
+export interface ParseContext {
+  /** Today (UTC) of the run, `YYYY-MM-DD`, for sources that state relative dates. */
+  today: string
+}
+
+/** Arrays in an observation may be readonly (e.g. `as const` tables); validation copies them. */
+type ReadonlyArrays<T> = T extends unknown ? { [K in keyof T]: T[K] extends readonly (infer E)[] ? readonly E[] : T[K] extends readonly (infer E)[] | undefined ? readonly E[] | undefined : T[K] } : never
+
+/** What `parse` returns per item: an observation (validated strictly by the runner). */
+export type ScraperOutput = ReadonlyArrays<ObservationInput>
+
+/** One scraper: a typed, declarative definition whose `parse` is pure (no I/O) and throws on the unexpected. */
+export interface ScraperDefinition<S extends Record<string, Source> = Record<string, Source>> {
+  /** Equals the file name without extension, e.g. `us-tx-statutes-hs-444`. Stable forever. */
+  id: string
+  /** One-line description naming the official source. */
+  title: string
+  /** Jurisdiction codes this scraper reports on. */
+  jurisdictions: string[]
+  trust: 'primary' | 'secondary'
+  /** node-cron expression (UTC), 5 or 6 fields. */
+  schedule: string
+  sources: S
+  /** Bump when `parse` changes meaning: an unchanged page is then parsed again. */
+  parserVersion: string
+  /** True when the source may legitimately yield no observations. */
+  emptyPossible?: boolean
+  /** Configuration variables (API keys) this scraper needs; missing ones disable it. */
+  requiresEnv?: string[]
+  parse(documents: Documents<S>, context: ParseContext): readonly ScraperOutput[]
+}
+
+/**
+ * Declares a scraper. An identity function with a precise type; the registry validates the object
+ * at load with `ScraperDefinitionSchema`.
+ *
+ * @example
+ * ```ts
+ * import { defineScraper, expectOne, text } from '#sdk'
+ * export default defineScraper({
+ *   id: 'us-xx-statutes',
+ *   title: 'Example State statutes, chapter 12',
+ *   jurisdictions: ['US-XX'],
+ *   trust: 'primary',
+ *   schedule: '15 6 * * *',
+ *   parserVersion: '1',
+ *   sources: { chapter: { kind: 'html', url: 'https://law.example.gov/ch12.htm' } },
+ *   parse({ chapter }) {
+ *     const heading = text(expectOne(chapter.$, 'h1', 'chapter heading'))
+ *     return [{ kind: 'status', jurisdiction: 'US-XX', subject: 'kratom', status: 'regulated',
+ *       citation: heading, source_url: chapter.url, confidence: 'high' }]
+ *   },
+ * })
+ * ```
+ */
+export function defineScraper<const S extends Record<string, Source>>(definition: ScraperDefinition<S>): ScraperDefinition<S> {
+  return definition
+}
+
+const httpsUrl = z
+  .string()
+  .refine((u) => URL.canParse(u.replace(/\{[A-Z0-9_]+\}/g, 'x')) && u.startsWith('https://'), 'source URLs must be absolute https:// URLs')
+
+const SourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['html', 'browser']), url: httpsUrl, headers: z.record(z.string(), z.string()).optional(), prepare: z.function().optional(), waitFor: z.string().min(1).optional() }).strict(),
+  z.object({ kind: z.literal('json'), url: httpsUrl, headers: z.record(z.string(), z.string()).optional() }).strict(),
+  z.object({ kind: z.literal('pdf'), url: httpsUrl, headers: z.record(z.string(), z.string()).optional() }).strict(),
+])
+
+/** What the registry checks on every scraper definition at load. */
+export const ScraperDefinitionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)+$/, 'ids are lower-case kebab-case "<region>-<source-slug>"'),
+    title: z.string().trim().min(1),
+    jurisdictions: z.array(z.string().regex(/^[A-Z]{2}(?:-[A-Z0-9]+)*$/, 'jurisdiction codes are upper case, like "US-TX"').pipe(JurisdictionCode)).min(1),
+    trust: z.enum(['primary', 'secondary']),
+    schedule: z.string().refine((s) => validCron(s), 'not a valid cron expression (node-cron)'),
+    sources: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'source names are camelCase identifiers'), SourceSchema).refine((s) => Object.keys(s).length > 0, 'at least one source'),
+    parserVersion: z.string().trim().min(1),
+    emptyPossible: z.boolean().optional(),
+    requiresEnv: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).optional(),
+    parse: z.function(),
+  })
+  .strict()

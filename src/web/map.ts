@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { geoEqualEarth, geoPath, type GeoPermissibleObjects } from 'd3-geo'
+import { iso31661NumericToAlpha2 } from 'iso-3166'
+import { feature } from 'topojson-client'
+import type { GeometryCollection, Topology } from 'topojson-specification'
+import type { Status } from '../domain/index.js'
+import { html, raw, type Html } from './html.js'
+import { STATUS_LOOK, statusClass } from './status-style.js'
+
+/**
+ * Server-side SVG maps from maintained shapes: US states from us-atlas (`states-albers-10m`,
+ * already projected to a 975×610 Albers USA frame) and countries from world-atlas
+ * (`countries-110m`, projected here with Equal Earth). Shapes are projected once per process;
+ * each render only sets the status class, label and link of every region.
+ */
+
+/** A region ready to draw: its jurisdiction code (null when the shape has no ISO code), name and path. */
+interface Shape {
+  code: string | null
+  name: string
+  d: string
+  label: { x: number; y: number } | null
+}
+
+/** What a region shows: its status and the words read out for it. */
+export interface RegionStatus {
+  status: Status
+  /** Short extra text, e.g. "21+". */
+  note?: string
+}
+
+/** US state FIPS codes (us-atlas feature ids) to ISO 3166-2 codes. */
+const FIPS_TO_USPS: Record<string, string> = {
+  '01': 'AL', '02': 'AK', '04': 'AZ', '05': 'AR', '06': 'CA', '08': 'CO', '09': 'CT', '10': 'DE', '11': 'DC', '12': 'FL',
+  '13': 'GA', '15': 'HI', '16': 'ID', '17': 'IL', '18': 'IN', '19': 'IA', '20': 'KS', '21': 'KY', '22': 'LA', '23': 'ME',
+  '24': 'MD', '25': 'MA', '26': 'MI', '27': 'MN', '28': 'MS', '29': 'MO', '30': 'MT', '31': 'NE', '32': 'NV', '33': 'NH',
+  '34': 'NJ', '35': 'NM', '36': 'NY', '37': 'NC', '38': 'ND', '39': 'OH', '40': 'OK', '41': 'OR', '42': 'PA', '44': 'RI',
+  '45': 'SC', '46': 'SD', '47': 'TN', '48': 'TX', '49': 'UT', '50': 'VT', '51': 'VA', '53': 'WA', '54': 'WV', '55': 'WI',
+  '56': 'WY', '60': 'AS', '66': 'GU', '69': 'MP', '72': 'PR', '78': 'VI',
+}
+
+/** A d3 path context writing compact SVG path data: integer coordinates, relative segments, no repeated points. */
+function compactPathContext(scale = 1) {
+  let out = ''
+  let px = 0
+  let py = 0
+  let segments = 0
+  const sep = (n: number) => (n < 0 ? '' : ' ')
+  return {
+    beginPath() {},
+    moveTo(x: number, y: number) {
+      px = Math.round(x * scale)
+      py = Math.round(y * scale)
+      out += `M${px} ${py}`
+      segments = 0
+    },
+    lineTo(x: number, y: number) {
+      const nx = Math.round(x * scale)
+      const ny = Math.round(y * scale)
+      const dx = nx - px
+      const dy = ny - py
+      if (!dx && !dy) return
+      out += (segments ? sep(dx) : 'l') + dx + sep(dy) + dy
+      px = nx
+      py = ny
+      segments++
+    },
+    closePath() {
+      out += 'z'
+      segments = 0
+    },
+    arc() {},
+    take(): string {
+      const d = out
+      out = ''
+      return d
+    },
+  }
+}
+
+const require = createRequire(import.meta.url)
+function readTopology(specifier: string): Topology {
+  return JSON.parse(readFileSync(require.resolve(specifier), 'utf8')) as Topology
+}
+
+/** US maps are 975×610 (us-atlas' frame); the world map is 960×470. */
+export const US_SIZE = { width: 975, height: 610 }
+export const WORLD_SIZE = { width: 960, height: 470 }
+
+let usShapes: Shape[] | undefined
+let worldShapes: { shapes: Shape[]; sphere: string } | undefined
+
+/** Label only states large enough to hold one (area in squared frame units). */
+const MIN_LABEL_AREA = 900
+/** Vermont's and New Hampshire's centroids are too close for two labels: move them apart. */
+const LABEL_NUDGE: Record<string, [number, number]> = { 'US-VT': [-7, -10], 'US-NH': [9, 8] }
+
+function loadUsShapes(): Shape[] {
+  const topo = readTopology('us-atlas/states-albers-10m.json')
+  const states = feature(topo, topo.objects.states as GeometryCollection<{ name: string }>)
+  const ctx = compactPathContext()
+  const path = geoPath(null, ctx)
+  const measure = geoPath()
+  return states.features
+    .map((f) => {
+      path(f as GeoPermissibleObjects)
+      const usps = FIPS_TO_USPS[String(f.id)]
+      const [x, y] = measure.centroid(f as GeoPermissibleObjects)
+      return {
+        code: usps ? `US-${usps}` : null,
+        name: f.properties?.name ?? String(f.id),
+        d: ctx.take(),
+        label:
+          usps && measure.area(f as GeoPermissibleObjects) > MIN_LABEL_AREA
+            ? { x: Math.round(x + (LABEL_NUDGE[`US-${usps}`]?.[0] ?? 0)), y: Math.round(y + (LABEL_NUDGE[`US-${usps}`]?.[1] ?? 0)) }
+            : null,
+      }
+    })
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
+function loadWorldShapes() {
+  const topo = readTopology('world-atlas/countries-110m.json')
+  const countries = feature(topo, topo.objects.countries as GeometryCollection<{ name: string }>)
+  const projection = geoEqualEarth().fitSize([WORLD_SIZE.width, WORLD_SIZE.height], { type: 'Sphere' })
+  const ctx = compactPathContext()
+  const path = geoPath(projection, ctx)
+  path({ type: 'Sphere' })
+  const sphere = ctx.take()
+  const shapes = countries.features
+    .map((f) => {
+      path(f as GeoPermissibleObjects)
+      // world-atlas ids are ISO 3166-1 numeric codes; a few disputed areas (Kosovo, N. Cyprus, Somaliland) have none.
+      const alpha2 = f.id === undefined ? undefined : iso31661NumericToAlpha2[String(f.id).padStart(3, '0')]
+      return { code: alpha2 ?? null, name: f.properties?.name ?? 'Unnamed area', d: ctx.take(), label: null }
+    })
+    .sort((a, b) => a.name.localeCompare(b.name))
+  return { shapes, sphere }
+}
+
+/** The jurisdiction codes the US map draws (50 states and DC). */
+export function usMapCodes(): string[] {
+  usShapes ??= loadUsShapes()
+  return usShapes.flatMap((s) => (s.code ? [s.code] : []))
+}
+
+function region(shape: Shape, found: RegionStatus | undefined, displayName: string | undefined): Html {
+  const status = found?.status ?? 'unknown'
+  const name = displayName ?? shape.name
+  const words = `${name}: ${STATUS_LOOK[status].label}${found?.note ? `, ${found.note}` : ''}`
+  const path = html`<path class="region ${statusClass(status)}" d="${raw(shape.d)}" data-code="${shape.code}" data-status="${status}"><title>${words}</title></path>`
+  if (!shape.code) return path
+  return html`<a href="/j/${shape.code}" aria-label="${words}">${path}</a>`
+}
+
+/** Renders the US states map: every state linked to its page, with a status class, pattern, title and label. */
+export function renderUsMap(statuses: Map<string, RegionStatus>, names: Map<string, string>, caption: string): Html {
+  usShapes ??= loadUsShapes()
+  const regions = usShapes.map((s) => region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined))
+  const labels = usShapes
+    .filter((s) => s.label && s.code)
+    .map((s) => {
+      const found = statuses.get(s.code!)
+      const symbol = STATUS_LOOK[found?.status ?? 'unknown'].symbol
+      return html`<text x="${s.label!.x}" y="${s.label!.y}">${s.code!.slice(3)} ${symbol}</text>`
+    })
+  return html`<svg class="map map-us" viewBox="0 0 ${US_SIZE.width} ${US_SIZE.height}" role="group" aria-label="${caption}"><g class="regions">${regions}</g><g class="labels" aria-hidden="true">${labels}</g></svg>`
+}
+
+/** Renders the world map: every country with an ISO code linked to its page, with a status class, pattern and title. */
+export function renderWorldMap(statuses: Map<string, RegionStatus>, names: Map<string, string>, caption: string): Html {
+  worldShapes ??= loadWorldShapes()
+  const regions = worldShapes.shapes.map((s) => region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined))
+  return html`<svg class="map map-world" viewBox="0 0 ${WORLD_SIZE.width} ${WORLD_SIZE.height}" role="group" aria-label="${caption}"><path class="sphere" d="${raw(worldShapes.sphere)}"/><g class="regions">${regions}</g></svg>`
+}

@@ -1,0 +1,104 @@
+import type { Stores } from '../db/stores/index.js'
+import type { Subscription } from '../db/stores/webhooks.js'
+import type { ChangeEvent } from '../domain/index.js'
+import { matches } from './match.js'
+import { eventPayload, pingPayload } from './payload.js'
+import { newMessageId } from './signer.js'
+
+/** The outbox side of webhooks: fills deliveries from events and tells the worker there is work. */
+export interface Outbox {
+  /** Registers a callback run (after the current transaction) whenever deliveries were queued. */
+  onQueued(fn: () => void): void
+  /** Tells the worker (if one runs in this process) that deliveries may be due now. */
+  notify(): void
+  /** Queues a `webhook.ping` for one subscription; returns its delivery id. */
+  ping(sub: Subscription, at: Date): string
+  /** Re-sends every matching event detected since `since` (new rows or requeued ones); returns how many. */
+  recover(sub: Subscription, since: string, at: Date): number
+}
+
+function lineageOf(stores: Stores, code: string | null): string[] {
+  if (code === null) return []
+  return stores.jurisdictions.chain(code)?.map((j) => j.code) ?? [code]
+}
+
+/**
+ * Registers the outbox listener on `stores.events`: every appended event that matches an enabled
+ * subscription becomes a delivery row inside the same transaction as the event, so nothing can
+ * be lost between them. Call once per process, right after `createStores`.
+ */
+export function registerOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbox {
+  const outbox = createOutbox(stores, options)
+  stores.events.onAppend(outbox.listener)
+  registered.set(stores, outbox)
+  return outbox
+}
+
+// The outbox registered for each set of stores, so routes in the same process (role all) can wake
+// the worker after a ping or recover; elsewhere the worker's polling picks those rows up.
+const registered = new WeakMap<Stores, Outbox & { listener: (event: ChangeEvent) => void }>()
+
+/** The outbox registered for these stores by `registerOutbox`, or an unregistered one (role api). */
+export function outboxFor(stores: Stores, options: { publicBaseUrl: string }): Outbox {
+  return registered.get(stores) ?? createOutbox(stores, options)
+}
+
+function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbox & { listener: (event: ChangeEvent) => void } {
+  const { webhooks } = stores
+  const queuedListeners: (() => void)[] = []
+  let notifyPending = false
+  const notify = () => {
+    if (notifyPending || queuedListeners.length === 0) return
+    notifyPending = true
+    // After the transaction that queued them commits (better-sqlite3 transactions are synchronous).
+    setImmediate(() => {
+      notifyPending = false
+      for (const fn of queuedListeners) fn()
+    })
+  }
+
+  const enqueueEvent = (sub: Subscription, event: ChangeEvent, payload: string): boolean =>
+    webhooks.enqueue({ id: newMessageId(), subscription_id: sub.id, event_id: event.id, type: event.type, payload, now: event.detected_at })
+
+  const listener = (event: ChangeEvent): void => {
+    const subs = webhooks.enabled()
+    if (subs.length === 0) return
+    const lineage = lineageOf(stores, event.jurisdiction)
+    let payload: string | undefined
+    let queued = 0
+    for (const sub of subs) {
+      if (!matches(sub, event, lineage)) continue
+      payload ??= eventPayload(event, options.publicBaseUrl)
+      if (enqueueEvent(sub, event, payload)) queued++
+    }
+    if (queued) notify()
+  }
+
+  return {
+    listener,
+    notify,
+    onQueued(fn) {
+      queuedListeners.push(fn)
+    },
+    ping(sub, at) {
+      const id = newMessageId()
+      webhooks.enqueue({ id, subscription_id: sub.id, event_id: null, type: 'webhook.ping', payload: pingPayload(sub.id, at), now: at.toISOString() })
+      notify()
+      return id
+    },
+    recover(sub, since, at) {
+      const now = at.toISOString()
+      let count = 0
+      stores.db.transaction(() => {
+        for (const eventId of webhooks.eventIdsSince(since)) {
+          const event = stores.events.get(eventId)
+          if (!event || !matches(sub, event, lineageOf(stores, event.jurisdiction))) continue
+          const existing = webhooks.deliveryForEvent(sub.id, event.id)
+          if (existing ? webhooks.requeue(existing, 'recover', now) : enqueueEvent(sub, event, eventPayload(event, options.publicBaseUrl))) count++
+        }
+      })()
+      if (count) notify()
+      return count
+    },
+  }
+}

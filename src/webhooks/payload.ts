@@ -1,0 +1,61 @@
+import type { ChangeEvent } from '../domain/index.js'
+
+/** Largest body we send (bytes); the issue's contract is "under 20 kB". */
+export const MAX_PAYLOAD_BYTES = 20_000
+
+type Record_ = Record<string, unknown> | null
+
+function withoutBulk(side: Record_): Record_ {
+  if (!side) return side
+  const { evidence: _evidence, sources: _sources, ...rest } = side
+  return { ...rest, evidence_omitted: true }
+}
+
+function links(event: ChangeEvent, base: string) {
+  const root = base.replace(/\/+$/, '')
+  return {
+    event: `${root}/changes?since=${event.id - 1}&limit=1`,
+    ...(event.jurisdiction
+      ? { jurisdiction: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}`, history: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}/history` }
+      : {}),
+    ...(event.scraper_id ? { scraper: `${root}/scrapers` } : {}),
+  }
+}
+
+/**
+ * The JSON body of a change-event webhook: `{type, timestamp, data}` where data carries before,
+ * after, citation, effective date, jurisdiction, subject and links. Kept under 20 kB: when the full
+ * records are too large, their evidence and source lists are dropped (the links lead to them).
+ */
+export function eventPayload(event: ChangeEvent, publicBaseUrl: string): string {
+  const after = event.after as { citation?: unknown } | null
+  const before = event.before as { citation?: unknown } | null
+  const data = {
+    event_id: event.id,
+    jurisdiction: event.jurisdiction,
+    subject: event.subject,
+    measure_id: event.measure_id,
+    scraper_id: event.scraper_id,
+    changed_fields: event.changed_fields,
+    citation: (after?.citation ?? before?.citation ?? null) as string | null,
+    effective_date: event.effective_date,
+    detected_at: event.detected_at,
+    supersedes: event.supersedes,
+    before: event.before,
+    after: event.after,
+    links: links(event, publicBaseUrl),
+  }
+  const envelope = { type: event.type, timestamp: event.detected_at, data }
+  let body = JSON.stringify(envelope)
+  if (Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
+  body = JSON.stringify({ ...envelope, data: { ...data, before: withoutBulk(data.before), after: withoutBulk(data.after), truncated: true } })
+  if (Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
+  // Still too large (an absurd summary): keep the identifying fields only; the links have the rest.
+  const { before: _b, after: _a, ...essentials } = data
+  return JSON.stringify({ ...envelope, data: { ...essentials, before: null, after: null, truncated: true } })
+}
+
+/** The body of `POST /webhooks/:id/ping`: a `webhook.ping` the receiver can verify like any other. */
+export function pingPayload(subscriptionId: string, at: Date): string {
+  return JSON.stringify({ type: 'webhook.ping', timestamp: at.toISOString(), data: { subscription_id: subscriptionId, message: 'kratomwatch test delivery' } })
+}

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MEMORY_CHECK_EVERY, createBrowserPool, resolveChromium, type BrowserPool } from '../../src/fetch/browser.js'
+import { silentLogger } from '../../src/log.js'
+import { closeFixtureServers, fixtureServer } from '../helpers/fixture-server.js'
+
+const CHROMIUM = resolveChromium()
+const pools: BrowserPool[] = []
+afterEach(async () => {
+  while (pools.length) await pools.pop()!.close()
+  await closeFixtureServers()
+})
+
+const URL_ = 'https://rendered.example.gov/page.html'
+const PAGE = `<!doctype html><html><head><title>Rendered</title><link rel="stylesheet" href="/style.css"></head>
+<body><img src="/logo.png"><div id="out"></div>
+<script>
+  document.getElementById('out').setAttribute('data-seen-cookie', document.cookie || 'none');
+  document.cookie = 'visited=1; path=/';
+  setTimeout(function () { var p = document.createElement('p'); p.className = 'late'; p.textContent = 'rendered by script'; document.body.appendChild(p) }, 30);
+</script></body></html>`
+
+async function setup(maxMb = 600) {
+  const server = await fixtureServer()
+  server.set(URL_, { body: PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } })
+  server.set('https://rendered.example.gov/style.css', { body: 'p{}', headers: { 'content-type': 'text/css' } })
+  server.set('https://rendered.example.gov/logo.png', { body: 'png', headers: { 'content-type': 'image/png' } })
+  const pool = createBrowserPool({ executablePath: CHROMIUM!, userAgent: 'kratomwatch-test', concurrency: 2, navigationTimeoutMs: 10_000, maxMb, originOverride: server.origin, log: silentLogger })
+  pools.push(pool)
+  return { server, pool }
+}
+
+/** The main Chromium process launched by this test process (its direct child). */
+function chromiumChild(): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === process.pid && /chrom/i.test(readFileSync(`/proc/${name}/comm`, 'utf8'))) return Number(name)
+    } catch {
+      // gone
+    }
+  }
+  return undefined
+}
+
+describe.skipIf(!CHROMIUM)('browser pool (real Chromium)', () => {
+  it('renders JavaScript, blocks images, and gives every job a fresh context', async () => {
+    const { server, pool } = await setup()
+    const first = await pool.render({ url: URL_, waitFor: 'p.late' })
+    expect(first.html).toContain('rendered by script')
+    expect(first.html).toContain('data-seen-cookie="none"')
+    const second = await pool.render({ url: URL_, waitFor: 'p.late' })
+    expect(second.html).toContain('data-seen-cookie="none"')
+    expect(server.hits('https://rendered.example.gov/logo.png')).toBe(0)
+    expect(server.hits('https://rendered.example.gov/style.css')).toBeGreaterThan(0)
+    expect(server.requests.find((r) => r.path === '/page.html')!.headers['user-agent']).toBe('kratomwatch-test')
+    expect(pool.launches()).toBe(1)
+  })
+
+  it('relaunches the browser after it crashes', async () => {
+    const { pool } = await setup()
+    await pool.render({ url: URL_ })
+    const pid = chromiumChild()
+    expect(pid).toBeDefined()
+    process.kill(pid!, 'SIGKILL')
+    await new Promise((r) => setTimeout(r, 300))
+    const again = await pool.render({ url: URL_, waitFor: 'p.late' })
+    expect(again.html).toContain('rendered by script')
+    expect(pool.launches()).toBe(2)
+  })
+
+  it('restarts the browser between jobs when it grows past the memory limit', async () => {
+    const { pool } = await setup(1)
+    for (let i = 0; i < MEMORY_CHECK_EVERY; i++) await pool.render({ url: URL_ })
+    expect(pool.launches()).toBe(1)
+    await pool.render({ url: URL_ })
+    expect(pool.launches()).toBe(2)
+  })
+
+  it('fails a job whose selector never appears with a timeout, and a 404 as an http failure', async () => {
+    const { server } = await setup()
+    const fast = createBrowserPool({ executablePath: CHROMIUM!, userAgent: 'x', concurrency: 1, navigationTimeoutMs: 500, maxMb: 600, originOverride: server.origin, log: silentLogger })
+    pools.push(fast)
+    await expect(fast.render({ url: URL_, waitFor: '#never-there' })).rejects.toMatchObject({ reason: 'timeout' })
+    await expect(fast.render({ url: 'https://rendered.example.gov/missing.html' })).rejects.toMatchObject({ reason: 'http', status: 404 })
+  })
+})
