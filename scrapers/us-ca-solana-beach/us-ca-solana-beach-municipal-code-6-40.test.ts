@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { scrapeLocalFixture as scrapeFixture } from '../../tests/helpers/scrape-local.js'
+import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
 import scraper from './us-ca-solana-beach-municipal-code-6-40.js'
 
 // Facts checked by a person against a public copy of SBMC ch. 6.40 (2026): kratom may not be sold or

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { scrapeLocalFixture } from '../../tests/helpers/scrape-local.js'
+import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
 import scraper from './us-co-castle-rock-ordinance-9-24.js'
 
 // Facts checked by a person against the Legistar item text (public copy): chapter 9.24 prohibits the
@@ -7,7 +7,7 @@ import scraper from './us-co-castle-rock-ordinance-9-24.js'
 // 2019-06-04 (press reports; the details table of the fixture is reconstructed, see the sidecar).
 describe('us-co-castle-rock-ordinance-9-24', () => {
   it('reads the town rule: regulated, 18+, ch. 9.24', async () => {
-    const run = await scrapeLocalFixture(scraper, 'ordinance-2019-06')
+    const run = await scrapeFixture(scraper, 'ordinance-2019-06')
     expect(run.outcome, run.error ?? '').toBe('changed')
     expect(run.observations).toEqual([
       expect.objectContaining({ jurisdiction: 'US-CO-CASTLE-ROCK', subject: 'kratom', status: 'regulated', min_age: 18, conditions: ['no sale to persons under 18'], citation: 'Castle Rock Municipal Code tit. 9, ch. 9.24 (Sale of Kratom to Minors Prohibited)', effective_date: null }),
@@ -16,7 +16,7 @@ describe('us-co-castle-rock-ordinance-9-24', () => {
   })
 
   it('comes out degraded on an unseen item status', async () => {
-    const run = await scrapeLocalFixture(scraper, 'status-changed.degraded')
+    const run = await scrapeFixture(scraper, 'status-changed.degraded')
     expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
     expect(run.error).toMatch(/unknown status label "Tabled"/)
   })
