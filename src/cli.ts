@@ -8,6 +8,7 @@ import { openCore, startService } from './main.js'
 import { migrate } from './db/migrate.js'
 import { runScrapeCommand } from './scraping/cli.js'
 import { openDb } from './db/open.js'
+import { createStores } from './db/stores/index.js'
 import { keyStore } from './db/stores/keys.js'
 import type { StatusViews } from './read/status-view.js'
 
@@ -121,8 +122,13 @@ export async function runCli(argv: string[]): Promise<number> {
         } else if (arg === 'revoke') {
           const id = Number(positionals[2])
           if (!Number.isInteger(id) || id <= 0) throw new UsageError('keys revoke needs the key id, e.g. "kratomwatch keys revoke 3" (see keys list)')
-          if (!keys.revoke(id, now)) throw new UsageError(`no live key #${id}`)
-          console.log(`revoked key #${id}`)
+          const stores = createStores(db)
+          const disabled = db.transaction(() => {
+            if (!keys.revoke(id, now)) throw new UsageError(`no live key #${id}`)
+            // A revoked key's subscriptions stop receiving: its owner can no longer see or manage them.
+            return stores.webhooks.disableForKey(id, `API key #${id} was revoked`, now)
+          })()
+          console.log(`revoked key #${id}${disabled ? `; disabled its ${disabled} webhook subscription(s)` : ''}`)
         } else throw new UsageError('keys needs create, list or revoke')
       } finally {
         db.close()

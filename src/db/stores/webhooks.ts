@@ -155,6 +155,8 @@ export function webhookStore(db: Db) {
   const enabledSubs = db.prepare('SELECT * FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id')
   const deleteSub = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?')
   const enableSub = db.prepare('UPDATE webhook_subscriptions SET enabled = 1, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, updated_at = @now WHERE id = @id')
+  const disableByKey = db.prepare(`UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = @reason, disabled_at = @now, updated_at = @now
+    WHERE key_id = @key_id AND enabled = 1`)
   const disableSub = db.prepare('UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = @reason, disabled_at = @now, updated_at = @now WHERE id = @id AND enabled = 1')
   const markFailing = db.prepare('UPDATE webhook_subscriptions SET failing_since = COALESCE(failing_since, @now) WHERE id = @id')
   const clearFailing = db.prepare('UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL')
@@ -227,6 +229,8 @@ export function webhookStore(db: Db) {
     enable: (id: string, now: string): void => void enableSub.run({ id, now }),
     /** Disables a subscription with a reason people can read. */
     disable: (id: string, reason: string, now: string): boolean => disableSub.run({ id, reason, now }).changes === 1,
+    /** Disables every subscription of an API key (when the key is revoked); returns how many. */
+    disableForKey: (keyId: number, reason: string, now: string): number => disableByKey.run({ key_id: keyId, reason, now }).changes,
 
     /** Adds a new current secret; the previous ones keep signing until `oldExpiresAt`. */
     rotateSecret(id: string, secret: string, now: string, oldExpiresAt: string): void {
