@@ -27,3 +27,6 @@ if (kind === 'api') {
   })
   server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`))
 }
+
+// Exit cleanly on SIGINT/SIGTERM so --cpu-prof can write its profile when profiling a target.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0))

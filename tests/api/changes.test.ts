@@ -82,4 +82,13 @@ describe('health', () => {
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toMatch(/problem\+json/)
   })
+
+  it('echoes a request id on success, 404 and 400 alike', async () => {
+    for (const path of ['/jurisdictions/US-AL', '/nope', '/jurisdictions/US-AL?at=x']) {
+      const res = await ctx.app.request(path, { headers: { 'x-request-id': 'trace-123' } })
+      expect(res.headers.get('x-request-id'), path).toBe('trace-123')
+    }
+    const body = await (await ctx.app.request('/jurisdictions/US-AL?at=x', { headers: { 'x-request-id': 'trace-456' } })).json()
+    expect(body.request_id).toBe('trace-456')
+  })
 })
