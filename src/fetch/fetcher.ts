@@ -89,6 +89,9 @@ export function createFetcher(deps: { config: Config; log: Logger; store: Scrapi
       let result = 'ok'
       try {
         if (!(await robots.isAllowed(target.url))) {
+          // RFC 9309: an unreachable robots.txt means "disallow all" — but say so, since the usual cause is no network.
+          const unreachable = await robots.unreachable(target.url)
+          if (unreachable) throw new FetchError(`${target.recordUrl}: could not read robots.txt of ${host} (${unreachable}); without it nothing may be fetched there. Check the network, or wait for the site to recover; the next run tries again.`, 'http')
           throw new BlockedError(`${target.recordUrl}: robots.txt of ${host} forbids this URL for kratomwatch; ask the site or choose another source.`)
         }
         const crawlDelay = await robots.crawlDelayMs(target.url)

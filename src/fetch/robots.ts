@@ -20,9 +20,9 @@ const DAY_MS = 86_400_000
  */
 export function createRobots(options: { http: HttpClient; cache: RobotsCache; token: string; clock: () => Date; ttlMs?: number }) {
   const ttl = options.ttlMs ?? DAY_MS
-  const memo = new Map<string, { robot: Robot; status: number; at: number }>()
+  const memo = new Map<string, { robot: Robot; status: number; at: number; unreachable?: string }>()
 
-  async function load(origin: string): Promise<{ robot: Robot; status: number }> {
+  async function load(origin: string): Promise<{ robot: Robot; status: number; unreachable?: string }> {
     const now = options.clock().getTime()
     const hit = memo.get(origin)
     if (hit && now - hit.at < ttl) return hit
@@ -34,6 +34,7 @@ export function createRobots(options: { http: HttpClient; cache: RobotsCache; to
     }
     let status: number
     let body = ''
+    let unreachable: string | undefined
     try {
       const res = await options.http.get({ url: `${origin}/robots.txt` })
       status = res.status
@@ -41,13 +42,14 @@ export function createRobots(options: { http: HttpClient; cache: RobotsCache; to
     } catch (error) {
       const s = (error as { status?: number | null }).status
       status = typeof s === 'number' ? s : 599
+      unreachable = (error as Error).message
     }
     if (status >= 400 && status < 500) body = ''
     else if (status >= 500) body = 'User-agent: *\nDisallow: /\n'
     const fetched_at = new Date(now).toISOString()
     // An unreachable robots.txt is not cached in the database: try again next time.
     if (status < 500) options.cache.putRobots({ origin, status, body, fetched_at })
-    const entry = { robot: parseRobots(`${origin}/robots.txt`, body), status, at: status < 500 ? now : now - ttl + 60_000 }
+    const entry = { robot: parseRobots(`${origin}/robots.txt`, body), status, at: status < 500 ? now : now - ttl + 60_000, unreachable: status >= 500 ? (unreachable ?? `HTTP ${status}`) : undefined }
     memo.set(origin, entry)
     return entry
   }
@@ -57,6 +59,10 @@ export function createRobots(options: { http: HttpClient; cache: RobotsCache; to
     async isAllowed(url: string): Promise<boolean> {
       const { robot } = await load(new URL(url).origin)
       return robot.isAllowed(url, options.token) !== false
+    },
+    /** Why robots.txt could not be read (network error or 5xx), when that is what forbids fetching. */
+    async unreachable(url: string): Promise<string | undefined> {
+      return (await load(new URL(url).origin)).unreachable
     },
     /** Crawl-delay for our token in ms, if the site sets one. */
     async crawlDelayMs(url: string): Promise<number | undefined> {

@@ -179,6 +179,18 @@ describe('fetcher', () => {
     expect(scrapingStore(t.db).robots('https://law.example.gov')?.body).toContain('Disallow: /ch/')
   })
 
+  it('fetches nothing while robots.txt is unreachable, and says so instead of blaming robots.txt', async () => {
+    const server = await fixtureServer()
+    server.set(PAGE, { body: '<p>x</p>' })
+    server.set('https://law.example.gov/robots.txt', { status: 503, body: 'down' })
+    const t = testDb()
+    const fetcher = createFetcher({ config: loadConfig({ ...scrapeTestEnv(server), FETCH_RETRIES: '0' }), log: silentLogger, store: scrapingStore(t.db), clock: t.clock })
+    const error = await fetcher.fetch({ kind: 'html', url: PAGE, recordUrl: PAGE }, { conditional: false }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(FetchError)
+    expect(error).toMatchObject({ reason: 'http', message: expect.stringMatching(/could not read robots\.txt of law\.example\.gov/) })
+    expect(server.hits(PAGE)).toBe(0)
+  })
+
   it('sends a User-Agent with the contact URL', async () => {
     const server = await fixtureServer()
     server.set(PAGE, { body: '<p>x</p>' })
