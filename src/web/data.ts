@@ -30,32 +30,6 @@ export interface UpcomingItem {
   uid: string
 }
 
-interface RawEvent {
-  id: number
-  type: EventType
-  jurisdiction: string | null
-  subject: string | null
-  measure_id: string | null
-  scraper_id: string | null
-  changed_fields_json: string
-  before_json: string | null
-  after_json: string | null
-  effective_date: string | null
-  detected_at: string
-  supersedes: number | null
-  run_id: number | null
-  snapshot_id: number | null
-}
-
-function eventFromRaw({ changed_fields_json, before_json, after_json, ...rest }: RawEvent): ChangeEvent {
-  return {
-    ...rest,
-    changed_fields: JSON.parse(changed_fields_json) as string[],
-    before: before_json ? (JSON.parse(before_json) as Record<string, unknown>) : null,
-    after: after_json ? (JSON.parse(after_json) as Record<string, unknown>) : null,
-  }
-}
-
 /**
  * Read queries the web pages, Atom feeds and calendar need beyond the API's read models: the
  * newest events first (feeds show the latest entries) and upcoming effective dates across places.
@@ -77,30 +51,7 @@ export function createWebData(stores: Stores) {
   return {
     /** Events matching the filter, newest first. */
     latestEvents(filter: EventFilter): ChangeEvent[] {
-      const where: string[] = ['1 = 1']
-      const params: Record<string, unknown> = { limit: filter.limit }
-      if (filter.since !== undefined) {
-        where.push('id > @since')
-        params.since = filter.since
-      }
-      if (filter.before !== undefined) {
-        where.push('id < @before')
-        params.before = filter.before
-      }
-      if (filter.jurisdictions?.length) {
-        where.push('jurisdiction IN (SELECT value FROM json_each(@jurisdictions))')
-        params.jurisdictions = JSON.stringify(filter.jurisdictions)
-      }
-      if (filter.subject) {
-        where.push('subject = @subject')
-        params.subject = filter.subject
-      }
-      if (filter.types?.length) {
-        where.push('type IN (SELECT value FROM json_each(@types))')
-        params.types = JSON.stringify(filter.types)
-      }
-      const rows = db.prepare(`SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`).all(params) as RawEvent[]
-      return rows.map(eventFromRaw)
+      return stores.events.query({ ...filter, order: 'desc' })
     },
 
     /** Scheduled status changes and measures taking effect after `today`, soonest first. */

@@ -88,10 +88,18 @@ export function eventStore(db: Db) {
       const items = rows.slice(0, page.limit)
       return { items, next_cursor: rows.length > page.limit ? String(items.at(-1)!.id) : null }
     },
-    /** The global feed, oldest first after `since`; the cursor is the last id returned. */
-    feed(filter: FeedFilter): EventPage {
-      const where: string[] = ['id > @since']
-      const params: Record<string, unknown> = { since: filter.since ?? 0, limit: filter.limit + 1 }
+    /** Events matching a filter, oldest first (or newest first with `order: 'desc'`), at most `limit`. */
+    query(filter: FeedFilter & { before?: number; order?: 'asc' | 'desc' }): ChangeEvent[] {
+      const where: string[] = ['1 = 1']
+      const params: Record<string, unknown> = { limit: filter.limit }
+      if (filter.since !== undefined) {
+        where.push('id > @since')
+        params.since = filter.since
+      }
+      if (filter.before !== undefined) {
+        where.push('id < @before')
+        params.before = filter.before
+      }
       if (filter.jurisdictions?.length) {
         where.push(`jurisdiction IN (SELECT value FROM json_each(@jurisdictions))`)
         params.jurisdictions = JSON.stringify(filter.jurisdictions)
@@ -104,7 +112,12 @@ export function eventStore(db: Db) {
         where.push(`type IN (SELECT value FROM json_each(@types))`)
         params.types = JSON.stringify(filter.types)
       }
-      const rows = (db.prepare(`SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`).all(params) as RawEvent[]).map(fromRaw)
+      const order = filter.order === 'desc' ? 'DESC' : 'ASC'
+      return (db.prepare(`SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT @limit`).all(params) as RawEvent[]).map(fromRaw)
+    },
+    /** The global feed, oldest first after `since`; the cursor is the last id returned. */
+    feed(filter: FeedFilter): EventPage {
+      const rows = this.query({ ...filter, limit: filter.limit + 1 })
       const items = rows.slice(0, filter.limit)
       const last = items.at(-1)
       return { items, next_cursor: last ? String(last.id) : filter.since !== undefined ? String(filter.since) : null }
