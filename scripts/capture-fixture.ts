@@ -16,7 +16,7 @@ import { silentLogger } from '../src/log.js'
 import { projectPath } from '../src/paths.js'
 import type { ScraperDefinition } from '../src/scraping/define-scraper.js'
 import { loadRegistry } from '../src/scraping/registry.js'
-import { resolveUrl } from '../src/scraping/run.js'
+import { FOLLOWED_PREFIX, resolveUrl } from '../src/scraping/run.js'
 import { scrapingStore } from '../src/scraping/store.js'
 
 const EXT: Record<string, string> = { html: 'html', browser: 'html', json: 'json', pdf: 'pdf' }
@@ -28,6 +28,17 @@ interface Captured {
   captured: string
 }
 
+/** The kind of a followed document, from its bytes (a run does not record the kind of followed sources). */
+function sniffKind(body: Buffer): 'json' | 'pdf' | 'html' {
+  if (body.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf'
+  try {
+    JSON.parse(body.toString('utf8'))
+    return 'json'
+  } catch {
+    return 'html'
+  }
+}
+
 /** Writes one fixture case from captured documents; returns the files written. */
 export function writeCase(root: string, def: ScraperDefinition, caseName: string, docs: Captured[], origin: string): string[] {
   const dir = join(root, 'fixtures', def.id)
@@ -35,8 +46,10 @@ export function writeCase(root: string, def: ScraperDefinition, caseName: string
   const multi = Object.keys(def.sources).length > 1
   const written: string[] = []
   for (const d of docs) {
-    const kind = def.sources[d.source]!.kind
-    const file = join(dir, `${caseName}${multi ? `@${d.source}` : ''}.${EXT[kind]}`)
+    // Followed documents (run documents `followed.<name>`) become `<case>@followed.<name>.<ext>`.
+    const followed = d.source.startsWith(FOLLOWED_PREFIX)
+    const kind = followed ? sniffKind(d.body) : def.sources[d.source]!.kind
+    const file = join(dir, `${caseName}${multi || followed ? `@${d.source}` : ''}.${EXT[kind]}`)
     let body = d.body
     if (EXT[kind] === 'html') {
       const bom = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf
@@ -45,7 +58,7 @@ export function writeCase(root: string, def: ScraperDefinition, caseName: string
     }
     writeFileSync(file, body)
     written.push(file)
-    const sidecar = join(dir, `${caseName}${multi ? `@${d.source}` : ''}.source.json`)
+    const sidecar = join(dir, `${caseName}${multi || followed ? `@${d.source}` : ''}.source.json`)
     writeFileSync(sidecar, JSON.stringify({ source: d.url, captured: d.captured, origin }, null, 2) + '\n')
     written.push(sidecar)
   }

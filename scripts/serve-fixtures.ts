@@ -22,6 +22,8 @@ for (const { def } of registry) {
   const chosen = pick.has(def.id) ? cases.find((c) => c.name === pick.get(def.id)) : cases.find((c) => !c.degraded)
   if (!chosen) throw new Error(`${def.id}: no fixture case ${pick.get(def.id) ?? ''}`)
   server.serveCase(def, chosen, (u) => resolveUrl(u, config).url)
+  // Scrapers with `follow`: the followed sources a first run asks for (fixtures/<id>/followed/ or the case's own).
+  const followed = await server.serveFollowed(def, chosen, (u) => resolveUrl(u, config).url)
   const fault = faults.get(def.id)
   for (const source of Object.values(def.sources)) {
     const url = resolveUrl(source.url, config).url
@@ -31,6 +33,7 @@ for (const { def } of registry) {
       server.fault(url, f)
     }
   }
-  console.log(`${def.id}: serving case "${chosen.name}"${fault ? ` with fault ${fault}` : ''}`)
+  const missing = followed.filter((f) => !f.file).map((f) => f.name)
+  console.log(`${def.id}: serving case "${chosen.name}"${followed.length ? ` and ${followed.length - missing.length} followed source(s)${missing.length ? ` (no fixture for ${missing.join(', ')})` : ''}` : ''}${fault ? ` with fault ${fault}` : ''}`)
 }
 console.log(`fixture server on ${server.origin}\nrun: FETCH_ORIGIN_OVERRIDE=${server.origin} FETCH_HOST_DELAY_MS=0 npm run cli -- scrape`)

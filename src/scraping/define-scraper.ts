@@ -56,7 +56,32 @@ export type Documents<S extends Record<string, Source>> = { [K in keyof S]: Docu
 export interface ParseContext {
   /** Today (UTC) of the run, `YYYY-MM-DD`, for sources that state relative dates. */
   today: string
+  /** The documents of the sources `follow` returned this run, by the names it gave them; `{}` without `follow`. */
+  followed: Record<string, FetchedDocument>
 }
+
+/** Context passed to `follow` and `remember`. */
+export interface FollowContext<M = unknown> {
+  /** Today (UTC) of the run, `YYYY-MM-DD`. */
+  today: string
+  /**
+   * What `remember` returned after this scraper's last successful run, or null: on the first run
+   * and after a parser version change (a new parser reads everything again).
+   */
+  previous: M | null
+}
+
+/** Context passed to `remember`: as for `follow`, plus the followed documents of this run. */
+export interface RememberContext<M = unknown> extends FollowContext<M> {
+  followed: Record<string, FetchedDocument>
+}
+
+/** How many sources `follow` may return in one run unless the definition sets `maxFollow`. */
+export const FOLLOW_LIMIT_DEFAULT = 200
+/** The most `maxFollow` may be set to. */
+export const FOLLOW_LIMIT_MAX = 1000
+/** The most bytes `remember`'s result may take as JSON. */
+export const MEMORY_MAX_BYTES = 1_000_000
 
 /** Arrays in an observation may be readonly (e.g. `as const` tables); validation copies them. */
 type ReadonlyArrays<T> = T extends unknown ? { [K in keyof T]: T[K] extends readonly (infer E)[] ? readonly E[] : T[K] extends readonly (infer E)[] | undefined ? readonly E[] | undefined : T[K] } : never
@@ -65,7 +90,7 @@ type ReadonlyArrays<T> = T extends unknown ? { [K in keyof T]: T[K] extends read
 export type ScraperOutput = ReadonlyArrays<ObservationInput>
 
 /** One scraper: a typed, declarative definition whose `parse` is pure (no I/O) and throws on the unexpected. */
-export interface ScraperDefinition<S extends Record<string, Source> = Record<string, Source>> {
+export interface ScraperDefinition<S extends Record<string, Source> = Record<string, Source>, M = unknown> {
   /** Equals the file name without extension, e.g. `us-tx-statutes-hs-444`. Stable forever. */
   id: string
   /** One-line description naming the official source. */
@@ -82,6 +107,46 @@ export interface ScraperDefinition<S extends Record<string, Source> = Record<str
   emptyPossible?: boolean
   /** Configuration variables (API keys) this scraper needs; missing ones disable it. */
   requiresEnv?: string[]
+  /**
+   * Optional second fetch phase. Pure: from the documents of the declared sources (and what the
+   * scraper remembered, `context.previous`), the further sources to fetch this run, by name
+   * (`^[A-Za-z0-9_-]{1,100}$`). They go through the same polite fetch layer, are snapshotted, and
+   * reach `parse` as `context.followed[name]`. More than `maxFollow` makes the run degraded
+   * (nothing followed is fetched); so does any followed source that fails.
+   *
+   * @example
+   * ```ts
+   * // search once, then fetch only the bills whose change hash moved since the last run
+   * // (annotating the context is what lets TypeScript infer the memory type, here `{ hashes }`)
+   * follow({ search }, { previous }: FollowContext<{ hashes: Record<string, string> }>) {
+   *   const seen = previous?.hashes ?? {}
+   *   const rows = readSearch(search.json).filter((r) => seen[r.bill_id] !== r.change_hash)
+   *   return Object.fromEntries(rows.map((r) => [`bill${r.bill_id}`, { kind: 'json' as const, url: `https://api.example.gov/bill/${r.bill_id}` }]))
+   * },
+   * ```
+   */
+  follow?(documents: Documents<S>, context: FollowContext<M>): Record<string, Source>
+  /** At most this many followed sources per run (default `FOLLOW_LIMIT_DEFAULT`, at most `FOLLOW_LIMIT_MAX`). */
+  maxFollow?: number
+  /**
+   * Optional memory. Pure: what to keep until the next run, as JSON (at most `MEMORY_MAX_BYTES`).
+   * The framework stores it only when the run succeeds (changed or unchanged; a run skipped because
+   * nothing changed keeps the memory it has) and gives it back
+   * as `context.previous` to `follow` and `remember` next run; a degraded or failed run keeps the
+   * old memory, so whatever it did not finish is fetched again.
+   *
+   * @example
+   * ```ts
+   * // remember the hash of every bill read this run, keep the older ones still in the search
+   * remember({ search }, { previous, followed }): { hashes: Record<string, string> } {
+   *   const rows = readSearch(search.json)
+   *   const hashes = Object.fromEntries(rows.filter((r) => previous?.hashes[r.bill_id]).map((r) => [r.bill_id, previous!.hashes[r.bill_id]!]))
+   *   for (const r of rows) if (followed[`bill${r.bill_id}`]) hashes[r.bill_id] = r.change_hash
+   *   return { hashes }
+   * },
+   * ```
+   */
+  remember?(documents: Documents<S>, context: RememberContext<M>): M
   parse(documents: Documents<S>, context: ParseContext): readonly ScraperOutput[]
 }
 
@@ -108,7 +173,7 @@ export interface ScraperDefinition<S extends Record<string, Source> = Record<str
  * })
  * ```
  */
-export function defineScraper<const S extends Record<string, Source>>(definition: ScraperDefinition<S>): ScraperDefinition<S> {
+export function defineScraper<const S extends Record<string, Source>, M = unknown>(definition: ScraperDefinition<S, M>): ScraperDefinition<S, M> {
   return definition
 }
 
@@ -116,7 +181,8 @@ const httpsUrl = z
   .string()
   .refine((u) => URL.canParse(u.replace(/\{[A-Z0-9_]+\}/g, 'x')) && u.startsWith('https://'), 'source URLs must be absolute https:// URLs')
 
-const SourceSchema = z.discriminatedUnion('kind', [
+/** A source as declared or as returned by `follow`. */
+export const SourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.enum(['html', 'browser']), url: httpsUrl, headers: z.record(z.string(), z.string()).optional(), prepare: z.function().optional(), waitFor: z.string().min(1).optional() }).strict(),
   z.object({ kind: z.literal('json'), url: httpsUrl, headers: z.record(z.string(), z.string()).optional() }).strict(),
   z.object({ kind: z.literal('pdf'), url: httpsUrl, headers: z.record(z.string(), z.string()).optional() }).strict(),
@@ -134,6 +200,13 @@ export const ScraperDefinitionSchema = z
     parserVersion: z.string().trim().min(1),
     emptyPossible: z.boolean().optional(),
     requiresEnv: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).optional(),
+    follow: z.function().optional(),
+    maxFollow: z.number().int().min(1).max(FOLLOW_LIMIT_MAX).optional(),
+    remember: z.function().optional(),
     parse: z.function(),
   })
   .strict()
+  .refine((d) => d.maxFollow === undefined || d.follow !== undefined, { message: 'maxFollow without follow has no effect; remove it or add follow', path: ['maxFollow'] })
+
+/** The names `follow` may give its sources (they name run documents and fixture files). */
+export const FOLLOWED_NAME = /^[A-Za-z0-9_-]{1,100}$/

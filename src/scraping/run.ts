@@ -7,7 +7,7 @@ import { EmptyResultError, ObservationError, OutputInvalidError, ScrapeError, ty
 import type { Fetched, Fetcher, FetchTarget } from '../fetch/fetcher.js'
 import type { Logger } from '../log.js'
 import { metrics } from '../metrics.js'
-import type { FetchedDocument, ScraperDefinition, Source } from './define-scraper.js'
+import { FOLLOW_LIMIT_DEFAULT, FOLLOWED_NAME, MEMORY_MAX_BYTES, SourceSchema, type FetchedDocument, type ScraperDefinition, type Source } from './define-scraper.js'
 import { toDocument } from './documents.js'
 import { envValue } from './registry.js'
 import type { ScrapingStore } from './store.js'
@@ -41,13 +41,51 @@ export interface RunOptions {
   force?: boolean
 }
 
+/** Run documents of followed sources are recorded as `followed.<name>` (declared names cannot contain a dot). */
+export const FOLLOWED_PREFIX = 'followed.'
+
+/** Checks what `follow` returned: an object of valid sources with valid names, at most `maxFollow` of them. */
+export function checkFollowed(def: Pick<ScraperDefinition, 'id' | 'maxFollow'>, value: unknown): Record<string, Source> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new OutputInvalidError(`${def.id}: follow must return an object of sources by name, got ${Array.isArray(value) ? 'an array' : typeof value}. Fix follow in the scraper file.`)
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+  const limit = def.maxFollow ?? FOLLOW_LIMIT_DEFAULT
+  if (entries.length > limit) {
+    throw new OutputInvalidError(`${def.id}: follow asked for ${entries.length} sources, more than the limit of ${limit} per run (maxFollow); nothing was fetched. Have follow take at most ${limit} per run (the rest next run) or raise maxFollow within the source's query budget.`)
+  }
+  for (const [name, source] of entries) {
+    if (!FOLLOWED_NAME.test(name)) throw new OutputInvalidError(`${def.id}: follow returned a source named ${JSON.stringify(name)}; names must match ${FOLLOWED_NAME}.`)
+    const parsed = SourceSchema.safeParse(source)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!
+      throw new OutputInvalidError(`${def.id}: follow returned an invalid source "${name}" at ${issue.path.join('.') || '(root)'}: ${issue.message}.`)
+    }
+  }
+  return value as Record<string, Source>
+}
+
+/** `remember`'s result as JSON; throws OutputInvalidError when it is not JSON or too large. */
+export function serializeMemory(def: Pick<ScraperDefinition, 'id'>, value: unknown): string {
+  let json: string | undefined
+  try {
+    json = JSON.stringify(value)
+  } catch (error) {
+    throw new OutputInvalidError(`${def.id}: remember must return plain JSON data (${(error as Error).message}).`, { cause: error })
+  }
+  if (json === undefined) throw new OutputInvalidError(`${def.id}: remember returned ${typeof value}; return plain JSON data (null to forget).`)
+  if (Buffer.byteLength(json) > MEMORY_MAX_BYTES) throw new OutputInvalidError(`${def.id}: remember returned ${Buffer.byteLength(json)} bytes of JSON, more than ${MEMORY_MAX_BYTES}; keep less (ids and hashes, not documents).`)
+  return json
+}
+
 /** Fills `{ENV_NAME}` placeholders in a URL from configuration; returns the real and the recorded (redacted) URL. */
 export function resolveUrl(url: string, config: Config): { url: string; recordUrl: string } {
   return { url: url.replace(/\{([A-Z][A-Z0-9_]*)\}/g, (_, name: string) => encodeURIComponent(envValue(config, name) ?? '')), recordUrl: url }
 }
 
 /**
- * The run pipeline: fetch → snapshot → skip when unchanged → parse → validate → diff engine →
+ * The run pipeline: fetch → (follow → fetch the followed sources) → snapshot → skip when unchanged
+ * → parse → validate → diff engine → remember →
  * commit, with the run recorded as a row and streaks turned into `scraper.degraded` /
  * `scraper.recovered` events. A degraded or failed run never changes a status.
  */
@@ -97,56 +135,84 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
       return finish(def, runId, full)
     }
     try {
-      // 1. fetch every source (politeness and retries are the fetcher's), storing each document at once.
-      const names = Object.keys(def.sources)
-      const settled = await Promise.allSettled(
-        names.map(async (name) => {
-          const source = def.sources[name] as Source
-          const { url, recordUrl } = resolveUrl(source.url, config)
-          const target: FetchTarget = { kind: source.kind, url, recordUrl, headers: source.headers }
-          if (source.kind === 'html' || source.kind === 'browser') Object.assign(target, { prepare: source.prepare, waitFor: source.waitFor })
-          const fetched: Fetched = await fetcher.fetch(target, { conditional: !dry && !options.force })
-          let body = fetched.body
-          let contentType = fetched.contentType
-          let sha = ''
-          if (!dry) {
-            const now = clock().toISOString()
-            let snapshotId: number
-            if (fetched.notModified && fetched.cachedSnapshotId !== null) {
-              const snap = stores.runs.getSnapshot(fetched.cachedSnapshotId)!
-              ;({ body, content_type: contentType, sha256: sha } = snap)
-              snapshotId = snap.id
-            } else {
-              const snap = stores.runs.putSnapshot(body, contentType || 'application/octet-stream', now)
-              snapshotId = snap.id
-              sha = snap.sha256
-              if (fetched.etag || fetched.lastModified) store.putHttpCache({ url: recordUrl, etag: fetched.etag, last_modified: fetched.lastModified, snapshot_id: snapshotId, final_url: fetched.url, checked_at: now })
+      type Doc = { name: string; kind: Source['kind']; url: string; body: Buffer; contentType: string; sha: string }
+      // Fetches sources (politeness and retries are the fetcher's), storing each document at once
+      // under `recordName`; throws the first failure once all have settled.
+      const fetchAll = async (entries: [recordName: string, source: Source][]): Promise<Doc[]> => {
+        const settled = await Promise.allSettled(
+          entries.map(async ([recordName, source]): Promise<Doc> => {
+            const { url, recordUrl } = resolveUrl(source.url, config)
+            const target: FetchTarget = { kind: source.kind, url, recordUrl, headers: source.headers }
+            if (source.kind === 'html' || source.kind === 'browser') Object.assign(target, { prepare: source.prepare, waitFor: source.waitFor })
+            const fetched: Fetched = await fetcher.fetch(target, { conditional: !dry && !options.force })
+            let body = fetched.body
+            let contentType = fetched.contentType
+            let sha = ''
+            if (!dry) {
+              const now = clock().toISOString()
+              let snapshotId: number
+              if (fetched.notModified && fetched.cachedSnapshotId !== null) {
+                const snap = stores.runs.getSnapshot(fetched.cachedSnapshotId)!
+                ;({ body, content_type: contentType, sha256: sha } = snap)
+                snapshotId = snap.id
+              } else {
+                const snap = stores.runs.putSnapshot(body, contentType || 'application/octet-stream', now)
+                snapshotId = snap.id
+                sha = snap.sha256
+                if (fetched.etag || fetched.lastModified) store.putHttpCache({ url: recordUrl, etag: fetched.etag, last_modified: fetched.lastModified, snapshot_id: snapshotId, final_url: fetched.url, checked_at: now })
+              }
+              stores.runs.attachDocument(runId!, recordName, fetched.url, snapshotId, now)
+              snapshotIds.push(snapshotId)
             }
-            stores.runs.attachDocument(runId!, name, fetched.url, snapshotId, now)
-            snapshotIds.push(snapshotId)
-          }
-          return { name, kind: source.kind, url: fetched.url, body, contentType, sha }
-        }),
-      )
-      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
-      if (failure) throw failure.reason
-      const docs = settled.map((s) => (s as PromiseFulfilledResult<{ name: string; kind: Source['kind']; url: string; body: Buffer; contentType: string; sha: string }>).value)
+            return { name: recordName, kind: source.kind, url: fetched.url, body, contentType, sha }
+          }),
+        )
+        const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+        if (failure) throw failure.reason
+        return settled.map((s) => (s as PromiseFulfilledResult<Doc>).value)
+      }
+      const toDocuments = async (list: Doc[]) => {
+        const out: Record<string, FetchedDocument> = {}
+        for (const d of list) out[d.name] = await toDocument(d.kind, d.url, d.body, d.contentType)
+        return out
+      }
 
-      // 2. skip when neither the content nor the parser changed.
-      const contentHash = createHash('sha256').update(JSON.stringify(docs.map((d) => [d.name, d.sha]).sort())).digest('hex')
+      // 1. fetch every declared source.
+      const docs = await fetchAll(Object.entries(def.sources))
+
+      // 1b. the second phase: the sources `follow` asks for, given the first documents and the memory.
+      const today = isoDay(started)
+      const memory = store.memory(def.id)
+      // A forced run (e.g. POST /scrapers/:id/run) keeps the memory: re-reading everything would spend
+      // an API's query budget on every manual run. A new parser version starts from nothing.
+      const previous = memory && memory.parser_version === def.parserVersion ? memory.memory : null
+      let firstDocuments: Record<string, FetchedDocument> | null = null
+      let followedDocs: Doc[] = []
+      if (def.follow) {
+        firstDocuments = await toDocuments(docs)
+        const wanted = checkFollowed(def, def.follow(firstDocuments as never, { today, previous }))
+        followedDocs = await fetchAll(Object.entries(wanted).map(([name, source]) => [`${FOLLOWED_PREFIX}${name}`, source]))
+      }
+      const all = [...docs, ...followedDocs]
+      const baseCounts: Record<string, number> = def.follow ? { documents: all.length, followed: followedDocs.length } : { documents: all.length }
+
+      // 2. skip when neither the content (followed documents included) nor the parser changed.
+      const contentHash = createHash('sha256').update(JSON.stringify(all.map((d) => [d.name, d.sha]).sort())).digest('hex')
       if (!dry) {
         store.setContentHash(runId!, contentHash)
         const last = store.lastGoodRun(def.id)
         if (!options.force && last && last.content_sha256 === contentHash && last.parser_version === def.parserVersion) {
           log.debug({ run_id: runId }, 'content and parser unchanged; skipped')
-          return result({ outcome: 'unchanged', reason: null, error: null, skipped: true, counts: { documents: docs.length } })
+          return result({ outcome: 'unchanged', reason: null, error: null, skipped: true, counts: baseCounts })
         }
       }
 
-      // 3. parse (pure) and validate every observation.
-      const documents: Record<string, FetchedDocument> = {}
-      for (const d of docs) documents[d.name] = await toDocument(d.kind, d.url, d.body, d.contentType)
-      const raw = def.parse(documents as never, { today: isoDay(started) })
+      // 3. parse (pure) and validate every observation; what to remember is computed (not stored) here.
+      const documents = firstDocuments ?? (await toDocuments(docs))
+      const followed: Record<string, FetchedDocument> = {}
+      for (const [name, doc] of Object.entries(await toDocuments(followedDocs))) followed[name.slice(FOLLOWED_PREFIX.length)] = doc
+      const memoryJson = def.remember ? serializeMemory(def, def.remember(documents as never, { today, previous, followed })) : null
+      const raw = def.parse(documents as never, { today, followed })
       if (!Array.isArray(raw)) throw new OutputInvalidError(`${def.id}: parse must return an array of observations, got ${typeof raw}.`)
       const observations: Observation[] = raw.map((item, index) => {
         const parsed = Observation.safeParse(item)
@@ -162,7 +228,7 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
       if (observations.length === 0 && !def.emptyPossible) {
         throw new EmptyResultError(`${def.id}: parse returned no observations and the scraper does not declare emptyPossible; the page probably changed.`)
       }
-      if (dry) return result({ outcome: 'unchanged', reason: null, error: null, observations, counts: { documents: docs.length, observations: observations.length } })
+      if (dry) return result({ outcome: 'unchanged', reason: null, error: null, observations, counts: { ...baseCounts, observations: observations.length } })
 
       // 4. the diff engine commits in one transaction.
       let applied
@@ -172,7 +238,10 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
         if (error instanceof ObservationError) throw new OutputInvalidError(`${def.id}: ${error.message}`, { cause: error })
         throw error
       }
-      const counts = { documents: docs.length, observations: observations.length, events: applied.events.length, confirmed: applied.confirmed, held: applied.held, ignored: applied.ignored }
+      // Stored only after the engine committed: a run that failed before keeps the old memory, so
+      // what it did not finish is fetched again next time.
+      if (memoryJson !== null) store.putMemory({ scraper_id: def.id, parser_version: def.parserVersion, memory_json: memoryJson, run_id: runId!, updated_at: clock().toISOString() })
+      const counts = { ...baseCounts, observations: observations.length, events: applied.events.length, confirmed: applied.confirmed, held: applied.held, ignored: applied.ignored }
       const r = result({ outcome: applied.events.length ? 'changed' : 'unchanged', reason: null, error: null, events: applied.events, observations, counts })
       log.info({ run_id: runId, outcome: r.outcome, ...counts }, 'scrape run finished')
       return r

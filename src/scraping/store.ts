@@ -17,13 +17,23 @@ export interface RobotsEntry {
   fetched_at: string
 }
 
+/** What a scraper remembered after its last successful run (migration 0005). */
+export interface ScraperMemory {
+  scraper_id: string
+  parser_version: string
+  memory: unknown
+  run_id: number
+  updated_at: string
+}
+
 export interface RunSummary extends RunRow {
   content_sha256: string | null
 }
 
 /**
  * Storage of the scraping framework (migration 0003): conditional-GET validators, the robots.txt
- * cache, run history queries for health and streaks, and snapshot retention.
+ * cache, run history queries for health and streaks, snapshot retention, and per-scraper memory
+ * (migration 0005).
  */
 export function scrapingStore(db: Db) {
   const getCache = db.prepare('SELECT * FROM http_cache WHERE url = ?')
@@ -40,6 +50,11 @@ export function scrapingStore(db: Db) {
   const recentAll = db.prepare(`SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome != 'running' ORDER BY id DESC LIMIT ?`)
   const scraperIds = db.prepare(`SELECT DISTINCT scraper_id FROM scrape_runs WHERE trigger != 'baseline' ORDER BY scraper_id`).pluck()
   const running = db.prepare(`SELECT id FROM scrape_runs WHERE outcome = 'running'`).pluck()
+  const getMemory = db.prepare('SELECT * FROM scraper_memory WHERE scraper_id = ?')
+  const putMemory = db.prepare(`INSERT INTO scraper_memory (scraper_id, parser_version, memory_json, run_id, updated_at)
+    VALUES (@scraper_id, @parser_version, @memory_json, @run_id, @updated_at)
+    ON CONFLICT (scraper_id) DO UPDATE SET parser_version = excluded.parser_version, memory_json = excluded.memory_json,
+      run_id = excluded.run_id, updated_at = excluded.updated_at`)
   const listRuns = db.prepare(`SELECT * FROM scrape_runs WHERE scraper_id = ? AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`)
 
   const toRun = (raw: Record<string, unknown> | undefined): RunSummary | undefined => {
@@ -63,6 +78,15 @@ export function scrapingStore(db: Db) {
       listRuns.all(scraperId, { before: page.before ?? null, limit: page.limit }).map((r) => toRun(r as Record<string, unknown>)!),
     scraperIdsWithRuns: () => scraperIds.all() as string[],
     runningRunIds: () => running.all() as number[],
+    /** What `remember` returned after the scraper's last successful run, or undefined. */
+    memory(scraperId: string): ScraperMemory | undefined {
+      const row = getMemory.get(scraperId) as { scraper_id: string; parser_version: string; memory_json: string; run_id: number; updated_at: string } | undefined
+      if (!row) return undefined
+      const { memory_json, ...rest } = row
+      return { ...rest, memory: JSON.parse(memory_json) as unknown }
+    },
+    /** Replaces the scraper's memory (`json` is already serialized). */
+    putMemory: (entry: { scraper_id: string; parser_version: string; memory_json: string; run_id: number; updated_at: string }) => void putMemory.run(entry),
 
     /**
      * Deletes snapshots created before `before` that evidence nothing: not referenced by a change

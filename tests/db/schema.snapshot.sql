@@ -147,6 +147,14 @@ CREATE TABLE scrape_runs (
   counts_json    TEXT NOT NULL DEFAULT '{}'
 , content_sha256 TEXT) STRICT;
 
+CREATE TABLE scraper_memory (
+  scraper_id     TEXT PRIMARY KEY,
+  parser_version TEXT NOT NULL,
+  memory_json    TEXT NOT NULL,
+  run_id         INTEGER NOT NULL REFERENCES scrape_runs(id),
+  updated_at     TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE snapshots (
   id           INTEGER PRIMARY KEY,
   sha256       TEXT NOT NULL UNIQUE,

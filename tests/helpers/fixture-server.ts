@@ -121,6 +121,16 @@ export async function fixtureServer(port = 0) {
     serveCase(def: Pick<ScraperDefinition, 'sources'>, fixture: FixtureCase, fill: (url: string) => string = (u) => u) {
       for (const [name, path] of Object.entries(fixture.files)) api.file(fill(def.sources[name]!.url), path)
     },
+    /**
+     * Serves the followed sources of a case (scrapers with `follow`), as a first run asks for them;
+     * returns them (file null = not served, so a 404). A no-op for scrapers without `follow`.
+     */
+    async serveFollowed(def: ScraperDefinition, fixture: FixtureCase, fill: (url: string) => string = (u) => u) {
+      const { followedFixtures } = await import('../../src/scraping/fixtures.js')
+      const followed = await followedFixtures(def, fixture)
+      for (const f of followed) if (f.file) api.file(fill(f.source.url), f.file)
+      return followed
+    },
     /** A robots.txt for a host (default: 404, which allows everything). */
     robots(host: string, body: string) {
       routes.set(`${host}/robots.txt`, { body, headers: { 'content-type': 'text/plain' } })
@@ -172,6 +182,7 @@ export async function scrapeFixture(def: ScraperDefinition, caseName: string) {
   t.stores.jurisdictions.upsert(readDataset().jurisdictions, 'dataset')
   const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
   server.serveCase(def, fixture, (u) => resolveUrl(u, config).url)
+  await server.serveFollowed(def, fixture, (u) => resolveUrl(u, config).url)
   const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: [{ def, file: '', region: '', disabled: null }], httpBackoffMs: 5 })
   try {
     return { ...(await service.runner.run(def, { trigger: 'test' })), db: t }

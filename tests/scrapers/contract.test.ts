@@ -6,7 +6,7 @@ import { Observation } from '../../src/domain/index.js'
 import { resolveChromium } from '../../src/fetch/browser.js'
 import { fixtureCases } from '../../src/scraping/fixtures.js'
 import { loadRegistry, type RegisteredScraper } from '../../src/scraping/registry.js'
-import { resolveUrl } from '../../src/scraping/run.js'
+import { FOLLOWED_PREFIX, resolveUrl } from '../../src/scraping/run.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import { silentLogger } from '../../src/log.js'
 import { testDb } from '../helpers/db.js'
@@ -38,6 +38,7 @@ describe.each(registry.map((r) => [r.def.id, r] as const))('scraper %s', (_id, r
     loadBaseline(t.stores, t.engine, undefined, t.clock)
     const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
     server.serveCase(reg.def, fixture, (u) => resolveUrl(u, config).url)
+    await server.serveFollowed(reg.def, fixture, (u) => resolveUrl(u, config).url)
     const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: [reg], httpBackoffMs: 5 })
     services.push(service)
     const result = await service.runner.run(reg.def, { trigger: 'test' })
@@ -46,7 +47,8 @@ describe.each(registry.map((r) => [r.def.id, r] as const))('scraper %s', (_id, r
       expect(result.events.filter((e) => e.type.startsWith('status.'))).toEqual([])
       expect(t.stores.db.prepare('SELECT COUNT(*) FROM status_records WHERE run_id IS NOT NULL AND run_id = ?').pluck().get(result.run_id)).toBe(0)
       // The failing page is stored, so fixture:capture --from-run can turn it into a regression case.
-      const docs = t.stores.runs.documents(result.run_id!)
+      // (Followed documents fetched before the failure are stored too, as `followed.<name>`.)
+      const docs = t.stores.runs.documents(result.run_id!).filter((d) => !d.source_name.startsWith(FOLLOWED_PREFIX))
       expect(docs.length).toBe(Object.keys(fixture.files).length)
       // Static sources store the bytes as served; browser sources the rendered DOM.
       const [source, file] = Object.entries(fixture.files)[0]!
