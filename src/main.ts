@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { loadBaseline, seedJurisdictions } from './baseline/load.js'
 import type { Config } from './config.js'
-import { migrate } from './db/migrate.js'
+import { migrate, verifyMigrations } from './db/migrate.js'
 import { openDb, type Db } from './db/open.js'
 import { createStores, type Stores } from './db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from './diff/engine.js'
@@ -26,13 +26,17 @@ export interface Core {
 
 /**
  * Opens the database and brings it up to date: migrations, built-in jurisdictions, and (for the
- * writer roles) the curated baseline and any scheduled change whose date has come.
+ * writer roles) the curated baseline and any scheduled change whose date has come. A read-only API
+ * process (`--role api`) writes nothing: it only checks the schema matches the code.
  */
 export function openCore(config: Config, log: Logger, clock: () => Date = () => new Date()): Core {
   const db = openDb(config.DATABASE_PATH)
   try {
-    const migrated = migrate(db)
-    if (migrated.applied.length) log.info({ applied: migrated.applied, version: migrated.current }, 'migrations applied')
+    if (config.ROLE === 'api') verifyMigrations(db)
+    else {
+      const migrated = migrate(db)
+      if (migrated.applied.length) log.info({ applied: migrated.applied, version: migrated.current }, 'migrations applied')
+    }
     const stores = createStores(db)
     // Before the baseline load and activateDue: every event appended from here on fills the outbox.
     const outbox = registerOutbox(stores, { publicBaseUrl: config.PUBLIC_BASE_URL })

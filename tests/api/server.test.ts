@@ -25,6 +25,21 @@ describe('the real server', () => {
     }
   })
 
+  it('runs a read-only API process (--role api) beside the writer, refusing a database the writer has not migrated', async () => {
+    const path = join(tempDir(), 'shared.db')
+    await expect(startService(loadConfig({ PORT: '0', DATABASE_PATH: path, ROLE: 'api' }), silentLogger)).rejects.toThrow(/start the writer/)
+    const writer = await startService(loadConfig({ PORT: '0', DATABASE_PATH: path, ROLE: 'all', SCHEDULER_ENABLED: 'false' }), silentLogger)
+    const reader = await startService(loadConfig({ PORT: '0', DATABASE_PATH: path, ROLE: 'api' }), silentLogger)
+    try {
+      const res = await fetch(`http://127.0.0.1:${reader.port}/jurisdictions/US-AL`)
+      expect(res.status).toBe(200)
+      expect(((await res.json()) as { subjects: { kratom: { own: { status: string } } } }).subjects.kratom.own.status).toBe('banned')
+    } finally {
+      await reader.stop()
+      await writer.stop()
+    }
+  })
+
   it('refuses to start with a bad setting, naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
