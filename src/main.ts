@@ -76,10 +76,18 @@ export async function startService(config: Config, log: Logger, clock: () => Dat
     throw error
   }
   const app = createApp({ config, stores: core.stores, views: core.views, log, clock, ready: () => ready, scraping })
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
-    s.once('error', reject)
-  })
+  let server: ServerType
+  try {
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
+      s.once('error', reject)
+    })
+  } catch (error) {
+    // e.g. the port is taken: release what start-up opened before reporting it.
+    await scraping?.stop()
+    core.db.close()
+    throw error
+  }
   ready = true
   if (scraping && config.SCHEDULER_ENABLED) await scraping.startScheduler()
   const webhooks = config.ROLE === 'api' ? undefined : startWebhookService({ stores: core.stores, outbox: core.outbox, config, log, clock })

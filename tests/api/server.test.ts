@@ -40,6 +40,16 @@ describe('the real server', () => {
     }
   })
 
+  it('reports a port already in use and releases the database', async () => {
+    const path = join(tempDir(), 'busy.db')
+    const first = await startService(loadConfig({ PORT: '0', DATABASE_PATH: path, SCHEDULER_ENABLED: 'false' }), silentLogger)
+    try {
+      await expect(startService(loadConfig({ PORT: String(first.port), DATABASE_PATH: join(tempDir(), 'other.db'), SCHEDULER_ENABLED: 'false' }), silentLogger)).rejects.toThrow(/EADDRINUSE/)
+    } finally {
+      await first.stop()
+    }
+  })
+
   it('refuses to start with a bad setting, naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
