@@ -1,8 +1,8 @@
 import type { Stores } from '../db/stores/index.js'
 import type { TimelineRow } from '../db/stores/timeline.js'
-import { isoDay, type ChangeEvent, type MeasureObservation, type Observation, type StatusObservation, type Trust } from '../domain/index.js'
+import { isoDay, type ChangeEvent, type Measure, type MeasureObservation, type Observation, type StatusObservation, type Trust } from '../domain/index.js'
 import { ObservationError } from '../errors.js'
-import { compareDates, materialDiff, measureDiff, mergeSources, observationDate, outranksOrEquals, planStatus, reviewKey, rowAt } from './plan.js'
+import { compareDates, materialDiff, measureDiff, mergeSources, observationDate, outranksOrEquals, planMeasureFromOtherSource, planStatus, reviewKey, rowAt } from './plan.js'
 import { recordView } from './views.js'
 
 /** One source run's observations, with the evidence they came from. */
@@ -162,8 +162,17 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
   }
 
   function applyMeasure(batch: Batch, obs: MeasureObservation, now: string, out: ApplyResult): void {
-    const { kind: _kind, source_url: _sourceUrl, evidence: _evidence, ...measure } = obs
-    const existing = measures.get(measure.id)
+    const { kind: _kind, source_url: _sourceUrl, evidence: _evidence, ...observed } = obs
+    const existing = measures.get(observed.id)
+    let measure: Measure = observed
+    if (existing && existing.source_id !== batch.source_id) {
+      const plan = planMeasureFromOtherSource(existing, observed, batch.trust)
+      if (plan.kind === 'ignore') {
+        out.ignored++
+        return
+      }
+      measure = plan.measure
+    }
     const changed = measureDiff(existing, measure)
     if (changed.length === 0) {
       out.confirmed++

@@ -102,3 +102,24 @@ export function measureDiff(before: Measure | undefined, after: Measure): string
   if (!before) return [...MEASURE_TRACKED_FIELDS]
   return MEASURE_TRACKED_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null))
 }
+
+/**
+ * What an observation of a measure last written by ANOTHER source may change (us-legiscan and
+ * us-openstates-bills report the same bills, each in its own words). A later last action is news and
+ * applies in full. An older one changes nothing: it confirms when its stage agrees, and only fills
+ * an effect or date the measure lacks. On the same last-action date, the same stage confirms (titles
+ * and action wordings differ between sources; that is not a change), and a different stage applies
+ * only from a primary source. Without this, two sources would rewrite a bill's title and last action
+ * back and forth on every run.
+ */
+export function planMeasureFromOtherSource(existing: Measure, obs: Measure, trust: Trust): { kind: 'apply'; measure: Measure } | { kind: 'ignore' } {
+  const later = obs.last_action_date !== null && (existing.last_action_date === null || obs.last_action_date > existing.last_action_date)
+  if (later) return { kind: 'apply', measure: obs }
+  const sameDay = obs.last_action_date === existing.last_action_date
+  if (obs.stage !== existing.stage) return sameDay && trust === 'primary' ? { kind: 'apply', measure: obs } : { kind: 'ignore' }
+  const { id, jurisdiction, title, stage, url, last_action, last_action_date } = existing
+  return {
+    kind: 'apply',
+    measure: { id, jurisdiction, title, stage, url, last_action, last_action_date, effective_date: existing.effective_date ?? obs.effective_date, proposed_effect: existing.proposed_effect ?? obs.proposed_effect },
+  }
+}
