@@ -84,6 +84,15 @@ export function resolveUrl(url: string, config: Config): { url: string; recordUr
 }
 
 /**
+ * Fills `{ENV_NAME}` placeholders in request headers (e.g. `X-API-KEY: {OPENSTATES_API_KEY}`).
+ * Headers are never stored, so nothing needs redacting.
+ */
+export function resolveHeaders(headers: Record<string, string> | undefined, config: Config): Record<string, string> | undefined {
+  if (!headers) return undefined
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace(/\{([A-Z][A-Z0-9_]*)\}/g, (_, name: string) => envValue(config, name) ?? '')]))
+}
+
+/**
  * The run pipeline: fetch → (follow → fetch the followed sources) → snapshot → skip when unchanged
  * → parse → validate → diff engine → remember →
  * commit, with the run recorded as a row and streaks turned into `scraper.degraded` /
@@ -142,7 +151,7 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
         const settled = await Promise.allSettled(
           entries.map(async ([recordName, source]): Promise<Doc> => {
             const { url, recordUrl } = resolveUrl(source.url, config)
-            const target: FetchTarget = { kind: source.kind, url, recordUrl, headers: source.headers }
+            const target: FetchTarget = { kind: source.kind, url, recordUrl, headers: resolveHeaders(source.headers, config) }
             if (source.kind === 'html' || source.kind === 'browser') Object.assign(target, { prepare: source.prepare, waitFor: source.waitFor })
             const fetched: Fetched = await fetcher.fetch(target, { conditional: !dry && !options.force })
             let body = fetched.body
