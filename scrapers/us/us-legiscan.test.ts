@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
-import scraper, { BILLS_PER_RUN, effectOf, measureFromBill, readSearchRaw, stageOf, type Memory } from './us-legiscan.js'
+import scraper, { BILLS_PER_RUN, measureFromBill, readSearchRaw, stageOf, type Memory } from './us-legiscan.js'
 
 const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/us-legiscan/${path}`, import.meta.url), 'utf8'))
 const searchDoc = (json: unknown) => ({ search: { kind: 'json' as const, url: 'https://api.legiscan.com/', json } })
@@ -70,12 +70,6 @@ describe('us-legiscan', () => {
 
   it('refuses an unseen last-action wording instead of guessing a stage', () => {
     expect(() => stageOf('Zapped by the moon')).toThrow(/unknown last-action wording/)
-  })
-
-  it('states a proposed effect only where the title is plain', () => {
-    expect(effectOf('Kratom Consumer Protection Act')).toEqual({ subject: 'kratom', status: 'regulated' })
-    expect(effectOf('Adds 7-hydroxymitragynine to Schedule I')).toEqual({ subject: '7-oh', status: 'banned' })
-    expect(effectOf('Provides relative to kratom')).toBeNull()
   })
 
   it('reads a real getBill payload (AK HB1, 2011; the shape the synthetic bills copy)', () => {

@@ -1,4 +1,4 @@
-import { defineScraper, isoDate, LayoutChangedError, UnknownValueError, type FollowContext, type ObservationInput } from '#sdk'
+import { defineScraper, effectFromTitle, type FollowContext, isoDate, LayoutChangedError, type ObservationInput, UnknownValueError } from '#sdk'
 
 /** LegiScan API (legiscan.com, CC BY 4.0): state bills on kratom, mitragynine and 7-OH in all states. */
 
@@ -107,17 +107,6 @@ export function stageOf(lastAction: string): (typeof STAGES)[number][1] {
   return hit[1]
 }
 
-/** The proposed effect where the title says it plainly (a ban, a schedule I listing, a consumer-protection act); else null. */
-export function effectOf(title: string): { subject: 'kratom' | '7-oh'; status: 'banned' | 'regulated' } | null {
-  const leaf = /\bkratom\b|mitragyna speciosa|\bmitragynine\b/i.test(title)
-  const alkaloid = /7-hydroxymitragynine|\b7-OH\b/i.test(title)
-  if (!leaf && !alkaloid) return null
-  const subject = leaf ? 'kratom' : '7-oh'
-  if (/criminaliz|prohibit|\bban\b|schedule i\b|controlled (dangerous )?substances? (law|act)?/i.test(title) && !/consumer protection/i.test(title)) return { subject, status: 'banned' }
-  if (/consumer protection|regulat|age (limit|requirement)|minimum age|labeling/i.test(title)) return { subject, status: 'regulated' }
-  return null
-}
-
 // LegiScan bill status codes (API manual): 1 Introduced, 2 Engrossed, 3 Enrolled, 4 Passed, 5 Vetoed, 6 Failed.
 const STATUS_STAGE: Record<number, 'introduced' | 'passed_chamber' | 'passed_legislature' | 'enacted' | 'vetoed' | 'failed'> = { 1: 'introduced', 2: 'passed_chamber', 3: 'passed_legislature', 4: 'enacted', 5: 'vetoed', 6: 'failed' }
 
@@ -137,7 +126,7 @@ export function measureFromBill(bill: Pick<Bill, 'state' | 'bill_number' | 'sess
     last_action: last?.action ?? null,
     last_action_date: last ? isoDate(last.date) : null,
     effective_date: null,
-    proposed_effect: effectOf(`${bill.title} ${bill.description ?? ''}`),
+    proposed_effect: effectFromTitle(`${bill.title} ${bill.description ?? ''}`),
     source_url: bill.url,
     evidence: { text: `${bill.state} ${bill.bill_number}: ${bill.title}${last ? ` — ${last.action} (${last.date})` : ''}` },
   }

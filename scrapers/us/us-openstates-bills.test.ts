@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { Observation } from '../../src/domain/index.js'
 import { testDb } from '../../tests/helpers/db.js'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
-import legiscan, { effectOf as legiscanEffectOf, measureFromBill as legiscanMeasure } from './us-legiscan.js'
-import scraper, { effectOf, measureFromBill, PAGES_PER_RUN, readPage, stageOf, type Action, type Bill, type Memory } from './us-openstates-bills.js'
+import legiscan, { measureFromBill as legiscanMeasure } from './us-legiscan.js'
+import scraper, { measureFromBill, PAGES_PER_RUN, readPage, stageOf, type Action, type Bill, type Memory } from './us-openstates-bills.js'
 
 const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8'))
 const page1 = () => fixture('us-openstates-bills/bills-2025-05-29.json') as { results: Bill[]; pagination: Record<string, number> }
@@ -138,9 +138,4 @@ describe('us-openstates-bills', () => {
     expect(() => measureFromBill({ ...b, jurisdiction: { id: 'ocd-jurisdiction/country:ca/province:on/government', name: 'Ontario', classification: 'state' } })).toThrow(/unknown jurisdiction id/)
   })
 
-  it('states a proposed effect exactly as us-legiscan does', () => {
-    for (const title of ['Kratom Consumer Protection Act', 'Adds 7-hydroxymitragynine to Schedule I', 'Provides relative to kratom', 'Criminalizes the possession or distribution of kratom. (8/1/25)', 'Relating To Consumer Protection.', 'Regulates the sale of kratom; minimum age']) {
-      expect(effectOf(title)).toEqual(legiscanEffectOf(title))
-    }
-  })
 })

@@ -1,4 +1,4 @@
-import { defineScraper, isoDate, LayoutChangedError, UnknownValueError, type FollowContext, type ObservationInput } from '#sdk'
+import { defineScraper, effectFromTitle, type FollowContext, isoDate, LayoutChangedError, type ObservationInput, UnknownValueError } from '#sdk'
 
 /** Open States API v3 (v3.openstates.org, Plural Policy): state bills on kratom and mitragynine, a second source beside LegiScan. */
 
@@ -136,17 +136,6 @@ export function stageOf(bill: Pick<Bill, 'jurisdiction' | 'identifier' | 'action
   return 'introduced'
 }
 
-/** The proposed effect where the title says it plainly; the same rule as us-legiscan's `effectOf` (a test holds them equal). */
-export function effectOf(title: string): { subject: 'kratom' | '7-oh'; status: 'banned' | 'regulated' } | null {
-  const leaf = /\bkratom\b|mitragyna speciosa|\bmitragynine\b/i.test(title)
-  const alkaloid = /7-hydroxymitragynine|\b7-OH\b/i.test(title)
-  if (!leaf && !alkaloid) return null
-  const subject = leaf ? 'kratom' : '7-oh'
-  if (/criminaliz|prohibit|\bban\b|schedule i\b|controlled (dangerous )?substances? (law|act)?/i.test(title) && !/consumer protection/i.test(title)) return { subject, status: 'banned' }
-  if (/consumer protection|regulat|age (limit|requirement)|minimum age|labeling/i.test(title)) return { subject, status: 'regulated' }
-  return null
-}
-
 /**
  * The state code of a bill's jurisdiction from its OCD id (`…/country:us/state:la/government`,
  * `district:dc`, `territory:pr`); null for other levels (Congress, cities), which this scraper leaves out.
@@ -185,7 +174,7 @@ export function measureFromBill(bill: Bill): ObservationInput | null {
     last_action: lastAction,
     last_action_date: lastDate,
     effective_date: null,
-    proposed_effect: effectOf(bill.title),
+    proposed_effect: effectFromTitle(bill.title),
     source_url: bill.openstates_url,
     evidence: { text: `${state} ${bill.identifier}: ${bill.title.trim()}${lastAction ? ` — ${lastAction} (${lastDate})` : ''}` },
   }

@@ -114,3 +114,25 @@ export function expectMatch(haystack: string, pattern: RegExp, what: string): Re
   if (!m) throw new LayoutChangedError(`expected the ${what} (${pattern}) in the text; not found. The wording or layout changed.`)
   return m
 }
+
+/**
+ * The effect a bill's title states plainly: a ban or Schedule I listing → `banned`, a consumer
+ * protection / regulation act → `regulated`, for the leaf (`kratom`) or only the alkaloid (`7-oh`);
+ * null when the title does not say. Bill sources share it so the same bill reads the same everywhere.
+ *
+ * @example
+ * ```ts
+ * effectFromTitle('Kratom Consumer Protection Act')            // { subject: 'kratom', status: 'regulated' }
+ * effectFromTitle('Adds 7-hydroxymitragynine to Schedule I')  // { subject: '7-oh', status: 'banned' }
+ * effectFromTitle('Relating To Consumer Protection.')         // null
+ * ```
+ */
+export function effectFromTitle(title: string): { subject: 'kratom' | '7-oh'; status: 'banned' | 'regulated' } | null {
+  const leaf = /\bkratom\b|mitragyna speciosa|\bmitragynine\b/i.test(title)
+  const alkaloid = /7-hydroxymitragynine|\b7-OH\b/i.test(title)
+  if (!leaf && !alkaloid) return null
+  const subject = leaf ? 'kratom' : '7-oh'
+  if (/criminaliz|prohibit|\bban\b|schedule i\b|controlled (dangerous )?substances? (law|act)?/i.test(title) && !/consumer protection/i.test(title)) return { subject, status: 'banned' }
+  if (/consumer protection|regulat|age (limit|requirement)|minimum age|labeling/i.test(title)) return { subject, status: 'regulated' }
+  return null
+}
