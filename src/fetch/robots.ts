@@ -22,7 +22,19 @@ export function createRobots(options: { http: HttpClient; cache: RobotsCache; to
   const ttl = options.ttlMs ?? DAY_MS
   const memo = new Map<string, { robot: Robot; status: number; at: number; unreachable?: string }>()
 
-  async function load(origin: string): Promise<{ robot: Robot; status: number; unreachable?: string }> {
+  // Sources of one run are fetched at once: they share one robots.txt request per origin.
+  const loading = new Map<string, Promise<{ robot: Robot; status: number; unreachable?: string }>>()
+
+  function load(origin: string): Promise<{ robot: Robot; status: number; unreachable?: string }> {
+    let pending = loading.get(origin)
+    if (!pending) {
+      pending = fetchOrCached(origin).finally(() => loading.delete(origin))
+      loading.set(origin, pending)
+    }
+    return pending
+  }
+
+  async function fetchOrCached(origin: string): Promise<{ robot: Robot; status: number; unreachable?: string }> {
     const now = options.clock().getTime()
     const hit = memo.get(origin)
     if (hit && now - hit.at < ttl) return hit

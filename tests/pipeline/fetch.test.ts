@@ -179,6 +179,17 @@ describe('fetcher', () => {
     expect(scrapingStore(t.db).robots('https://law.example.gov')?.body).toContain('Disallow: /ch/')
   })
 
+  it('asks a site for robots.txt once when several of its pages are fetched at once', async () => {
+    const server = await fixtureServer()
+    const pages = [1, 2, 3, 4].map((n) => `https://law.example.gov/page-${n}.htm`)
+    for (const page of pages) server.set(page, { body: '<p>x</p>' })
+    server.robots('law.example.gov', 'User-agent: *\nAllow: /\n')
+    const t = testDb()
+    const fetcher = createFetcher({ config: loadConfig(scrapeTestEnv(server)), log: silentLogger, store: scrapingStore(t.db), clock: t.clock })
+    await Promise.all(pages.map((url) => fetcher.fetch({ kind: 'html', url, recordUrl: url }, { conditional: false })))
+    expect(server.hits('https://law.example.gov/robots.txt')).toBe(1)
+  })
+
   it('fetches nothing while robots.txt is unreachable, and says so instead of blaming robots.txt', async () => {
     const server = await fixtureServer()
     server.set(PAGE, { body: '<p>x</p>' })
