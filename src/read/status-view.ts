@@ -11,14 +11,25 @@ import { isoDay, type Level, type Status } from '../domain/index.js'
  */
 export function createStatusViews(stores: Stores, clock: () => Date = () => new Date()) {
   const subjectsStmt = stores.db.prepare('SELECT id, name, description FROM subjects ORDER BY rowid')
-  const timelineStmt = stores.db.prepare(`SELECT subject, status, valid_from, valid_to, citation, confidence, recorded_at, activated_at
-    FROM status_records WHERE jurisdiction = ? AND retracted_at IS NULL ORDER BY subject, valid_from IS NOT NULL, valid_from`)
 
   const subjects = () => subjectsStmt.all() as { id: string; name: string; description: string }[]
 
-  function chainFor(places: JurisdictionRow[], subject: string, at: string, ownRows?: Map<string, TimelineRow>): ChainInput[] {
-    return places.map((place, i) => {
-      const row = i === places.length - 1 && ownRows ? ownRows.get(subject) : stores.timeline.inForce(place.code, at).get(subject)
+  /**
+   * Rows in force per place on one date, read once per place for the whole call: a chain shares its
+   * ancestors with every sibling, and each place's row covers every subject.
+   */
+  function rowsInForce(at: string) {
+    const memo = new Map<string, Map<string, TimelineRow>>()
+    return (code: string) => {
+      let rows = memo.get(code)
+      if (!rows) memo.set(code, (rows = stores.timeline.inForce(code, at)))
+      return rows
+    }
+  }
+
+  function chainFor(places: JurisdictionRow[], subject: string, rowsOf: (code: string) => Map<string, TimelineRow>): ChainInput[] {
+    return places.map((place) => {
+      const row = rowsOf(place.code).get(subject)
       return {
         code: place.code,
         name: place.name,
@@ -45,7 +56,7 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
     /** The effective status of one subject at a place on a date (default today), or undefined for an unknown place. */
     effective(code: string, subject: string, at: string = isoDay(clock())) {
       const places = stores.jurisdictions.chain(code)
-      return places ? resolveEffective(chainFor(places, subject, at)) : undefined
+      return places ? resolveEffective(chainFor(places, subject, rowsInForce(at))) : undefined
     },
 
     /** Everything about one place on a date: own and effective status per subject, upcoming changes, measures. */
@@ -55,9 +66,9 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       const place = places.at(-1)!
       const today = isoDay(clock())
       const asOf = at ?? today
-      const own = stores.timeline.inForce(place.code, asOf)
+      const rowsOf = rowsInForce(asOf)
+      const own = rowsOf(place.code)
       const upcoming = stores.timeline.after(place.code, asOf)
-      const timeline = timelineStmt.all(place.code) as { subject: string; status: Status; valid_from: string | null; valid_to: string | null; citation: string; confidence: string; recorded_at: string; activated_at: string | null }[]
       const bySubject = Object.fromEntries(
         subjects().map((s) => {
           const row = own.get(s.id)
@@ -65,11 +76,17 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
             s.id,
             {
               own: row ? recordView(row) : null,
-              effective: resolveEffective(chainFor(places, s.id, asOf, own)),
+              effective: resolveEffective(chainFor(places, s.id, rowsOf)),
               upcoming: upcoming.filter((r) => r.subject === s.id).map(recordView),
-              timeline: timeline
-                .filter((t) => t.subject === s.id)
-                .map(({ subject: _s, activated_at, ...t }) => ({ ...t, scheduled: activated_at === null })),
+              timeline: stores.timeline.rows(place.code, s.id).map((t) => ({
+                status: t.status,
+                valid_from: t.valid_from,
+                valid_to: t.valid_to,
+                citation: t.citation,
+                confidence: t.confidence,
+                recorded_at: t.recorded_at,
+                scheduled: t.activated_at === null,
+              })),
             },
           ]
         }),
@@ -93,13 +110,14 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
     list(filter: { level?: Level; parent?: string; subject?: string; status?: Status; cursor?: string; limit: number }) {
       const today = isoDay(clock())
       const subject = filter.subject ?? (filter.status ? 'kratom' : undefined)
-      const matches: Record<string, unknown>[] = []
+      const rowsOf = rowsInForce(today)
+      const matches: ListedPlace[] = []
       let after = filter.cursor
       // Keyset pages over codes; a status filter may skip places, so read on until limit + 1 match.
       while (matches.length <= filter.limit) {
         const chunk = stores.jurisdictions.list({ level: filter.level, parent: filter.parent, after, limit: 500 })
         for (const place of chunk) {
-          const effective = subject ? resolveEffective(chainFor(stores.jurisdictions.chain(place.code)!, subject, today)) : undefined
+          const effective = subject ? resolveEffective(chainFor(stores.jurisdictions.chain(place.code)!, subject, rowsOf)) : undefined
           if (filter.status && effective?.status !== filter.status) continue
           matches.push({
             code: place.code,
@@ -114,8 +132,32 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
         after = chunk.at(-1)!.code
       }
       const items = matches.slice(0, filter.limit)
-      return { items, next_cursor: matches.length > filter.limit ? String(items.at(-1)!.code) : null }
+      return { items, next_cursor: matches.length > filter.limit ? items.at(-1)!.code : null }
+    },
+
+    /** The places directly within a place, with each one's effective status per subject on a date. */
+    children(code: string, at: string) {
+      const places = stores.jurisdictions.chain(code)
+      if (!places) return []
+      const rowsOf = rowsInForce(at)
+      return stores.jurisdictions.list({ parent: places.at(-1)!.code, limit: 10_000 }).map((child) => ({
+        code: child.code,
+        name: child.name,
+        status: Object.fromEntries(subjects().map((s) => [s.id, resolveEffective(chainFor([...places, child], s.id, rowsOf)).status])) as Record<string, Status>,
+      }))
     },
   }
+}
+
+/** One place in a list, with the effective status of the asked subject when there is one. */
+export interface ListedPlace {
+  code: string
+  name: string
+  level: Level
+  parent: string | null
+  subject?: string
+  status?: Status
+  min_age?: number | null
+  decided_by?: string | null
 }
 export type StatusViews = ReturnType<typeof createStatusViews>

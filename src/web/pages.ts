@@ -1,8 +1,9 @@
-import type { ChangeEvent, Level, Status } from '../domain/index.js'
+import type { ChangeEvent } from '../domain/index.js'
 import { isoDay } from '../domain/index.js'
 import type { AppDeps } from '../http/env.js'
 import type { EffectiveStatus } from '../diff/effective-status.js'
 import type { RecordView } from '../diff/views.js'
+import type { ListedPlace as StatusListItem } from '../read/status-view.js'
 import type { UpcomingItem } from './data.js'
 import { describeEvent, subjectName } from './describe.js'
 import { html, type Html } from './html.js'
@@ -11,16 +12,9 @@ import { renderUsMap, renderWorldMap, type RegionStatus } from './map.js'
 import { webDataFor } from './respond.js'
 import { STATUS_LOOK, STATUSES, statusBadge, statusClass } from './status-style.js'
 
-/** One row of GET /jurisdictions with a subject: the place and its effective status today. */
-interface ListedPlace {
-  code: string
-  name: string
-  level: Level
-  parent: string | null
-  status: Status
-  min_age: number | null
-  decided_by: string | null
-}
+/** One row of GET /jurisdictions asked with a subject: its effective status is always there. */
+type ListedPlace = Required<Pick<StatusListItem, 'code' | 'name' | 'level' | 'parent' | 'status' | 'min_age' | 'decided_by'>>
+const withStatus = (items: StatusListItem[]): ListedPlace[] => items.map((p) => ({ ...p, status: p.status ?? 'unknown', min_age: p.min_age ?? null, decided_by: p.decided_by ?? null }))
 
 const link = (code: string, text: string | Html = code) => html`<a href="/j/${code}">${text}</a>`
 const ext = (url: string | null, text: string) => (url ? html`<a href="${url}" rel="noopener nofollow">${text}</a>` : html`${text}`)
@@ -59,8 +53,8 @@ export function homePage(deps: AppDeps, subject: string): string {
   const data = webDataFor(stores)
   const today = isoDay(clock())
   const subjects = views.subjects()
-  const states = views.list({ level: 'state', parent: 'US', subject, limit: 500 }).items as unknown as ListedPlace[]
-  const countries = views.list({ level: 'country', subject, limit: 500 }).items as unknown as ListedPlace[]
+  const states = withStatus(views.list({ level: 'state', parent: 'US', subject, limit: 500 }).items)
+  const countries = withStatus(views.list({ level: 'country', subject, limit: 500 }).items)
   const locals = stores.jurisdictions
     .all()
     .filter((p) => p.origin === 'dataset')
@@ -172,11 +166,11 @@ export function jurisdictionPage(deps: AppDeps, code: string, at: string | undef
   const data = webDataFor(stores)
   const today = isoDay(clock())
   const history = stores.events.forJurisdiction(view.code, { limit: 50 })
-  const children = view.children.length <= 120 ? view.children : []
-  const names = data.names([...children, ...history.items.flatMap((e) => (e.jurisdiction ? [e.jurisdiction] : []))])
+  const names = data.names(history.items.flatMap((e) => (e.jurisdiction ? [e.jurisdiction] : [])))
   const subjects = views.subjects()
-  const childStatus = children.map((c) => ({ code: c, name: names.get(c) ?? c, bySubject: subjects.map((s) => views.effective(c, s.id, view.as_of)!.status) }))
-  const upcoming = data.upcoming({ today: view.as_of, jurisdictions: [view.code], limit: 20 })
+  const childStatus = view.children.length <= 120 ? views.children(view.code, view.as_of).map((c) => ({ ...c, bySubject: subjects.map((s) => c.status[s.id]!) })) : []
+  // Scheduled status changes are listed per subject above; here only measures that take effect later.
+  const upcomingMeasures = view.measures.filter((m) => m.effective_date !== null && m.effective_date > view.as_of)
   const past = view.as_of !== today
 
   const body = html`<nav aria-label="Breadcrumb" class="meta">${[...view.ancestors.map((a) => html`${link(a.code, a.name)} › `)]}<span aria-current="page">${view.name}</span></nav>
@@ -202,7 +196,7 @@ ${view.measures.length
         (m) => html`<tr><th scope="row">${ext(m.url, m.id)}<div>${m.title}</div></th><td>${m.stage.replaceAll('_', ' ')}</td><td>${m.last_action ?? '—'}${m.last_action_date ? html` <span class="meta">(${m.last_action_date})</span>` : ''}</td><td>${m.proposed_effect ? html`${subjectName(m.proposed_effect.subject)} ${statusBadge(m.proposed_effect.status)}` : '—'}</td><td>${m.effective_date ?? '—'}</td></tr>`,
       )}</tbody></table>`
     : html`<p>No bills or rules are recorded for ${view.name}.</p>`}
-${upcoming.length ? html`<h3>Upcoming effective dates</h3>${upcomingList(upcoming)}` : ''}
+${upcomingMeasures.length ? html`<h3>Measures taking effect later</h3><ul>${upcomingMeasures.map((m) => html`<li><strong>${m.effective_date}</strong>: ${ext(m.url, m.id)} — ${m.title}</li>`)}</ul>` : ''}
 </section>
 <section aria-labelledby="history-h">
 <h2 id="history-h">History</h2>
