@@ -46,6 +46,7 @@ export function createWebData(stores: Stores) {
     FROM measures m JOIN jurisdictions j ON j.code = m.jurisdiction
     WHERE m.effective_date > @today AND m.stage NOT IN ('vetoed', 'failed', 'withdrawn')
       AND (@codes IS NULL OR m.jurisdiction IN (SELECT value FROM json_each(@codes)))
+      AND (@subject IS NULL OR m.proposed_effect_json IS NULL OR json_extract(m.proposed_effect_json, '$.subject') = @subject)
     ORDER BY m.effective_date, m.id LIMIT @limit`)
 
   return {
@@ -75,7 +76,6 @@ export function createWebData(stores: Stores) {
       )
       const measureItems = (measures.all(params) as { id: string; jurisdiction: string; name: string; title: string; stage: string; url: string; effective_date: string; proposed_effect_json: string | null }[])
         .map((m) => ({ ...m, effect: m.proposed_effect_json ? (JSON.parse(m.proposed_effect_json) as { subject: string; status: Status }) : null }))
-        .filter((m) => !filter.subject || !m.effect || m.effect.subject === filter.subject)
         .map(
           (m): UpcomingItem => ({
             date: m.effective_date,

@@ -1,15 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
 import { loadBaseline } from '../../src/baseline/load.js'
-import { StatusObservation } from '../../src/domain/index.js'
+import { Observation, StatusObservation } from '../../src/domain/index.js'
 import { foldLine } from '../../src/web/ical.js'
-import { testApp, testDb } from '../helpers/db.js'
-
-function baselineApp(env: Record<string, string> = {}) {
-  const t = testDb()
-  loadBaseline(t.stores, t.engine, undefined, t.clock)
-  return testApp(t, env)
-}
+import { baselineApp, testApp, testDb } from '../helpers/db.js'
 
 interface AtomEntry {
   id: string
@@ -168,6 +162,24 @@ describe('GET /calendar.ics', () => {
     expect(await count('/calendar.ics?jurisdiction=US-LA')).toBe(0)
     expect(await count('/calendar.ics?subject=7-oh')).toBe(0)
     expect((await app.request('/calendar.ics?jurisdiction=ZZ-NOWHERE')).status).toBe(404)
+  })
+
+  it('applies the subject filter before the limit', async () => {
+    const t = testDb()
+    const bill = (id: string, subject: string, date: string) => ({
+      kind: 'measure' as const,
+      id,
+      jurisdiction: 'US-MT',
+      title: `Bill on ${subject}`,
+      stage: 'enacted' as const,
+      url: `https://leg.mt.gov/bills/${id.split('/').at(-1)}`,
+      effective_date: date,
+      proposed_effect: { subject, status: 'banned' as const },
+    })
+    t.engine.apply({ source_id: 'test', trust: 'primary', run_id: null, snapshot_id: null, observations: [bill('US-MT/2027/HB1', 'kratom', '2027-01-01'), bill('US-MT/2027/HB2', 'kratom', '2027-02-01'), bill('US-MT/2027/HB3', '7-oh', '2027-03-01')].map((o) => Observation.parse(o)) })
+    const text = await (await testApp(t).app.request('/calendar.ics?subject=7-oh&limit=1')).text()
+    expect(text.match(/BEGIN:VEVENT/g)).toHaveLength(1)
+    expect(text).toContain('HB3')
   })
 
   it('folds without splitting a multi-byte character', () => {

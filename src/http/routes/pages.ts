@@ -65,9 +65,11 @@ export const pages = new Hono<AppEnv>()
   })
   .get('/changes.html', validate('query', z.preprocess(dropEmpty, ChangesPageQuery)), (c) => {
     const q = c.req.valid('query')
-    requireSubject(c, q.subject)
-    const codes = feedJurisdictions(c.var.deps.stores, q.jurisdiction, q.include_descendants)
-    return cachedText(c, `changes-page:${JSON.stringify(q)}`, HTML, () => changesPage(c.var.deps, q, codes, EventType.options), PAGE_HEADERS)
+    // Lookups inside build: a cache hit or a 304 costs no query (errors are not cached).
+    return cachedText(c, `changes-page:${JSON.stringify(q)}`, HTML, () => {
+      requireSubject(c, q.subject)
+      return changesPage(c.var.deps, q, feedJurisdictions(c.var.deps.stores, q.jurisdiction, q.include_descendants), EventType.options)
+    }, PAGE_HEADERS)
   })
   .get('/assets/style.css', (c) => {
     const etag = `"${STYLE_VERSION}"`
