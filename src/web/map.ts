@@ -139,12 +139,6 @@ function loadWorldShapes() {
   return { shapes, sphere }
 }
 
-/** The jurisdiction codes the US map draws (50 states and DC). */
-export function usMapCodes(): string[] {
-  usShapes ??= loadUsShapes()
-  return usShapes.flatMap((s) => (s.code ? [s.code] : []))
-}
-
 function region(shape: Shape, found: RegionStatus | undefined, displayName: string | undefined): Html {
   const status = found?.status ?? 'unknown'
   const name = displayName ?? shape.name
