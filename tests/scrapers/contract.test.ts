@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadBaseline } from '../../src/baseline/load.js'
 import { loadConfig } from '../../src/config.js'
-import { Observation } from '../../src/domain/index.js'
 import { resolveChromium } from '../../src/fetch/browser.js'
 import { fixtureCases } from '../../src/scraping/fixtures.js'
 import { loadRegistry, type RegisteredScraper } from '../../src/scraping/registry.js'
@@ -28,7 +27,6 @@ describe.each(registry.map((r) => [r.def.id, r] as const))('scraper %s', (_id, r
   afterAll(closeFixtureServers)
 
   const cases = fixtureCases(reg.def)
-  it('has fixture cases', () => expect(cases.length).toBeGreaterThan(0))
 
   // Without Chromium, browser scrapers are disabled (and say so); their cases cannot run here.
   const noBrowser = reg.disabled?.includes('Chromium') ?? false
@@ -58,7 +56,7 @@ describe.each(registry.map((r) => [r.def.id, r] as const))('scraper %s', (_id, r
       return
     }
     expect(result.outcome, result.error ?? '').toMatch(/^(changed|unchanged)$/)
-    for (const o of result.observations) expect(Observation.safeParse(o).success).toBe(true)
+    // The runner validated every observation (strict zod) before the diff; here they must match the reviewed file.
     const expectedPath = Object.values(fixture.files)[0]!.replace(/(@[^.]+)?\.[a-z]+$/, '.expected.json')
     await expect(JSON.stringify(result.observations, null, 2) + '\n').toMatchFileSnapshot(expectedPath)
   })
