@@ -25,7 +25,9 @@ const USER_AGENT = 'kratomwatch-webhooks/1 (+https://github.com/kratomwatch/krat
  */
 export function createSender(options: { policy: UrlPolicy; timeoutMs: number }) {
   const lookup = guardedLookup(options.policy)
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4 }) }
+  // No per-host socket cap: the worker bounds concurrency, and a cap here queued requests inside the
+  // agent while the timeout clock ran, logging our own queueing as the receiver's timeout.
+  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }
 
   const send: Sender = (url, headers, body) =>
     new Promise<SendResult>((resolve) => {

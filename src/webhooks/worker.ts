@@ -4,7 +4,7 @@ import { webhookAttemptSeconds, webhookAttempts } from './metrics.js'
 import { classifyStatus, failingTooLong, nextAttemptAt, parseRetryAfter } from './policy.js'
 import type { SendResult, Sender } from './send.js'
 import { signedHeaders } from './signer.js'
-import { checkUrl, type UrlPolicy } from './url-guard.js'
+import { checkUrlShape, type UrlPolicy } from './url-guard.js'
 
 export interface WorkerOptions {
   store: WebhookStore
@@ -19,8 +19,6 @@ export interface WorkerOptions {
   concurrency: number
   /** How often to look for due deliveries when nothing wakes the worker (ms). */
   pollMs: number
-  /** Resolves an address check before each attempt; tests may replace DNS. */
-  checkUrl?: (url: string, policy: UrlPolicy) => Promise<URL>
 }
 
 /**
@@ -32,7 +30,6 @@ export function createDeliveryWorker(options: WorkerOptions) {
   const { store, send, policy, log, concurrency, pollMs } = options
   const clock = options.clock ?? (() => new Date())
   const random = options.random ?? Math.random
-  const check = options.checkUrl ?? checkUrl
   const inflight = new Set<Promise<void>>()
   let running = false
   let timer: NodeJS.Timeout | undefined
@@ -60,7 +57,8 @@ export function createDeliveryWorker(options: WorkerOptions) {
     const at = clock()
     let res: SendResult
     try {
-      const url = await check(claim.url, policy)
+      // The shape only: the sender's connect-time lookup checks every resolved address (one DNS query, no rebinding gap).
+      const url = checkUrlShape(claim.url, policy)
       const secrets = store.secrets(delivery.subscription_id, at.toISOString())
       res = await send(url, signedHeaders(secrets, delivery.id, at, delivery.payload), delivery.payload)
     } catch (error) {
