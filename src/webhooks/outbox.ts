@@ -63,7 +63,8 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
   const listener = (event: ChangeEvent): void => {
     const subs = webhooks.enabled()
     if (subs.length === 0) return
-    const lineage = lineageOf(stores, event.jurisdiction)
+    // The chain walk is needed only by subscriptions that follow a place with its descendants.
+    const lineage = subs.some((sub) => sub.include_descendants && sub.jurisdictions.length) ? lineageOf(stores, event.jurisdiction) : []
     let payload: string | undefined
     let queued = 0
     for (const sub of subs) {

@@ -201,9 +201,19 @@ export function webhookStore(db: Db) {
     return raw ? fromRaw(raw) : undefined
   }
 
+  // The outbox asks for the enabled subscriptions on every event appended; a batch appends many in
+  // one synchronous transaction. Kept until the next macrotask (so another process's change is seen
+  // by the next batch) or until this store changes a subscription.
+  let enabledCache: Subscription[] | null = null
+  const changed = <T>(result: T): T => {
+    enabledCache = null
+    return result
+  }
+
   return {
     /** Creates a subscription owned by `keyId` with its first signing secret. */
     create(id: string, keyId: number, input: SubscriptionInput, secret: string, now: string): Subscription {
+      enabledCache = null
       db.transaction(() => {
         insertSub.run({ id, key_id: keyId, ...toRaw(input), now })
         insertSecret.run(id, secret, now)
@@ -217,20 +227,26 @@ export function webhookStore(db: Db) {
       return ((keyId === null ? listAll : listByKey).all(params) as RawSubscription[]).map(fromRaw)
     },
     /** Every enabled subscription (the outbox matches events against these). */
-    enabled: (): Subscription[] => (enabledSubs.all() as RawSubscription[]).map(fromRaw),
+    enabled(): Subscription[] {
+      if (!enabledCache) {
+        enabledCache = (enabledSubs.all() as RawSubscription[]).map(fromRaw)
+        setImmediate(() => (enabledCache = null))
+      }
+      return enabledCache
+    },
     /** Replaces the chosen fields. */
     update(id: string, input: SubscriptionInput, now: string): Subscription | undefined {
-      updateSub.run({ id, ...toRaw(input), now })
+      changed(updateSub.run({ id, ...toRaw(input), now }))
       return get(id)
     },
     /** Deletes a subscription with its secrets, deliveries and attempts. */
-    delete: (id: string): boolean => deleteSub.run(id).changes === 1,
+    delete: (id: string): boolean => changed(deleteSub.run(id)).changes === 1,
     /** Re-enables a disabled subscription; its pending deliveries resume. */
-    enable: (id: string, now: string): void => void enableSub.run({ id, now }),
+    enable: (id: string, now: string): void => void changed(enableSub.run({ id, now })),
     /** Disables a subscription with a reason people can read. */
-    disable: (id: string, reason: string, now: string): boolean => disableSub.run({ id, reason, now }).changes === 1,
+    disable: (id: string, reason: string, now: string): boolean => changed(disableSub.run({ id, reason, now })).changes === 1,
     /** Disables every subscription of an API key (when the key is revoked); returns how many. */
-    disableForKey: (keyId: number, reason: string, now: string): number => disableByKey.run({ key_id: keyId, reason, now }).changes,
+    disableForKey: (keyId: number, reason: string, now: string): number => changed(disableByKey.run({ key_id: keyId, reason, now })).changes,
 
     /** Adds a new current secret; the previous ones keep signing until `oldExpiresAt`. */
     rotateSecret(id: string, secret: string, now: string, oldExpiresAt: string): void {
@@ -298,7 +314,7 @@ export function webhookStore(db: Db) {
           now,
         })
         markFailing.run({ id: delivery.subscription_id, now })
-        if (result.disable_reason) disableSub.run({ id: delivery.subscription_id, reason: result.disable_reason, now })
+        if (result.disable_reason) changed(disableSub.run({ id: delivery.subscription_id, reason: result.disable_reason, now }))
       })()
     },
     /**
