@@ -17,7 +17,7 @@ import { projectPath } from '../src/paths.js'
 import type { ScraperDefinition } from '../src/scraping/define-scraper.js'
 import { loadRegistry } from '../src/scraping/registry.js'
 import { FOLLOWED_PREFIX, resolveUrl } from '../src/scraping/run.js'
-import { scrapingStore } from '../src/scraping/store.js'
+import { scrapingStore } from '../src/db/stores/scraping.js'
 
 const EXT: Record<string, string> = { html: 'html', browser: 'html', json: 'json', pdf: 'pdf' }
 

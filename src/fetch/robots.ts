@@ -1,6 +1,6 @@
 import robotsParser from 'robots-parser'
 import type { HttpClient } from './http.js'
-import type { RobotsEntry } from '../scraping/store.js'
+import type { RobotsEntry } from '../db/stores/scraping.js'
 
 interface RobotsCache {
   robots(origin: string): RobotsEntry | undefined

@@ -10,7 +10,7 @@ import { metrics } from '../metrics.js'
 import { FOLLOW_LIMIT_DEFAULT, FOLLOWED_NAME, MEMORY_MAX_BYTES, SourceSchema, type FetchedDocument, type ScraperDefinition, type Source } from './define-scraper.js'
 import { toDocument } from './documents.js'
 import { envValue } from './registry.js'
-import type { ScrapingStore } from './store.js'
+import type { ScrapingStore } from '../db/stores/scraping.js'
 
 /** How many failed runs in a row raise `scraper.degraded`. */
 export const FAILURES_BEFORE_DEGRADED = 3

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js'
 import { createScheduler, type Scheduler } from '../scheduler.js'
 import { loadRegistry, type RegisteredScraper } from './registry.js'
 import { createRunner, type RunOptions, type RunResult, type Runner } from './run.js'
-import { scrapingStore, type ScrapingStore } from './store.js'
+import type { ScrapingStore } from '../db/stores/scraping.js'
 
 /** How many recent runs the success rate is computed over. */
 export const HEALTH_WINDOW = 20
@@ -81,7 +81,7 @@ export const MAINTENANCE_JOB = { name: 'maintenance', schedule: '5 0 * * *' }
  */
 export async function createScrapingService(deps: { config: Config; stores: Stores; engine: DiffEngine; clock: () => Date; log: Logger; registry?: RegisteredScraper[]; httpBackoffMs?: number }) {
   const { config, stores, engine, clock, log } = deps
-  const store = scrapingStore(stores.db)
+  const store = stores.scraping
   const fetcher: Fetcher = createFetcher({ config, log, store, clock, httpBackoffMs: deps.httpBackoffMs })
   const registry = deps.registry ?? (await loadRegistry({ config, chromiumPath: fetcher.chromiumPath }))
   for (const r of registry) if (r.disabled) log.warn({ scraper: r.def.id, reason: r.disabled }, `scraper ${r.def.id} disabled: ${r.disabled}`)

@@ -7,7 +7,7 @@ import { createFetcher, userAgent } from '../../src/fetch/fetcher.js'
 import { createHttpClient, parseRetryAfter } from '../../src/fetch/http.js'
 import { createHostPacer } from '../../src/fetch/polite.js'
 import { silentLogger } from '../../src/log.js'
-import { scrapingStore } from '../../src/scraping/store.js'
+import { scrapingStore } from '../../src/db/stores/scraping.js'
 import { testDb } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv, type FixtureServer } from '../helpers/fixture-server.js'
 

@@ -7,7 +7,7 @@ import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
 import { fixtureCases } from '../../src/scraping/fixtures.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
-import { testDb } from '../helpers/db.js'
+import { testApp, testDb } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv } from '../helpers/fixture-server.js'
 
 const services: ScrapingService[] = []
@@ -144,5 +144,15 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/kratomwatch_fetch_duration_seconds_count\{host="statutes.capitol.texas.gov",kind="html",result="ok"\} [1-9]/)
     expect(text).toContain('kratomwatch_browser_memory_bytes')
     expect(text).toMatch(/kratomwatch_http_request_duration_seconds_count\{method="GET",route="\/scrapers",status="200"\} [1-9]/)
+  })
+})
+
+describe('scraper routes in an API process (no scraping service)', () => {
+  it('answers an empty run list for a registered scraper that has not run, and 404 for an unknown id', async () => {
+    const { app } = testApp(testDb())
+    const res = await app.request('/scrapers/us-tx-statutes-hs-444/runs')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ items: [], next_cursor: null })
+    expect((await app.request('/scrapers/us-xx-nothing/runs')).status).toBe(404)
   })
 })

@@ -5,6 +5,7 @@ import { keyStore } from './keys.js'
 import { measureStore } from './measures.js'
 import { reviewStore } from './reviews.js'
 import { runStore } from './runs.js'
+import { scrapingStore } from './scraping.js'
 import { timelineStore } from './timeline.js'
 import { webhookStore } from './webhooks.js'
 
@@ -23,6 +24,7 @@ export function createStores(db: Db) {
     reviews: reviewStore(db),
     runs: runStore(db),
     keys: keyStore(db),
+    scraping: scrapingStore(db),
     webhooks: webhookStore(db),
     /**
      * Changes whenever data changes: at once for this connection's own writes (total_changes), and

@@ -5,7 +5,6 @@ import type { Config } from '../../config.js'
 import { resolveChromium } from '../../fetch/browser.js'
 import { loadRegistry, type RegisteredScraper } from '../../scraping/registry.js'
 import { scraperHealth } from '../../scraping/service.js'
-import { scrapingStore } from '../../scraping/store.js'
 import { requireKey, type AuthEnv } from '../auth.js'
 import type { AppEnv } from '../env.js'
 import { Problem } from '../responses.js'
@@ -73,15 +72,19 @@ function readOnlyRegistry(config: Config): Promise<RegisteredScraper[] | null> {
 export const scrapers = new Hono<AppEnv>()
   .get('/', async (c) => {
     const { scraping, stores, config } = c.var.deps
-    const items = scraping ? scraping.health() : scraperHealth(scrapingStore(stores.db), await readOnlyRegistry(config))
+    const items = scraping ? scraping.health() : scraperHealth(stores.scraping, await readOnlyRegistry(config))
     return c.json({ items }, 200, { 'cache-control': 'no-store' })
   })
-  .get('/:id/runs', validate('param', Id), validate('query', RunsQuery), (c) => {
+  .get('/:id/runs', validate('param', Id), validate('query', RunsQuery), async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const { stores } = c.var.deps
-    const runs = scrapingStore(stores.db).runs(id, q)
-    if (runs.length === 0 && !q.before && !c.var.deps.scraping?.registry.some((r) => r.def.id === id)) throw new NotFoundError('scraper', id)
+    const { stores, scraping, config } = c.var.deps
+    const runs = stores.scraping.runs(id, q)
+    if (runs.length === 0 && !q.before) {
+      // A registered scraper with no runs yet is an empty list, in an API process too (it has no scraping service).
+      const registry = scraping?.registry ?? (await readOnlyRegistry(config)) ?? []
+      if (!registry.some((r) => r.def.id === id)) throw new NotFoundError('scraper', id)
+    }
     const items = runs.map((r) => ({
       id: r.id,
       trigger: r.trigger,

@@ -1,5 +1,5 @@
-import type { Db } from '../db/open.js'
-import type { RunRow } from '../db/stores/runs.js'
+import type { Db } from '../open.js'
+import type { RunRow } from './runs.js'
 
 export interface HttpCacheEntry {
   url: string
