@@ -75,7 +75,7 @@ export async function startService(config: Config, log: Logger, clock: () => Dat
     core.db.close()
     throw error
   }
-  const app = createApp({ config, stores: core.stores, views: core.views, log, clock, ready: () => ready, scraping })
+  const app = createApp({ config, stores: core.stores, engine: core.engine, views: core.views, log, clock, ready: () => ready, scraping })
   let server: ServerType
   try {
     server = await new Promise<ServerType>((resolve, reject) => {

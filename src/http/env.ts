@@ -1,5 +1,6 @@
 import type { Config } from '../config.js'
 import type { Stores } from '../db/stores/index.js'
+import type { DiffEngine } from '../diff/engine.js'
 import type { Logger } from '../log.js'
 import type { StatusViews } from '../read/status-view.js'
 import type { ScrapingService } from '../scraping/service.js'
@@ -9,6 +10,8 @@ import type { CachedJson } from './cache.js'
 export interface AppDeps {
   config: Config
   stores: Stores
+  /** The diff engine over the same stores (applies approved reviews). */
+  engine: DiffEngine
   views: StatusViews
   log: Logger
   clock: () => Date

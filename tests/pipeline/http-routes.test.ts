@@ -35,7 +35,7 @@ async function setup(withScraping = true) {
       })
     : undefined
   if (scraping) services.push(scraping)
-  const app = createApp({ config, stores: t.stores, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true, scraping })
+  const app = createApp({ config, stores: t.stores, engine: t.engine, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true, scraping })
   const admin = t.stores.keys.create('maintainer', true, '2026-11-25T00:00:00Z').key
   const user = t.stores.keys.create('reader', false, '2026-11-25T00:00:00Z').key
   const serve = (name: string) => server.serveCase(TX, fixtureCases(TX).find((c) => c.name === name)!)

@@ -1,6 +1,5 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { createDiffEngine } from '../../diff/engine.js'
 import { StatusObservation } from '../../domain/index.js'
 import { ConflictError, NotFoundError } from '../../errors.js'
 import { requireKey, type AuthEnv } from '../auth.js'
@@ -57,15 +56,11 @@ export const reviews = new Hono<AuthEnv>()
     return c.json(review, 200, { 'cache-control': 'no-store' })
   })
   .post('/:id/approve', validate('param', Id), validate('json', Decision), (c) => {
-    const { stores, clock } = c.var.deps
+    const { stores, engine } = c.var.deps
     const id = c.req.valid('param').id
-    const by = `${c.var.apiKey.name} (key #${c.var.apiKey.id})`
     const note = c.req.valid('json').note
-    const engine = createDiffEngine(stores, clock)
     const result = stores.db.transaction(() => {
-      const review = stores.reviews.get(id)
-      if (!review) throw new NotFoundError('review', String(id))
-      if (!stores.reviews.decide(id, { state: 'approved', at: clock().toISOString(), by, note })) throw new ConflictError(`review ${id} was already ${review.state}; only pending reviews can be decided.`)
+      const { review, by } = decide(c, id, 'approved', note)
       return engine.apply({
         source_id: review.source_id,
         trust: review.trust as 'primary' | 'secondary' | 'curated',
@@ -78,19 +73,23 @@ export const reviews = new Hono<AuthEnv>()
     return c.json({ review: stores.reviews.get(id), events: result.events })
   })
   .post('/:id/reject', validate('param', Id), validate('json', Decision), (c) => {
-    const { stores, clock } = c.var.deps
-    const id = c.req.valid('param').id
-    const review = stores.reviews.get(id)
-    if (!review) throw new NotFoundError('review', String(id))
-    const by = `${c.var.apiKey.name} (key #${c.var.apiKey.id})`
-    if (!stores.reviews.decide(id, { state: 'rejected', at: clock().toISOString(), by, note: c.req.valid('json').note })) {
-      throw new ConflictError(`review ${id} was already ${review.state}; only pending reviews can be decided.`)
-    }
-    return c.json({ review: stores.reviews.get(id), events: [] })
+    decide(c, c.req.valid('param').id, 'rejected', c.req.valid('json').note)
+    return c.json({ review: c.var.deps.stores.reviews.get(c.req.valid('param').id), events: [] })
   })
 
+/** Marks a pending review decided by the calling key; 404 if unknown, 409 if already decided. */
+function decide(c: Context<AuthEnv>, id: number, state: 'approved' | 'rejected', note: string | null) {
+  const { stores, clock } = c.var.deps
+  const review = stores.reviews.get(id)
+  if (!review) throw new NotFoundError('review', String(id))
+  const by = `${c.var.apiKey.name} (key #${c.var.apiKey.id})`
+  if (!stores.reviews.decide(id, { state, at: clock().toISOString(), by, note })) {
+    throw new ConflictError(`review ${id} was already ${review.state}; only pending reviews can be decided.`)
+  }
+  return { review, by }
+}
+
 const problem = (description: string) => ({ description, schema: Problem, contentType: 'application/problem+json' })
-const auth = { 401: problem('no or unknown API key'), 403: problem('not an admin key') }
 
 export const docs: RouteDoc[] = [
   {
@@ -100,7 +99,7 @@ export const docs: RouteDoc[] = [
     tags: ['reviews'],
     auth: 'admin',
     query: ListQuery,
-    responses: { 200: { description: 'a page of reviews; pass `next_cursor` as `after`', schema: z.strictObject({ items: z.array(ReviewView), next_cursor: z.string().nullable() }) }, ...auth },
+    responses: { 200: { description: 'a page of reviews; pass `next_cursor` as `after`', schema: z.strictObject({ items: z.array(ReviewView), next_cursor: z.string().nullable() }) } },
   },
   {
     method: 'get',
@@ -109,7 +108,7 @@ export const docs: RouteDoc[] = [
     tags: ['reviews'],
     auth: 'admin',
     params: Id,
-    responses: { 200: { description: 'the review', schema: ReviewView }, 404: problem('unknown review'), ...auth },
+    responses: { 200: { description: 'the review', schema: ReviewView }, 404: problem('unknown review') },
   },
   {
     method: 'post',
@@ -120,7 +119,7 @@ export const docs: RouteDoc[] = [
     auth: 'admin',
     params: Id,
     body: Decision,
-    responses: { 200: { description: 'the decided review and the events it caused' }, 404: problem('unknown review'), 409: problem('the review was already decided'), ...auth },
+    responses: { 200: { description: 'the decided review and the events it caused' }, 404: problem('unknown review'), 409: problem('the review was already decided') },
   },
   {
     method: 'post',
@@ -131,6 +130,6 @@ export const docs: RouteDoc[] = [
     auth: 'admin',
     params: Id,
     body: Decision,
-    responses: { 200: { description: 'the decided review' }, 404: problem('unknown review'), 409: problem('the review was already decided'), ...auth },
+    responses: { 200: { description: 'the decided review' }, 404: problem('unknown review'), 409: problem('the review was already decided') },
   },
 ]

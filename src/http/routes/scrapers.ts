@@ -138,8 +138,6 @@ export const docs: RouteDoc[] = [
     params: Id,
     responses: {
       200: { description: 'the run result', schema: RunResultView },
-      401: problem('no or unknown API key'),
-      403: problem('not an admin key'),
       404: problem('unknown scraper'),
       409: problem('the scraper is disabled, or this process does not run scrapers'),
     },
