@@ -4,7 +4,7 @@ import type { DiffEngine } from '../diff/engine.js'
 import type { Logger } from '../log.js'
 import type { StatusViews } from '../read/status-view.js'
 import type { ScrapingService } from '../scraping/service.js'
-import type { CachedJson } from './cache.js'
+import type { CachedJson, CachedText } from './cache.js'
 
 /** What every route can reach: the stores, the read models, configuration, the logger and the clock. */
 export interface AppDeps {
@@ -27,5 +27,7 @@ export interface AppEnv {
     deps: AppDeps
     /** Cached, ETagged JSON for public reads (one cache per app). */
     cachedJson: CachedJson
+    /** The same cache for pages and feeds (HTML, Atom, iCalendar). */
+    cachedText: CachedText
   }
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from '../env.js'
 import { buildOpenApi, collectRouteDocs, type OpenApiDocument } from '../openapi.js'
 import type { RouteDoc } from '../route-docs.js'
 import { validate } from '../validate.js'
+import { matchesEtag } from '../cache.js'
 
 /**
  * GET /openapi.json (generated from every route module's docs) and GET /docs, Swagger UI served
@@ -75,7 +76,7 @@ export const docsRoutes = new Hono<AppEnv>()
     if (body === undefined) loaded.set(file, (body = asset.load()))
     const etag = `"swagger-ui-${SWAGGER_VERSION}-${file}"`
     const headers = { etag, 'content-type': asset.type, 'cache-control': 'public, max-age=86400' }
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers)
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
     return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, headers)
   })
 

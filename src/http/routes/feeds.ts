@@ -4,7 +4,7 @@ import { isoDay, JurisdictionCode } from '../../domain/index.js'
 import { NotFoundError } from '../../errors.js'
 import { renderAtom } from '../../web/atom.js'
 import { renderCalendar } from '../../web/ical.js'
-import { cachedText, webDataFor } from '../../web/respond.js'
+import { webDataFor } from '../../web/respond.js'
 import type { AppEnv } from '../env.js'
 import { Problem } from '../responses.js'
 import type { RouteDoc } from '../route-docs.js'
@@ -29,7 +29,7 @@ export const feeds = new Hono<AppEnv>()
     const { stores, config, clock } = c.var.deps
     const base = config.PUBLIC_BASE_URL.replace(/\/$/, '')
     const search = new URL(c.req.url).search
-    return cachedText(c, `atom:${JSON.stringify(q)}`, ATOM, () => {
+    return c.var.cachedText(c, `atom:${JSON.stringify(q)}`, ATOM, () => {
       const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
       const data = webDataFor(stores)
       const events = data.latestEvents({ since: q.since, jurisdictions: codes, subject: q.subject, types: q.type, limit: q.limit })
@@ -50,7 +50,7 @@ export const feeds = new Hono<AppEnv>()
     const q = c.req.valid('query')
     const { stores, config, clock } = c.var.deps
     const base = config.PUBLIC_BASE_URL.replace(/\/$/, '')
-    return cachedText(c, `atom:${code}:${JSON.stringify(q)}`, ATOM, () => {
+    return c.var.cachedText(c, `atom:${code}:${JSON.stringify(q)}`, ATOM, () => {
       const place = stores.jurisdictions.get(code)
       if (!place) throw new NotFoundError('jurisdiction', code)
       const codes = feedJurisdictions(stores, [code], q.include_descendants)
@@ -70,7 +70,7 @@ export const feeds = new Hono<AppEnv>()
   .get('/calendar.ics', validate('query', CalendarQuery), (c) => {
     const q = c.req.valid('query')
     const { stores, config, clock } = c.var.deps
-    return cachedText(c, `ics:${JSON.stringify(q)}`, 'text/calendar; charset=utf-8', () => {
+    return c.var.cachedText(c, `ics:${JSON.stringify(q)}`, 'text/calendar; charset=utf-8', () => {
       const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
       const items = webDataFor(stores).upcoming({ today: isoDay(clock()), jurisdictions: codes, subject: q.subject, limit: q.limit })
       const scope = q.jurisdiction ? ` in ${q.jurisdiction.join(', ')}` : ''

@@ -3,12 +3,13 @@ import { z } from 'zod'
 import { EventType, IsoDate, JurisdictionCode, SubjectId } from '../../domain/index.js'
 import { NotFoundError } from '../../errors.js'
 import { changesPage, errorPage, homePage, jurisdictionPage } from '../../web/pages.js'
-import { cachedText, PAGE_HEADERS } from '../../web/respond.js'
+import { PAGE_HEADERS } from '../../web/respond.js'
 import { STYLE_CSS, STYLE_VERSION } from '../../web/style.js'
 import type { AppEnv } from '../env.js'
 import { problemResponse } from '../problem.js'
 import type { RouteDoc } from '../route-docs.js'
 import { validate } from '../validate.js'
+import { matchesEtag } from '../cache.js'
 import { ChangesQuery, feedJurisdictions } from './changes.js'
 
 /**
@@ -46,12 +47,12 @@ export const pages = new Hono<AppEnv>()
   .get('/', validate('query', z.preprocess(dropEmpty, HomeQuery)), (c) => {
     const { subject } = c.req.valid('query')
     requireSubject(c, subject)
-    return cachedText(c, `home:${subject}`, HTML, () => homePage(c.var.deps, subject), PAGE_HEADERS)
+    return c.var.cachedText(c, `home:${subject}`, HTML, () => homePage(c.var.deps, subject), PAGE_HEADERS)
   })
   .get('/j/:code', validate('param', PageParams), validate('query', z.preprocess(dropEmpty, PageQuery)), (c) => {
     const { code } = c.req.valid('param')
     const { at } = c.req.valid('query')
-    return cachedText(
+    return c.var.cachedText(
       c,
       `page:${code}:${at ?? ''}`,
       HTML,
@@ -66,7 +67,7 @@ export const pages = new Hono<AppEnv>()
   .get('/changes.html', validate('query', z.preprocess(dropEmpty, ChangesPageQuery)), (c) => {
     const q = c.req.valid('query')
     // Lookups inside build: a cache hit or a 304 costs no query (errors are not cached).
-    return cachedText(c, `changes-page:${JSON.stringify(q)}`, HTML, () => {
+    return c.var.cachedText(c, `changes-page:${JSON.stringify(q)}`, HTML, () => {
       requireSubject(c, q.subject)
       return changesPage(c.var.deps, q, feedJurisdictions(c.var.deps.stores, q.jurisdiction, q.include_descendants), EventType.options)
     }, PAGE_HEADERS)
@@ -74,7 +75,7 @@ export const pages = new Hono<AppEnv>()
   .get('/assets/style.css', (c) => {
     const etag = `"${STYLE_VERSION}"`
     const headers = { etag, 'cache-control': 'public, max-age=86400', 'content-type': 'text/css; charset=utf-8' }
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers)
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
     return c.body(STYLE_CSS, 200, headers)
   })
   .onError(htmlError)
