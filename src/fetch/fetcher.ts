@@ -118,8 +118,6 @@ export function createFetcher(deps: { config: Config; log: Logger; store: Scrapi
         metrics.fetchSeconds.observe({ host, kind: target.kind, result }, (performance.now() - started) / 1000)
       }
     },
-    /** Browser memory in MB (null when no browser runs). */
-    browserMemoryMb: () => pool?.memoryMb() ?? null,
     browserLaunches: () => pool?.launches() ?? 0,
     /** Closes the shared browser. */
     async close(): Promise<void> {

@@ -148,8 +148,6 @@ export function createDeliveryWorker(options: WorkerOptions) {
       clearTimeout(timer)
       await Promise.allSettled([...inflight])
     },
-    /** Deliveries being sent right now. */
-    inFlight: (): number => inflight.size,
   }
 }
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>
