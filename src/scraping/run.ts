@@ -101,6 +101,8 @@ export function resolveHeaders(headers: Record<string, string> | undefined, conf
 export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: ScrapingStore; fetcher: Fetcher; config: Config; clock: () => Date; log: Logger }) {
   const { stores, engine, store, fetcher, config, clock } = deps
   const inFlight = new Map<string, Promise<RunResult>>()
+  /** Run rows this runner opened and has not finished (other processes may have running rows too). */
+  const openRuns = new Set<number>()
 
   function streakEvents(def: ScraperDefinition, runId: number, outcome: RunOutcomeKind, reason: string | null, error: string | null, now: string): ChangeEvent[] {
     const recent = store.recentRuns(def.id, FAILURES_BEFORE_DEGRADED + 1, runId)
@@ -124,6 +126,7 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
   function finish(def: ScraperDefinition, runId: number, r: Omit<RunResult, 'run_id' | 'scraper_id' | 'events' | 'observations'> & { events?: ChangeEvent[]; observations?: Observation[] }): RunResult {
     const now = clock().toISOString()
     const events = [...(r.events ?? [])]
+    openRuns.delete(runId)
     stores.db.transaction(() => {
       stores.runs.finish(runId, { finished_at: now, outcome: r.outcome, reason: r.reason, error: r.error, counts: r.counts })
       events.push(...streakEvents(def, runId, r.outcome, r.reason, r.error, now))
@@ -137,6 +140,7 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
     const dry = options.dryRun ?? false
     const started = clock()
     const runId = dry ? null : stores.runs.start(def.id, def.parserVersion, options.trigger ?? 'manual', started.toISOString())
+    if (runId !== null) openRuns.add(runId)
     const snapshotIds: number[] = []
     const result = (r: Omit<RunResult, 'run_id' | 'scraper_id' | 'events' | 'observations' | 'snapshot_ids' | 'skipped'> & { skipped?: boolean; events?: ChangeEvent[]; observations?: Observation[] }): RunResult => {
       const full = { skipped: false, snapshot_ids: snapshotIds, ...r }
@@ -288,9 +292,13 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
       await Promise.race([all, new Promise((resolve) => setTimeout(resolve, ms).unref())])
       return [...inFlight.keys()]
     },
-    /** Marks runs left `running` (by a process that died or stopped mid-run) as failed. */
-    abandonRunning(why: string): number {
-      const ids = store.runningRunIds()
+    /**
+     * Marks runs left `running` as failed: this runner's own (`mine`, at shutdown), or every one in
+     * the database (at start-up, left by a process that died mid-run).
+     */
+    abandonRunning(why: string, scope: 'mine' | 'all'): number {
+      const ids = scope === 'mine' ? [...openRuns] : store.runningRunIds()
+      openRuns.clear()
       const now = clock().toISOString()
       for (const id of ids) stores.runs.finish(id, { finished_at: now, outcome: 'failed', error: `abandoned: ${why}` })
       return ids.length

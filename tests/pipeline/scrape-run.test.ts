@@ -179,3 +179,15 @@ describe('scrape run pipeline', () => {
     for (const id of scheduled.snapshot_ids) expect(t.stores.runs.getSnapshot(id)).toBeDefined()
   })
 })
+
+describe('abandoned runs', () => {
+  it('at shutdown marks only this runner\'s unfinished runs; at start-up sweeps what a dead process left', async () => {
+    const { t, service } = await setup()
+    // A run row another process (say a CLI `scrape`) has open at the same time.
+    const foreign = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'cli', t.clock().toISOString())
+    expect(service.runner.abandonRunning('the service stopped during the run', 'mine')).toBe(0)
+    expect(t.stores.runs.get(foreign)!.outcome).toBe('running')
+    expect(service.runner.abandonRunning('the previous process ended during the run', 'all')).toBe(1)
+    expect(t.stores.runs.get(foreign)).toMatchObject({ outcome: 'failed', error: 'abandoned: the previous process ended during the run' })
+  })
+})
