@@ -191,7 +191,7 @@ export function webhookStore(db: Db) {
     WHERE seq = @seq AND state != 'delivering'`)
   const deliveriesPage = db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (@before IS NULL OR seq < @before)
     AND (@state IS NULL OR state = @state) ORDER BY seq DESC LIMIT @limit`)
-  const attemptsOf = db.prepare('SELECT * FROM webhook_attempts WHERE delivery_seq = ? ORDER BY id')
+  const attemptsOf = db.prepare('SELECT * FROM webhook_attempts WHERE delivery_seq IN (SELECT value FROM json_each(?)) ORDER BY delivery_seq, id')
   const subjectIds = db.prepare('SELECT id FROM subjects ORDER BY id').pluck()
   const eventIdsSince = db.prepare('SELECT id FROM change_events WHERE detected_at >= ? ORDER BY id').pluck()
   const deliveryForEvent = db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?')
@@ -332,7 +332,12 @@ export function webhookStore(db: Db) {
     /** A subscription's deliveries, newest first, each with every attempt. */
     deliveries(subscriptionId: string, page: { before?: number; state?: DeliveryState; limit: number }): (Delivery & { attempt_log: Attempt[] })[] {
       const rows = deliveriesPage.all({ id: subscriptionId, before: page.before ?? null, state: page.state ?? null, limit: page.limit }) as Delivery[]
-      return rows.map((d) => ({ ...d, attempt_log: attemptsOf.all(d.seq) as Attempt[] }))
+      // Every attempt of the page in one query, not one per delivery.
+      const attempts = new Map<number, Attempt[]>()
+      for (const a of attemptsOf.all(JSON.stringify(rows.map((d) => d.seq))) as (Attempt & { delivery_seq: number })[]) {
+        attempts.set(a.delivery_seq, [...(attempts.get(a.delivery_seq) ?? []), a])
+      }
+      return rows.map((d) => ({ ...d, attempt_log: attempts.get(d.seq) ?? [] }))
     },
   }
 }
