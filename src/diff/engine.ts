@@ -31,7 +31,6 @@ export interface ApplyResult {
  */
 export function createDiffEngine(stores: Stores, clock: () => Date = () => new Date()) {
   const { db, timeline, events, measures, reviews, jurisdictions } = stores
-  const subjectExists = db.prepare('SELECT 1 FROM subjects WHERE id = ?').pluck()
 
   function checkReferences(obs: Observation, known: Set<string>): void {
     if (known.has(obs.jurisdiction)) return
@@ -39,7 +38,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
       throw new ObservationError(`observation for unknown jurisdiction "${obs.jurisdiction}": add it to the dataset (src/baseline) or fix the scraper's code.`)
     }
     const subject = obs.kind === 'status' ? obs.subject : obs.proposed_effect?.subject
-    if (subject && !subjectExists.get(subject)) {
+    if (subject && !stores.subjects.has(subject)) {
       throw new ObservationError(`observation for unknown subject "${subject}": known subjects are listed in the subjects table.`)
     }
     if (!subject || obs.kind === 'status') known.add(obs.jurisdiction)

@@ -10,9 +10,8 @@ import { isoDay, type Level, type Status } from '../domain/index.js'
  * it, its citations, scheduled changes, measures and timeline. Reads only; never writes.
  */
 export function createStatusViews(stores: Stores, clock: () => Date = () => new Date()) {
-  const subjectsStmt = stores.db.prepare('SELECT id, name, description FROM subjects ORDER BY rowid')
 
-  const subjects = () => subjectsStmt.all() as { id: string; name: string; description: string }[]
+  const subjects = () => stores.subjects.all()
 
   /**
    * Rows in force per place on one date, read once per place for the whole call: a chain shares its

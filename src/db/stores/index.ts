@@ -6,6 +6,7 @@ import { measureStore } from './measures.js'
 import { reviewStore } from './reviews.js'
 import { runStore } from './runs.js'
 import { scrapingStore } from './scraping.js'
+import { subjectStore } from './subjects.js'
 import { timelineStore } from './timeline.js'
 import { webhookStore } from './webhooks.js'
 
@@ -18,6 +19,7 @@ export function createStores(db: Db) {
   return {
     db,
     jurisdictions: jurisdictionStore(db),
+    subjects: subjectStore(db),
     timeline: timelineStore(db),
     events: eventStore(db),
     measures: measureStore(db),

@@ -192,7 +192,6 @@ export function webhookStore(db: Db) {
   const deliveriesPage = db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (@before IS NULL OR seq < @before)
     AND (@state IS NULL OR state = @state) ORDER BY seq DESC LIMIT @limit`)
   const attemptsOf = db.prepare('SELECT * FROM webhook_attempts WHERE delivery_seq IN (SELECT value FROM json_each(?)) ORDER BY delivery_seq, id')
-  const subjectIds = db.prepare('SELECT id FROM subjects ORDER BY id').pluck()
   const eventIdsSince = db.prepare('SELECT id FROM change_events WHERE detected_at >= ? ORDER BY id').pluck()
   const deliveryForEvent = db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?')
 
@@ -263,7 +262,6 @@ export function webhookStore(db: Db) {
     enqueue: (d: NewDelivery): boolean => insertDelivery.run(d).changes === 1,
     getDelivery: (id: string): Delivery | undefined => getDelivery.get(id) as Delivery | undefined,
     /** Subject ids that exist, for validating subscription filters. */
-    subjectIds: (): string[] => subjectIds.all() as string[],
     /** Ids of every change event detected at or after `since` (ISO time), oldest first, for recovery. */
     eventIdsSince: (since: string): number[] => eventIdsSince.all(since) as number[],
     deliveryForEvent: (subscriptionId: string, eventId: number): Delivery | undefined => deliveryForEvent.get(subscriptionId, eventId) as Delivery | undefined,

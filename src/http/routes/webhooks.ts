@@ -102,7 +102,7 @@ async function checkInput(c: Ctx, input: Partial<SubscriptionInput>): Promise<vo
     if (!stores.jurisdictions.get(code)) issues.push({ field: `jurisdictions.${i}`, message: `unknown jurisdiction "${code}"; see GET /jurisdictions` })
   })
   if (input.subjects?.length) {
-    const known = stores.webhooks.subjectIds()
+    const known = stores.subjects.all().map((s) => s.id)
     input.subjects.forEach((s, i) => {
       if (!known.includes(s)) issues.push({ field: `subjects.${i}`, message: `unknown subject "${s}"; known: ${known.join(', ')}` })
     })
