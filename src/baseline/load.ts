@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { z } from 'zod'
 import type { Stores } from '../db/stores/index.js'
 import type { ApplyResult, DiffEngine } from '../diff/engine.js'
@@ -12,6 +12,21 @@ import { projectPath } from '../paths.js'
 export const BASELINE_DIR = projectPath('src/baseline/')
 export const BASELINE_SOURCE_ID = 'curated-baseline'
 
+/** What a cited source is: the law's own text, a report about it, or a seller (never evidence). */
+export const SourceKind = z.enum(['official', 'secondary', 'commercial'])
+export type SourceKind = z.infer<typeof SourceKind>
+
+/** A source a person read for a dataset entry. */
+export const DatasetSource = z
+  .object({
+    url: WebUrl,
+    kind: SourceKind,
+    /** What the page is, in a few words: "Ala. Code § 20-2-23 (Justia)", "Reuters, 2025-08-14". */
+    title: z.string().trim().min(1).optional(),
+  })
+  .strict()
+export type DatasetSource = z.infer<typeof DatasetSource>
+
 export const DatasetEntry = z
   .object({
     jurisdiction: JurisdictionCode,
@@ -20,18 +35,37 @@ export const DatasetEntry = z
     min_age: z.number().int().min(0).max(99).nullable(),
     conditions: z.array(z.string().trim().min(1)),
     citation: z.string().trim().min(1),
-    source_url: WebUrl,
+    /** Every source read, official first. Empty only for an `unknown` entry, whose note says what was searched. */
+    sources: z.array(DatasetSource),
     effective_date: IsoDate.nullable(),
     confidence: Confidence,
     summary: z.string().trim().min(1),
+    /** The day a person last read the cited sources for this entry: its `verified_at`. */
+    reviewed_on: IsoDate,
+    /** Research note: what could not be confirmed, what was searched and when. Required for `unknown`. */
+    note: z.string().trim().min(1).optional(),
     preempts_local: z.boolean().optional(),
   })
   .strict()
+  .superRefine((entry, ctx) => {
+    const kinds = new Set(entry.sources.map((s) => s.kind))
+    if (entry.status === 'unknown' && !entry.note) {
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'an unknown entry needs a research note saying what was searched and when' })
+    }
+    if (entry.status !== 'unknown' && entry.sources.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['sources'], message: 'a known status needs at least one source' })
+    }
+    if (entry.confidence === 'high' && !kinds.has('official')) {
+      ctx.addIssue({ code: 'custom', path: ['confidence'], message: '"high" needs an official source (statute, gazette, schedule, ordinance, agency notice); lower it or cite the official text' })
+    }
+    if (entry.confidence !== 'low' && entry.sources.length > 0 && !kinds.has('official') && !kinds.has('secondary')) {
+      ctx.addIssue({ code: 'custom', path: ['confidence'], message: 'a status resting only on commercial sources (sellers) is at most "low"' })
+    }
+  })
 export type DatasetEntry = z.infer<typeof DatasetEntry>
 
 export const DatasetFile = z
   .object({
-    reviewed_at: IsoDate,
     jurisdictions: z.array(Jurisdiction.extend({ level: z.enum(['county', 'city']) }).strict()),
     entries: z.array(DatasetEntry),
   })
@@ -45,13 +79,19 @@ export interface Dataset {
   content: string
   jurisdictions: Jurisdiction[]
   entries: DatasetEntry[]
+  /** Each entry with the file (relative to the dataset folder) it came from. */
+  located: { file: string; entry: DatasetEntry }[]
 }
 
 /** Reads and validates every dataset file; throws DatasetError naming the file and entry. */
 export function readDataset(dir: string = BASELINE_DIR): Dataset {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.split(sep).join('/'))
+    .sort()
   const jurisdictions: Jurisdiction[] = []
   const entries: DatasetEntry[] = []
+  const located: Dataset['located'] = []
   const raw: string[] = []
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8')
@@ -69,9 +109,10 @@ export function readDataset(dir: string = BASELINE_DIR): Dataset {
     }
     jurisdictions.push(...parsed.data.jurisdictions)
     entries.push(...parsed.data.entries)
+    located.push(...parsed.data.entries.map((entry) => ({ file, entry })))
   }
   const content = raw.join('\n')
-  return { files, sha256: createHash('sha256').update(content).digest('hex'), content, jurisdictions, entries }
+  return { files, sha256: createHash('sha256').update(content).digest('hex'), content, jurisdictions, entries, located }
 }
 
 /** Orders places so that every parent comes before its children. */
@@ -127,8 +168,8 @@ export function loadBaseline(stores: Stores, engine: DiffEngine, dir: string = B
     const runId = stores.runs.start(BASELINE_SOURCE_ID, dataset.sha256.slice(0, 12), 'baseline', now)
     const snapshot = stores.runs.putSnapshot(dataset.content, 'application/json', now)
     stores.runs.attachDocument(runId, 'dataset', 'file:src/baseline/', snapshot.id, now)
-    const observations = fresh.map((e) =>
-      StatusObservation.parse({ kind: 'status', ...e, preempts_local: e.preempts_local ?? false, evidence: { text: e.summary } }),
+    const observations = fresh.map(({ sources, reviewed_on: _reviewed, note: _note, ...e }) =>
+      StatusObservation.parse({ kind: 'status', ...e, source_url: sources[0]?.url, preempts_local: e.preempts_local ?? false, evidence: { text: e.summary } }),
     )
     const result = engine.apply({ source_id: BASELINE_SOURCE_ID, trust: 'curated', run_id: runId, snapshot_id: snapshot.id, observations })
     for (const e of fresh) markApplied.run(entryHash(e), now)
