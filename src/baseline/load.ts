@@ -4,17 +4,13 @@ import { join, sep } from 'node:path'
 import { z } from 'zod'
 import type { Stores } from '../db/stores/index.js'
 import type { ApplyResult, DiffEngine } from '../diff/engine.js'
-import { Confidence, IsoDate, Jurisdiction, JurisdictionCode, Status, StatusObservation, SubjectId, WebUrl, builtinJurisdictions } from '../domain/index.js'
+import { Confidence, IsoDate, Jurisdiction, JurisdictionCode, SourceKind, Status, StatusObservation, SubjectId, WebUrl, builtinJurisdictions } from '../domain/index.js'
 import { DatasetError } from '../errors.js'
 import { projectPath } from '../paths.js'
 
 /** The curated baseline: reviewed statuses shipped with the code (format: src/baseline/FORMAT.md). */
 export const BASELINE_DIR = projectPath('src/baseline/')
 export const BASELINE_SOURCE_ID = 'curated-baseline'
-
-/** What a cited source is: the law's own text, a report about it, or a seller (never evidence). */
-export const SourceKind = z.enum(['official', 'secondary', 'commercial'])
-export type SourceKind = z.infer<typeof SourceKind>
 
 /** A source a person read for a dataset entry. */
 export const DatasetSource = z
@@ -168,8 +164,8 @@ export function loadBaseline(stores: Stores, engine: DiffEngine, dir: string = B
     const runId = stores.runs.start(BASELINE_SOURCE_ID, dataset.sha256.slice(0, 12), 'baseline', now)
     const snapshot = stores.runs.putSnapshot(dataset.content, 'application/json', now)
     stores.runs.attachDocument(runId, 'dataset', 'file:src/baseline/', snapshot.id, now)
-    const observations = fresh.map(({ sources, reviewed_on: _reviewed, note: _note, ...e }) =>
-      StatusObservation.parse({ kind: 'status', ...e, source_url: sources[0]?.url, preempts_local: e.preempts_local ?? false, evidence: { text: e.summary } }),
+    const observations = fresh.map(({ note: _note, ...e }) =>
+      StatusObservation.parse({ kind: 'status', ...e, preempts_local: e.preempts_local ?? false, evidence: { text: e.summary } }),
     )
     const result = engine.apply({ source_id: BASELINE_SOURCE_ID, trust: 'curated', run_id: runId, snapshot_id: snapshot.id, observations })
     for (const e of fresh) markApplied.run(entryHash(e), now)

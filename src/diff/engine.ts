@@ -1,9 +1,20 @@
 import type { Stores } from '../db/stores/index.js'
 import type { TimelineRow } from '../db/stores/timeline.js'
-import { isoDay, type ChangeEvent, type Measure, type MeasureObservation, type Observation, type StatusObservation, type Trust } from '../domain/index.js'
+import { KIND_OF_TRUST, isoDay, type ChangeEvent, type Measure, type MeasureObservation, type Observation, type SourceRef, type StatusObservation, type Trust } from '../domain/index.js'
 import { ObservationError } from '../errors.js'
-import { compareDates, materialDiff, measureDiff, mergeSources, observationDate, outranksOrEquals, planMeasureFromOtherSource, planStatus, reviewKey, rowAt } from './plan.js'
+import { compareDates, detailsDiff, materialDiff, measureDiff, observationDate, outranksOrEquals, planMeasureFromOtherSource, planStatus, replaceSources, reviewKey, rowAt } from './plan.js'
 import { recordView } from './views.js'
+
+/** The sources an observation cites, as the timeline keeps them; a scraper's kind follows its trust tier. */
+function sourcesOf(obs: StatusObservation, trust: Trust, sourceId: string): SourceRef[] {
+  const listed = obs.sources ?? (obs.source_url ? [{ url: obs.source_url }] : [])
+  const implied = trust === 'curated' ? undefined : KIND_OF_TRUST[trust]
+  return listed.map((s) => {
+    const kind = 'kind' in s ? s.kind : implied
+    const title = 'title' in s ? s.title : undefined
+    return { url: s.url, ...(kind ? { kind } : {}), ...(title ? { title } : {}), source_id: sourceId, trust }
+  })
+}
 
 /** One source run's observations, with the evidence they came from. */
 export interface Batch {
@@ -65,25 +76,55 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
     let rows = cache.get(key)
     if (!rows) cache.set(key, (rows = timeline.rows(obs.jurisdiction, obs.subject)))
     const plan = planStatus(rows, obs, { trust: batch.trust, today, approved: batch.approval !== undefined })
-    const source = { url: obs.source_url, source_id: batch.approval ? `${batch.source_id} (review ${batch.approval.review_id} approved by ${batch.approval.by})` : batch.source_id, trust: batch.trust }
-    const evidence = obs.evidence ? { ...obs.evidence, source_url: obs.source_url } : { source_url: obs.source_url }
+    const sourceId = batch.approval ? `${batch.source_id} (review ${batch.approval.review_id} approved by ${batch.approval.by})` : batch.source_id
+    const sources = sourcesOf(obs, batch.trust, sourceId)
+    const sourceUrl = obs.source_url ?? sources[0]?.url ?? null
+    const evidence = { ...obs.evidence, source_url: sourceUrl }
+    // "Verified" is a fact about a source: a scraper that read it now, or the day a person reviewed a curated entry.
+    const verified = batch.trust === 'curated' && obs.reviewed_on ? { at: obs.reviewed_on, by: 'review' } : { at: now, by: batch.source_id }
 
     switch (plan.kind) {
       case 'none':
         out.ignored++
         return
       case 'confirm': {
-        const mayDescribe = outranksOrEquals(batch.trust, plan.row.trust)
+        const row = plan.row
+        const mayDescribe = outranksOrEquals(batch.trust, row.trust)
+        // A person's review date never hides a later scraper confirmation of the same row.
+        const keepLater = verified.by === 'review' && row.verified_by !== null && row.verified_by !== 'review' && row.verified_at > verified.at
         const update = {
-          verified_at: now,
-          sources: mergeSources(plan.row.sources, source),
-          citation: mayDescribe ? obs.citation : plan.row.citation,
-          summary: mayDescribe && obs.summary ? obs.summary : plan.row.summary,
-          confidence: mayDescribe ? obs.confidence : plan.row.confidence,
+          verified_at: keepLater ? row.verified_at : verified.at,
+          verified_by: keepLater ? row.verified_by! : verified.by,
+          sources: mayDescribe ? replaceSources(row.sources, sourceId, sources) : row.sources,
+          citation: mayDescribe ? obs.citation : row.citation,
+          summary: mayDescribe && obs.summary ? obs.summary : row.summary,
+          confidence: mayDescribe ? obs.confidence : row.confidence,
           evidence: mayDescribe ? evidence : null,
         }
-        timeline.confirm(plan.row.id, update)
-        Object.assign(plan.row, { ...update, evidence: update.evidence ?? plan.row.evidence }) // keep the batch cache true
+        const details = detailsDiff(row, update)
+        const before = details.length ? recordView(row) : null
+        timeline.confirm(row.id, update)
+        Object.assign(row, { ...update, evidence: update.evidence ?? row.evidence }) // keep the batch cache true
+        if (before) {
+          // Not a change in law: the rule is described better. Recorded so history shows it; delivered only to subscribers who ask.
+          out.events.push(
+            events.append({
+              type: 'status.details_updated',
+              jurisdiction: obs.jurisdiction,
+              subject: obs.subject,
+              measure_id: null,
+              scraper_id: batch.source_id,
+              changed_fields: details,
+              before,
+              after: recordView(row),
+              effective_date: row.valid_from,
+              detected_at: now,
+              supersedes: null,
+              run_id: batch.run_id,
+              snapshot_id: batch.snapshot_id,
+            }),
+          )
+        }
         out.confirmed++
         return
       }
@@ -120,12 +161,13 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           summary: obs.summary,
           confidence: obs.confidence,
           preempts_local: obs.preempts_local,
-          sources: [source],
+          sources,
           valid_from: validFrom,
           valid_to: validTo,
           recorded_at: now,
           activated_at: plan.scheduled ? null : now,
-          verified_at: now,
+          verified_at: verified.at,
+          verified_by: verified.by,
           source_id: batch.source_id,
           trust: batch.trust,
           created_event_id: null,

@@ -22,6 +22,7 @@ function row(validFrom: string | null, status: Status, extra: Partial<TimelineRo
     recorded_at: '2026-01-01T00:00:00Z',
     activated_at: '2026-01-01T00:00:00Z',
     verified_at: '2026-01-01T00:00:00Z',
+    verified_by: 'review',
     source_id: 'curated-baseline',
     trust: 'curated',
     created_event_id: 1,

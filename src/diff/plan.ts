@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { MATERIAL_FIELDS, type MaterialField, type SourceRef, type StatusObservation, type Trust } from '../domain/index.js'
+import { DETAIL_FIELDS, MATERIAL_FIELDS, type DetailField, type MaterialField, type SourceRef, type StatusObservation, type Trust } from '../domain/index.js'
 import type { Measure } from '../domain/index.js'
 import { MEASURE_TRACKED_FIELDS } from '../domain/index.js'
 import type { TimelineRow } from '../db/stores/timeline.js'
@@ -86,9 +86,20 @@ export function planStatus(rows: TimelineRow[], obs: StatusObservation, ctx: Pla
   return { kind: 'insert', validFrom: date, validTo: next?.valid_from ?? null, close: current, scheduled, changed }
 }
 
-/** Adds a source to a row's list unless the same URL is already there. */
-export function mergeSources(sources: SourceRef[], add: SourceRef): SourceRef[] {
-  return sources.some((s) => s.url === add.url) ? sources : [...sources, add]
+/**
+ * A row's sources after one source confirmed it: what that source (by `source_id`) says now
+ * replaces what it said before, so a citation a dataset entry dropped (a shop replaced by the
+ * statute) leaves the row; what other sources contributed stays.
+ */
+export function replaceSources(sources: SourceRef[], sourceId: string, now: SourceRef[]): SourceRef[] {
+  const others = sources.filter((s) => s.source_id !== sourceId && !now.some((n) => n.url === s.url))
+  return [...now, ...others]
+}
+
+/** The descriptive fields in which a confirmed row changed (`status.details_updated`); none = a plain confirmation. */
+export function detailsDiff(before: Pick<TimelineRow, DetailField>, after: Pick<TimelineRow, DetailField>): DetailField[] {
+  const key = (sources: SourceRef[]) => JSON.stringify(sources.map((s) => [s.url, s.kind ?? null, s.title ?? null]).sort())
+  return DETAIL_FIELDS.filter((f) => (f === 'sources' ? key(before.sources) !== key(after.sources) : before[f] !== after[f]))
 }
 
 /** The stable key that keeps one held change from being queued twice. */

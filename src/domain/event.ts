@@ -5,6 +5,7 @@ export const EventType = z.enum([
   'status.changed',
   'status.scheduled',
   'status.corrected',
+  'status.details_updated',
   'measure.introduced',
   'measure.updated',
   'scraper.degraded',

@@ -15,13 +15,34 @@ export type Confidence = z.infer<typeof Confidence>
 export const Trust = z.enum(['primary', 'secondary', 'curated'])
 export type Trust = z.infer<typeof Trust>
 
-/** One source that supports a status: where it was read and by which scraper. */
+/**
+ * What a source is: `official` (legislature, gazette, regulator, court, government agency),
+ * `secondary` (news, law firm, advocacy group, encyclopedia) or `commercial` (a seller: never
+ * evidence of the law).
+ */
+export const SourceKind = z.enum(['official', 'secondary', 'commercial'])
+export type SourceKind = z.infer<typeof SourceKind>
+
+/** The kind of source a scraper of a trust tier reads, when the observation does not say. */
+export const KIND_OF_TRUST: Record<Exclude<Trust, 'curated'>, SourceKind> = { primary: 'official', secondary: 'secondary' }
+
+/** One source that supports a status: where it was read, what it is, and who read it. */
 export const SourceRef = z.object({
   url: WebUrl,
+  /** Absent on rows recorded before sources were classified (read as unclassified). */
+  kind: SourceKind.optional(),
+  title: z.string().optional(),
   source_id: z.string(),
   trust: Trust,
 })
 export type SourceRef = z.infer<typeof SourceRef>
+
+/** How long a confirmation stays fresh, by who gave it: a person's review, or a scraper reading its source. */
+export const STALE_AFTER_DAYS: Record<Trust, number> = { curated: 180, primary: 30, secondary: 30 }
+
+/** The fields that describe a rule without changing it: a difference is `status.details_updated`. */
+export const DETAIL_FIELDS = ['citation', 'summary', 'confidence', 'sources'] as const
+export type DetailField = (typeof DETAIL_FIELDS)[number]
 
 /**
  * The fields of a status that matter legally: a difference in any of them is a change and makes a

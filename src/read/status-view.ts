@@ -1,8 +1,8 @@
 import type { Stores } from '../db/stores/index.js'
 import type { JurisdictionRow } from '../db/stores/jurisdictions.js'
 import type { TimelineRow } from '../db/stores/timeline.js'
-import { resolveEffective, type ChainInput } from '../diff/effective-status.js'
-import { recordView } from '../diff/views.js'
+import { resolveEffective, type ChainInput, type EffectiveStatus } from '../diff/effective-status.js'
+import { chainRecord, isStale, recordView, sourceKind } from '../diff/views.js'
 import { isoDay, type Level, type Status } from '../domain/index.js'
 
 /**
@@ -26,28 +26,34 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
     }
   }
 
-  function chainFor(places: JurisdictionRow[], subject: string, rowsOf: (code: string) => Map<string, TimelineRow>): ChainInput[] {
+  function chainFor(places: JurisdictionRow[], subject: string, rowOf: (code: string, subject: string) => TimelineRow | undefined): ChainInput[] {
     return places.map((place) => {
-      const row = rowsOf(place.code).get(subject)
-      return {
-        code: place.code,
-        name: place.name,
-        level: place.level,
-        record: row
-          ? {
-              status: row.status,
-              min_age: row.min_age,
-              conditions: row.conditions,
-              citation: row.citation,
-              source_url: row.sources.at(-1)?.url ?? null,
-              confidence: row.confidence,
-              preempts_local: row.preempts_local,
-              effective_date: row.valid_from,
-            }
-          : null,
-      }
+      const row = rowOf(place.code, subject)
+      return { code: place.code, name: place.name, level: place.level, record: row ? chainRecord(row) : null }
     })
   }
+  const inForceOf = (rowsOf: (code: string) => Map<string, TimelineRow>) => (code: string, subject: string) => rowsOf(code).get(subject)
+
+  /**
+   * The first day of the current unbroken run of a place's effective status: walks back over every
+   * date on which a level of its chain changed, while the answer stays the same. Null = since before
+   * any record.
+   */
+  function effectiveSince(places: JurisdictionRow[], subject: string, at: string, current: EffectiveStatus): string | null {
+    const rows = new Map(places.map((p) => [p.code, stores.timeline.rows(p.code, subject)]))
+    const rowOn = (date: string) => (code: string) => rows.get(code)!.find((r) => (r.valid_from === null || r.valid_from <= date) && (r.valid_to === null || r.valid_to > date))
+    const boundaries = [...new Set([...rows.values()].flat().flatMap((r) => [r.valid_from, r.valid_to]))]
+      .filter((d): d is string => d !== null && d <= at)
+      .sort()
+      .reverse()
+    const same = (e: EffectiveStatus) => e.status === current.status && e.at_least === current.at_least
+    for (const date of boundaries) {
+      const dayBefore = isoDay(new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000))
+      if (!same(resolveEffective(chainFor(places, subject, rowOn(dayBefore))))) return date
+    }
+    return null
+  }
+
 
   return {
     subjects,
@@ -55,7 +61,7 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
     /** The effective status of one subject at a place on a date (default today), or undefined for an unknown place. */
     effective(code: string, subject: string, at: string = isoDay(clock())) {
       const places = stores.jurisdictions.chain(code)
-      return places ? resolveEffective(chainFor(places, subject, rowsInForce(at))) : undefined
+      return places ? resolveEffective(chainFor(places, subject, inForceOf(rowsInForce(at)))) : undefined
     },
 
     /** Everything about one place on a date: own and effective status per subject, upcoming changes, measures. */
@@ -71,12 +77,13 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       const bySubject = Object.fromEntries(
         subjects().map((s) => {
           const row = own.get(s.id)
+          const effective = resolveEffective(chainFor(places, s.id, inForceOf(rowsOf)))
           return [
             s.id,
             {
-              own: row ? recordView(row) : null,
-              effective: resolveEffective(chainFor(places, s.id, rowsOf)),
-              upcoming: upcoming.filter((r) => r.subject === s.id).map(recordView),
+              own: row ? ownView(row, today) : null,
+              effective: { ...effective, since: effectiveSince(places, s.id, asOf, effective) },
+              upcoming: upcoming.filter((r) => r.subject === s.id).map((r) => ownView(r, today)),
               timeline: stores.timeline.rows(place.code, s.id).map((t) => ({
                 status: t.status,
                 valid_from: t.valid_from,
@@ -116,14 +123,16 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       while (matches.length <= filter.limit) {
         const chunk = stores.jurisdictions.list({ level: filter.level, parent: filter.parent, after, limit: 500 })
         for (const place of chunk) {
-          const effective = subject ? resolveEffective(chainFor(stores.jurisdictions.chain(place.code)!, subject, rowsOf)) : undefined
+          const effective = subject ? resolveEffective(chainFor(stores.jurisdictions.chain(place.code)!, subject, inForceOf(rowsOf))) : undefined
           if (filter.status && effective?.status !== filter.status) continue
           matches.push({
             code: place.code,
             name: place.name,
             level: place.level,
             parent: place.parent,
-            ...(effective ? { subject, status: effective.status, min_age: effective.min_age, decided_by: effective.decided_by } : {}),
+            ...(effective
+              ? { subject, status: effective.status, at_least: effective.at_least, min_age: effective.min_age, decided_by: effective.decided_by, unconfirmed: effective.unconfirmed }
+              : {}),
           })
           if (matches.length > filter.limit) break
         }
@@ -142,11 +151,18 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       return stores.jurisdictions.list({ parent: places.at(-1)!.code, limit: 10_000 }).map((child) => ({
         code: child.code,
         name: child.name,
-        status: Object.fromEntries(subjects().map((s) => [s.id, resolveEffective(chainFor([...places, child], s.id, rowsOf)).status])) as Record<string, Status>,
+        status: Object.fromEntries(subjects().map((s) => [s.id, resolveEffective(chainFor([...places, child], s.id, inForceOf(rowsOf))).status])) as Record<string, Status>,
       }))
     },
   }
 }
+
+/** A row as the API shows it today: its record, who last checked it against its source, and whether that is stale. */
+export function ownView(row: TimelineRow, today: string) {
+  const view = recordView(row)
+  return { ...view, sources: view.sources.map((s) => ({ ...s, kind: sourceKind(s) })), stale: isStale(row, today) }
+}
+export type OwnView = ReturnType<typeof ownView>
 
 /** One place in a list, with the effective status of the asked subject when there is one. */
 export interface ListedPlace {
@@ -156,7 +172,9 @@ export interface ListedPlace {
   parent: string | null
   subject?: string
   status?: Status
+  at_least?: Exclude<Status, 'unknown'> | null
   min_age?: number | null
   decided_by?: string | null
+  unconfirmed?: boolean
 }
 export type StatusViews = ReturnType<typeof createStatusViews>

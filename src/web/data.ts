@@ -1,8 +1,9 @@
+import type { FeedFilter } from '../db/stores/events.js'
 import type { Stores } from '../db/stores/index.js'
 import type { ChangeEvent, EventType, SourceRef, Status } from '../domain/index.js'
 
 /** Filters shared by the change pages and feeds (the same meaning as `GET /changes`). */
-export interface EventFilter {
+export interface EventFilter extends Pick<FeedFilter, 'effective_from' | 'effective_to' | 'detected_from' | 'detected_to' | 'in_law' | 'notable'> {
   jurisdictions?: string[]
   subject?: string
   types?: EventType[]
@@ -53,6 +54,13 @@ export function createWebData(stores: Stores) {
     /** Events matching the filter, newest first. */
     latestEvents(filter: EventFilter): ChangeEvent[] {
       return stores.events.query({ ...filter, order: 'desc' })
+    },
+
+    /** Changes in law, newest first by the date the law changed (not by when it was recorded). */
+    changesInLaw(filter: Omit<EventFilter, 'in_law' | 'since' | 'before'> & { until?: string; offset?: number }): ChangeEvent[] {
+      const { until, ...rest } = filter
+      const effective_to = [rest.effective_to, until].filter((d): d is string => d !== undefined).sort()[0]
+      return stores.events.query({ ...rest, effective_to, in_law: true, order: 'effective_desc' })
     },
 
     /** Scheduled status changes and measures taking effect after `today`, soonest first. */

@@ -26,6 +26,10 @@ interface Shape {
 /** What a region shows: its status and the words read out for it. */
 export interface RegionStatus {
   status: Status
+  /** For an unknown answer: the most severe status known to apply. */
+  atLeast?: Status | null
+  /** Low confidence or no official source: drawn with a dotted outline and said in the title. */
+  unconfirmed?: boolean
   /** Short extra text, e.g. "21+". */
   note?: string
 }
@@ -142,8 +146,10 @@ function loadWorldShapes() {
 function region(shape: Shape, found: RegionStatus | undefined, displayName: string | undefined): Html {
   const status = found?.status ?? 'unknown'
   const name = displayName ?? shape.name
-  const words = `${name}: ${STATUS_LOOK[status].label}${found?.note ? `, ${found.note}` : ''}`
-  const path = html`<path class="region ${statusClass(status)}" d="${raw(shape.d)}" data-code="${shape.code}" data-status="${status}"><title>${words}</title></path>`
+  const bound = status === 'unknown' && found?.atLeast ? ` (at least ${STATUS_LOOK[found.atLeast].label.toLowerCase()}, possibly banned)` : ''
+  const unconfirmed = found?.unconfirmed && status !== 'unknown'
+  const words = `${name}: ${STATUS_LOOK[status].label}${bound}${unconfirmed ? ', unconfirmed' : ''}${found?.note ? `, ${found.note}` : ''}`
+  const path = html`<path class="region ${statusClass(status)}${unconfirmed ? ' unconfirmed' : ''}" d="${raw(shape.d)}" data-code="${shape.code}" data-status="${status}"><title>${words}</title></path>`
   if (!shape.code) return path
   return html`<a href="/j/${shape.code}" aria-label="${words}">${path}</a>`
 }

@@ -2,19 +2,20 @@ import type { ChangeEvent } from '../domain/index.js'
 import { isoDay } from '../domain/index.js'
 import type { AppDeps } from '../http/env.js'
 import type { EffectiveStatus } from '../diff/effective-status.js'
-import type { RecordView } from '../diff/views.js'
-import type { ListedPlace as StatusListItem } from '../read/status-view.js'
+import type { OwnView, ListedPlace as StatusListItem } from '../read/status-view.js'
 import type { UpcomingItem } from './data.js'
 import { describeEvent, subjectName } from './describe.js'
 import { html, type Html } from './html.js'
 import { layout } from './layout.js'
 import { renderUsMap, renderWorldMap, type RegionStatus } from './map.js'
 import { webDataFor } from './respond.js'
-import { STATUS_LOOK, STATUSES, statusBadge, statusClass } from './status-style.js'
+import { STATUS_LOOK, STATUSES, UNCONFIRMED_TEXT, statusBadge, statusClass } from './status-style.js'
 
 /** One row of GET /jurisdictions asked with a subject: its effective status is always there. */
-type ListedPlace = Required<Pick<StatusListItem, 'code' | 'name' | 'level' | 'parent' | 'status' | 'min_age' | 'decided_by'>>
-const withStatus = (items: StatusListItem[]): ListedPlace[] => items.map((p) => ({ ...p, status: p.status ?? 'unknown', min_age: p.min_age ?? null, decided_by: p.decided_by ?? null }))
+type ListedPlace = Required<Pick<StatusListItem, 'code' | 'name' | 'level' | 'parent' | 'status' | 'at_least' | 'min_age' | 'decided_by' | 'unconfirmed'>>
+const withStatus = (items: StatusListItem[]): ListedPlace[] =>
+  items.map((p) => ({ ...p, status: p.status ?? 'unknown', at_least: p.at_least ?? null, min_age: p.min_age ?? null, decided_by: p.decided_by ?? null, unconfirmed: p.unconfirmed ?? true }))
+const effectiveBadge = (e: { status: ListedPlace['status']; at_least: ListedPlace['at_least']; unconfirmed: boolean }) => statusBadge(e.status, { atLeast: e.at_least, unconfirmed: e.unconfirmed })
 
 const link = (code: string, text: string | Html = code) => html`<a href="/j/${code}">${text}</a>`
 const ext = (url: string | null, text: string) => (url ? html`<a href="${url}" rel="noopener nofollow">${text}</a>` : html`${text}`)
@@ -24,7 +25,13 @@ const dateTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
 function legend(): Html {
   return html`<ul class="legend" aria-label="Legend">${STATUSES.map(
     (s) => html`<li><svg viewBox="0 0 24 16" aria-hidden="true" focusable="false"><rect width="24" height="16" class="region ${statusClass(s)}"/></svg><span aria-hidden="true">${STATUS_LOOK[s].symbol}</span> ${STATUS_LOOK[s].label}</li>`,
-  )}</ul>`
+  )}<li><svg viewBox="0 0 24 16" aria-hidden="true" focusable="false" class="map"><rect x="1" y="1" width="22" height="14" class="region st-legal unconfirmed"/></svg> dotted outline: ${UNCONFIRMED_TEXT}</li></ul>`
+}
+
+/** "Last checked against its source: <date>, by <scraper | review>", with a stale flag. */
+function checkedText(own: { verified_at: string; verified_by: string | null; stale: boolean }): Html {
+  const by = own.verified_by === 'review' ? 'a person reviewing the cited source' : own.verified_by ? html`scraper <a href="/scrapers/${own.verified_by}/runs">${own.verified_by}</a>` : 'not recorded'
+  return html`<time datetime="${own.verified_at}">${own.verified_at.slice(0, 10)}</time>, by ${by}${own.stale ? html` <span class="stale">— stale: not re-checked within its horizon; treat with care</span>` : ''}`
 }
 
 function subjectToggle(subjects: { id: string; name: string }[], current: string, href: (id: string) => string): Html {
@@ -59,25 +66,25 @@ export function homePage(deps: AppDeps, subject: string): string {
     .all()
     .filter((p) => p.origin === 'dataset')
     .map((p) => ({ place: p, effective: views.effective(p.code, subject)! }))
-  const recent = data.latestEvents({ limit: 8 })
+  const recent = data.changesInLaw({ until: today, limit: 8 })
   const upcoming = data.upcoming({ today, limit: 10 })
   const names = data.names([...recent.flatMap((e) => (e.jurisdiction ? [e.jurisdiction] : [])), ...locals.flatMap((l) => (l.place.parent ? [l.place.parent] : []))])
-  const region = (p: ListedPlace): RegionStatus => ({ status: p.status, note: p.min_age ? `minimum age ${p.min_age}` : undefined })
+  const region = (p: ListedPlace): RegionStatus => ({ status: p.status, atLeast: p.at_least, unconfirmed: p.unconfirmed, note: p.min_age ? `minimum age ${p.min_age}` : undefined })
   const stateMap = new Map(states.map((p) => [p.code, region(p)]))
   const countryMap = new Map(countries.map((p) => [p.code, region(p)]))
   const stateNames = new Map(states.map((p) => [p.code, p.name]))
   const countryNames = new Map(countries.map((p) => [p.code, p.name]))
   const known = countries.filter((p) => p.status !== 'unknown')
   const name = subjectName(subject)
-  const lastChange = recent[0]?.detected_at
+  const lastChange = data.latestEvents({ limit: 1 })[0]?.detected_at
 
   const placeRow = (p: ListedPlace) =>
-    html`<tr data-code="${p.code}"><th scope="row">${link(p.code, p.name)}</th><td>${statusBadge(p.status)}</td><td>${ageText(p.min_age)}</td><td>${p.decided_by ? link(p.decided_by) : '—'}</td></tr>`
+    html`<tr data-code="${p.code}"><th scope="row">${link(p.code, p.name)}</th><td>${effectiveBadge(p)}</td><td>${ageText(p.min_age)}</td><td>${p.decided_by ? link(p.decided_by) : '—'}</td></tr>`
 
   const body = html`<h1>Is ${name} legal? Status by state and country</h1>
 <p class="meta">Data as of <time datetime="${today}">${today}</time>${lastChange ? html` · last change recorded <time datetime="${lastChange}">${dateTime(lastChange)}</time>` : ''} · every status links to its citation and source.</p>
 ${subjectToggle(subjects, subject, (id) => `/?subject=${id}`)}
-<p>Each place shows its <em>effective</em> status for ${name}: its own rule combined with its country's and state's, the most severe winning. Select a state or country for its citations, history and pending bills.</p>
+<p>Each place shows its <em>effective</em> status for ${name}: its own rule combined with its country's and state's, the most severe winning. Where a level's own rule is unconfirmed, the answer is <strong>Unknown</strong> with what is known at least, never "legal". Select a state or country for its citations, history and pending bills.</p>
 ${legend()}
 <section aria-labelledby="us-h">
 <h2 id="us-h">United States: ${name}</h2>
@@ -89,12 +96,13 @@ ${legend()}
 <table><caption class="visually-hidden">Local jurisdictions and the effective status of ${name}</caption>
 <thead><tr><th scope="col">Place</th><th scope="col">In</th><th scope="col">Effective status</th><th scope="col">Decided by</th></tr></thead>
 <tbody>${locals.map(
-    (l) => html`<tr data-code="${l.place.code}"><th scope="row">${link(l.place.code, l.place.name)} <span class="meta">${l.place.level}</span></th><td>${l.place.parent ? link(l.place.parent, names.get(l.place.parent) ?? l.place.parent) : ''}</td><td>${statusBadge(l.effective.status)}</td><td>${l.effective.decided_by ? link(l.effective.decided_by) : '—'}</td></tr>`,
+    (l) => html`<tr data-code="${l.place.code}"><th scope="row">${link(l.place.code, l.place.name)} <span class="meta">${l.place.level}</span></th><td>${l.place.parent ? link(l.place.parent, names.get(l.place.parent) ?? l.place.parent) : ''}</td><td>${effectiveBadge(l.effective)}</td><td>${l.effective.decided_by ? link(l.effective.decided_by) : '—'}</td></tr>`,
   )}</tbody></table>
 </section>
 <section aria-labelledby="recent-h">
 <div class="cols"><div>
-<h2 id="recent-h">Recent changes</h2>
+<h2 id="recent-h">Recent changes in law</h2>
+<p class="meta">Newest first by the date the law changed.</p>
 <ul>${recent.map((e) => eventItem(e, names))}</ul>
 <p><a href="/changes.html">All changes</a> · <a href="/changes.atom">Atom feed</a></p>
 </div><div>
@@ -127,10 +135,12 @@ ${upcomingList(upcoming)}
   })
 }
 
-function effectiveBlock(code: string, effective: EffectiveStatus): Html {
+function effectiveBlock(code: string, effective: EffectiveStatus & { since: string | null }): Html {
   return html`<dl class="facts">
-<dt>Effective status</dt><dd class="big">${statusBadge(effective.status)}</dd>
-<dt>Decided by</dt><dd>${effective.decided_by ? link(effective.decided_by) : 'no rule recorded anywhere in the chain'}${effective.decided_by && effective.decided_by !== code ? ' (a higher level)' : ''}</dd>
+<dt>Effective status</dt><dd class="big">${effectiveBadge(effective)}</dd>
+<dt>Why</dt><dd>${effective.explanation}${effective.unconfirmed && effective.status !== 'unknown' ? html` <span class="meta">(${UNCONFIRMED_TEXT})</span>` : ''}</dd>
+<dt>Since</dt><dd>${effective.since ?? 'before any recorded change'}</dd>
+<dt>Decided by</dt><dd>${effective.decided_by ? link(effective.decided_by) : effective.unknown_at.length ? html`unconfirmed at ${effective.unknown_at.map((c) => link(c))}` : 'no rule recorded anywhere in the chain'}${effective.decided_by && effective.decided_by !== code ? ' (a higher level)' : ''}</dd>
 <dt>Minimum age</dt><dd>${ageText(effective.min_age)}${effective.min_age_by && effective.min_age_by !== code ? html` (set by ${link(effective.min_age_by)})` : ''}</dd>
 <dt>Conditions</dt><dd>${effective.conditions.length ? html`<ul>${effective.conditions.map((c) => html`<li>${c}</li>`)}</ul>` : 'none recorded'}</dd>
 <dt>Confidence</dt><dd>${effective.confidence ?? '—'}</dd>
@@ -142,7 +152,7 @@ function effectiveBlock(code: string, effective: EffectiveStatus): Html {
   )}</tbody></table>`
 }
 
-function ownBlock(name: string, own: RecordView | null, decidedBy: string | null): Html {
+function ownBlock(name: string, own: OwnView | null, decidedBy: string | null): Html {
   if (!own) return html`<p>No rule is recorded for ${name} itself${decidedBy ? html`; the status above comes from ${link(decidedBy)}` : ''}.</p>`
   return html`<h3>${name}'s own rule</h3>
 <p>${own.summary}</p>
@@ -150,9 +160,9 @@ function ownBlock(name: string, own: RecordView | null, decidedBy: string | null
 <dt>Status</dt><dd>${statusBadge(own.status)}</dd>
 <dt>Citation</dt><dd class="citation">${ext(own.source_url, own.citation)}</dd>
 <dt>In effect since</dt><dd>${own.effective_date ?? 'not stated'}${own.valid_to ? ` until ${own.valid_to}` : ''}</dd>
-<dt>Sources</dt><dd><ul>${own.sources.map((s) => html`<li>${ext(s.url, s.url)} <span class="meta">(${s.trust}, ${s.source_id})</span></li>`)}</ul></dd>
+<dt>Sources</dt><dd>${own.sources.length ? html`<ul>${own.sources.map((s) => html`<li><span class="kind kind-${s.kind}">${s.kind}</span> ${ext(s.url, s.title ?? s.url)} <span class="meta">(read by ${s.source_id})</span></li>`)}</ul>` : 'none: see the note'}</dd>
 <dt>Confidence</dt><dd>${own.confidence}</dd>
-<dt>Last verified</dt><dd><time datetime="${own.verified_at}">${dateTime(own.verified_at)}</time></dd>
+<dt>Last checked against its source</dt><dd>${checkedText(own)}</dd>
 <dt>Recorded</dt><dd><time datetime="${own.recorded_at}">${dateTime(own.recorded_at)}</time></dd>
 ${own.preempts_local ? html`<dt>Preemption</dt><dd>This rule preempts local rules below it.</dd>` : ''}
 </dl>`
@@ -220,45 +230,77 @@ ${childStatus.length
 
 /** Filters of the /changes.html page, already validated. */
 export interface ChangesPageFilter {
+  view: 'law' | 'all'
   jurisdiction?: string[]
   include_descendants?: boolean
   subject?: string
   type?: ChangeEvent['type'][]
+  effective_from?: string
+  effective_to?: string
+  detected_from?: string
+  detected_to?: string
   before?: number
+  offset?: number
   limit: number
 }
 
-/** The change feed page, newest first, with a filter form and paging by id. */
+/**
+ * The change feed page. By default the changes in law, newest first by the date the law changed;
+ * `view=all` lists every recorded event (details updates, bills, scraper health) by when it was recorded.
+ */
 export function changesPage(deps: AppDeps, filter: ChangesPageFilter, codes: string[] | undefined, eventTypes: readonly string[]): string {
   const data = webDataFor(deps.stores)
-  const events = data.latestEvents({ jurisdictions: codes, subject: filter.subject, types: filter.type, before: filter.before, limit: filter.limit })
+  const common = {
+    jurisdictions: codes,
+    subject: filter.subject,
+    types: filter.type,
+    effective_from: filter.effective_from,
+    effective_to: filter.effective_to,
+    detected_from: filter.detected_from,
+    detected_to: filter.detected_to,
+    limit: filter.limit,
+  }
+  const law = filter.view === 'law'
+  const events = law ? data.changesInLaw({ ...common, offset: filter.offset }) : data.latestEvents({ ...common, before: filter.before })
   const names = data.names(events.flatMap((e) => (e.jurisdiction ? [e.jurisdiction] : [])))
   const subjects = deps.views.subjects()
   const params = new URLSearchParams()
+  if (!law) params.set('view', 'all')
   if (filter.jurisdiction) params.set('jurisdiction', filter.jurisdiction.join(','))
   if (filter.include_descendants) params.set('include_descendants', 'true')
   if (filter.subject) params.set('subject', filter.subject)
   if (filter.type) params.set('type', filter.type.join(','))
-  const feedQuery = params.toString()
-  const older = events.length === filter.limit ? events.at(-1)!.id : undefined
-  if (older) params.set('before', String(older))
+  for (const key of ['effective_from', 'effective_to', 'detected_from', 'detected_to'] as const) if (filter[key]) params.set(key, filter[key])
+  const feed = new URLSearchParams(params)
+  feed.delete('view')
+  if (law) feed.set('changes_in_law', 'true')
+  const feedQuery = feed.toString()
+  const full = events.length === filter.limit
+  if (full && law) params.set('offset', String((filter.offset ?? 0) + filter.limit))
+  if (full && !law) params.set('before', String(events.at(-1)!.id))
   if (filter.limit !== 50) params.set('limit', String(filter.limit))
   const selectedType = filter.type?.length === 1 ? filter.type[0] : undefined
+  const dateField = (name: string, label: string, value: string | undefined) => html`<label>${label} <input type="date" name="${name}" value="${value ?? ''}"></label>`
 
-  const body = html`<h1>Changes</h1>
-<p>Every recorded change, newest first: status changes with their citation, scheduled changes, corrections, bills and scraper health.</p>
+  const body = html`<h1>${law ? 'Changes in law' : 'Every recorded change'}</h1>
+<p>${law
+    ? html`Changes in the law, newest first by the date the law changed: bans, new rules, repeals and corrections, each with its citation. A place's first undated row (what was known when tracking began) is not a change. <a href="/changes.html?view=all">Show every recorded event</a> (details updates, bills, scraper health).`
+    : html`Every recorded event, newest recorded first: status changes, scheduled changes, corrections, details updates, bills and scraper health. <a href="/changes.html">Show changes in law only</a>.`}</p>
 <form class="filters" method="get" action="/changes.html">
+${law ? '' : html`<input type="hidden" name="view" value="all">`}
 <label>Jurisdiction code(s) <input name="jurisdiction" value="${filter.jurisdiction?.join(',') ?? ''}" placeholder="US-LA, TH" autocomplete="off"></label>
 <label><span><input type="checkbox" name="include_descendants" value="true"${filter.include_descendants ? html` checked` : ''}> include places within</span></label>
 <label>Subject <select name="subject"><option value="">any</option>${subjects.map((s) => html`<option value="${s.id}"${s.id === filter.subject ? html` selected` : ''}>${subjectName(s.id)}</option>`)}</select></label>
-<label>Type <select name="type"><option value="">any</option>${eventTypes.map((t) => html`<option value="${t}"${t === selectedType ? html` selected` : ''}>${t}</option>`)}</select></label>
+${law ? '' : html`<label>Type <select name="type"><option value="">any</option>${eventTypes.map((t) => html`<option value="${t}"${t === selectedType ? html` selected` : ''}>${t}</option>`)}</select></label>`}
+${dateField('effective_from', 'Law changed from', filter.effective_from)}${dateField('effective_to', 'to', filter.effective_to)}
+${dateField('detected_from', 'Detected from', filter.detected_from)}${dateField('detected_to', 'to', filter.detected_to)}
 <button type="submit">Filter</button>
 </form>
-<p class="meta">This view as an <a href="/changes.atom${feedQuery ? `?${feedQuery}` : ''}">Atom feed</a> or <a href="/changes${feedQuery ? `?${feedQuery}` : ''}">JSON</a>.</p>
+<p class="meta">This view as an <a href="/changes.atom${feedQuery ? `?${feedQuery}` : ''}">Atom feed</a> or <a href="/changes${feedQuery ? `?${feedQuery}` : ''}">JSON</a>. Upcoming dates: <a href="/upcoming">JSON</a> · <a href="/calendar.ics">calendar</a>.</p>
 ${events.length ? html`<ol class="timeline" id="changes">${events.map((e) => eventItem(e, names))}</ol>` : html`<p>No changes match these filters.</p>`}
-${older ? html`<p><a href="/changes.html?${params.toString()}" rel="next">Older changes</a></p>` : ''}`
+${full ? html`<p><a href="/changes.html?${params.toString()}" rel="next">${law ? 'Earlier changes' : 'Older changes'}</a></p>` : ''}`
   return layout({
-    title: 'Changes — kratomwatch',
+    title: `${law ? 'Changes in law' : 'Changes'} — kratomwatch`,
     body,
     current: 'changes',
     links: [{ rel: 'alternate', type: 'application/atom+xml', href: `/changes.atom${feedQuery ? `?${feedQuery}` : ''}`, title: 'These changes as Atom' }],

@@ -17,11 +17,19 @@ export function statusClass(status: Status | null): string {
   return `st-${status ?? 'unknown'}`
 }
 
-/** A badge with the status word and symbol, for tables and pages. */
-export function statusBadge(status: Status | null): Html {
+/**
+ * A badge with the status word and symbol, for tables and pages. An unknown answer with a known
+ * lower bound says so ("Unknown — at least Legal"); an unconfirmed one carries a dotted outline.
+ */
+export function statusBadge(status: Status | null, more: { atLeast?: Status | null; unconfirmed?: boolean } = {}): Html {
   const look = STATUS_LOOK[status ?? 'unknown']
-  return html`<span class="badge ${statusClass(status)}"><span aria-hidden="true">${look.symbol}</span> ${look.label}</span>`
+  const bound = (status ?? 'unknown') === 'unknown' && more.atLeast ? html` <span class="at-least">— at least ${STATUS_LOOK[more.atLeast].label}</span>` : ''
+  const unconfirmed = more.unconfirmed && status !== 'unknown' && status !== null
+  return html`<span class="badge ${statusClass(status)}${unconfirmed ? ' unconfirmed' : ''}"><span aria-hidden="true">${look.symbol}</span> ${look.label}${bound}${unconfirmed ? html` <span class="meta">(unconfirmed)</span>` : ''}</span>`
 }
+
+/** What "unconfirmed" means wherever it is shown. */
+export const UNCONFIRMED_TEXT = 'unconfirmed: low confidence, or no official source (statute, gazette, agency) supports it yet'
 
 /** SVG pattern definitions (one per status), referenced by the map regions' fills. */
 export function patternDefs(): Html {

@@ -22,6 +22,13 @@ figure{margin:0}
 .map{width:100%;height:auto;display:block}
 .map .region{stroke:#fff;stroke-width:.8}
 .map-world .region{stroke-width:.4}
+.map .region.unconfirmed{stroke:#222;stroke-width:1.3;stroke-dasharray:2 2}
+.map-world .region.unconfirmed{stroke-width:.6;stroke-dasharray:1.2 1.2}
+.badge.unconfirmed{border-style:dashed}
+.at-least{font-weight:normal}
+.kind{font-size:.8em;padding:0 .3em;border:1px solid var(--line);border-radius:3px}
+.kind-commercial{background:#fde0dd}
+.stale{color:#a34a00;font-weight:bold}
 .map .sphere{fill:#f4f8fb;stroke:#c8d3dc}
 .map a:hover .region,.map a:focus .region{stroke:#000;stroke-width:2}
 .map .labels text{font-size:11px;font-weight:600;text-anchor:middle;dominant-baseline:middle;fill:#111;stroke:#fff;stroke-width:3px;paint-order:stroke;pointer-events:none}

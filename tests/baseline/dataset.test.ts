@@ -1,7 +1,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BASELINE_DIR, loadBaseline, readDataset } from '../../src/baseline/load.js'
+import { checkDataset } from '../../src/baseline/check.js'
+import { BASELINE_DIR, DatasetEntry, loadBaseline, readDataset } from '../../src/baseline/load.js'
 import { builtinJurisdictions } from '../../src/domain/index.js'
 import { DatasetError } from '../../src/errors.js'
 import { createStatusViews } from '../../src/read/status-view.js'
@@ -27,22 +28,32 @@ describe('curated baseline dataset', () => {
     expect(countries.size).toBeGreaterThanOrEqual(30)
   })
 
-  it('gives every entry a citation, an https source, a summary and a confidence', () => {
+  it('gives every entry a citation, classified sources, a summary, a review date, and every unknown a research note', () => {
     for (const e of dataset.entries) {
-      expect(e.citation.length, e.jurisdiction).toBeGreaterThan(3)
-      expect(e.source_url, e.jurisdiction).toMatch(/^https:\/\//)
-      expect(e.summary.length, e.jurisdiction).toBeGreaterThan(10)
+      const label = `${e.jurisdiction} ${e.subject} ${e.effective_date}`
+      expect(e.citation.length, label).toBeGreaterThan(3)
+      expect(e.summary.length, label).toBeGreaterThan(10)
+      expect(e.reviewed_on <= '2026-12-31', label).toBe(true)
+      for (const source of e.sources) {
+        expect(source.url, label).toMatch(/^https?:\/\//)
+        expect(['official', 'secondary', 'commercial'], label).toContain(source.kind)
+      }
+      if (e.status === 'unknown') expect(e.note?.length ?? 0, label).toBeGreaterThan(20)
+      else expect(e.sources.length, label).toBeGreaterThan(0)
     }
   })
 
-  it('dates every row except a default legal one, and keeps each pair in date order without duplicate dates', () => {
-    const byPair = new Map<string, (string | null)[]>()
+  it('never rests a status on a seller, and cites an official source for every high-confidence row', () => {
     for (const e of dataset.entries) {
-      if (e.effective_date === null) expect(['legal', 'unknown'], `${e.jurisdiction} ${e.subject}`).toContain(e.status)
-      const key = `${e.jurisdiction}|${e.subject}`
-      byPair.set(key, [...(byPair.get(key) ?? []), e.effective_date])
+      const kinds = new Set(e.sources.map((s) => s.kind))
+      const label = `${e.jurisdiction} ${e.subject} ${e.effective_date}`
+      if (e.confidence === 'high') expect(kinds.has('official'), label).toBe(true)
+      if (e.status !== 'unknown') expect(kinds.has('official') || kinds.has('secondary'), `${label} rests only on a seller`).toBe(true)
     }
-    for (const [key, dates] of byPair) expect(new Set(dates).size, key).toBe(dates.length)
+  })
+
+  it('has codes that exist, one row per place, subject and date, each in its region file', () => {
+    expect(checkDataset(dataset)).toEqual([])
   })
 
   it('records past transitions (a state banned since 2016 has its earlier legal row)', () => {
@@ -81,15 +92,15 @@ describe('loadBaseline', () => {
     cpSync(BASELINE_DIR, dir, { recursive: true })
     const t = testDb()
     loadBaseline(t.stores, t.engine, dir, t.clock)
-    const file = join(dir, 'us.json')
+    const file = join(dir, 'us', 'us-al.json')
     const data = JSON.parse(readFileSync(file, 'utf8'))
     const entry = data.entries.findLast((e: { jurisdiction: string; subject: string }) => e.jurisdiction === 'US-AL' && e.subject === 'kratom')
     entry.citation = `${entry.citation} (renumbered in a test)`
     writeFileSync(file, JSON.stringify(data))
     const reload = loadBaseline(t.stores, t.engine, dir, t.clock)
     expect(reload.applied).toBe(1)
-    // A citation reworded is description, not a change in the law: refreshed in place, no event.
-    expect(reload.result!.events).toHaveLength(0)
+    // A citation reworded is description, not a change in the law: refreshed in place, recorded as details_updated.
+    expect(reload.result!.events).toMatchObject([{ type: 'status.details_updated', jurisdiction: 'US-AL', changed_fields: ['citation'] }])
     expect(reload.result!.confirmed).toBe(1)
     expect(t.stores.timeline.rows('US-AL', 'kratom').at(-1)!.citation).toMatch(/renumbered in a test/)
     entry.min_age = 21
@@ -101,10 +112,50 @@ describe('loadBaseline', () => {
 
   it('refuses a malformed dataset naming the file and field, loading nothing', () => {
     const dir = tempDir()
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ reviewed_at: '2026-11-25', jurisdictions: [], entries: [{ jurisdiction: 'US-AL', subject: 'kratom', status: 'maybe' }] }))
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ jurisdictions: [], entries: [{ jurisdiction: 'US-AL', subject: 'kratom', status: 'maybe' }] }))
     const t = testDb()
     expect(() => loadBaseline(t.stores, t.engine, dir, t.clock)).toThrow(DatasetError)
     expect(() => loadBaseline(t.stores, t.engine, dir, t.clock)).toThrow(/bad\.json: entries\.0\.status/)
+    expect(t.stores.events.lastId()).toBe(0)
+  })
+})
+
+describe('dataset entry rules', () => {
+  const base = {
+    jurisdiction: 'DE',
+    subject: 'kratom',
+    status: 'legal',
+    min_age: null,
+    conditions: [],
+    citation: 'Not listed in the BtMG annexes',
+    effective_date: null,
+    summary: 'Kratom is not a controlled substance in Germany.',
+    reviewed_on: '2026-11-30',
+  }
+  const shop = { url: 'https://kratom-shop.example/legal', kind: 'commercial' }
+  const gazette = { url: 'https://www.gesetze-im-internet.de/btmg_1981/anlage_i.html', kind: 'official' }
+
+  it.each([
+    ['a high row with only a seller', { ...base, confidence: 'high', sources: [shop] }, /confidence: "high" needs an official source/],
+    ['a medium row with only a seller', { ...base, confidence: 'medium', sources: [shop] }, /only on commercial sources/],
+    ['a known status with no source', { ...base, confidence: 'low', sources: [] }, /needs at least one source/],
+    ['an unknown without a research note', { ...base, status: 'unknown', confidence: 'low', sources: [] }, /research note/],
+  ])('refuses %s', (_name, entry, message) => {
+    const parsed = DatasetEntry.safeParse(entry)
+    expect(parsed.success).toBe(false)
+    expect(parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toMatch(message)
+  })
+
+  it('accepts a high row with the official text, and a researched unknown', () => {
+    expect(DatasetEntry.safeParse({ ...base, confidence: 'high', sources: [gazette, shop] }).success).toBe(true)
+    expect(DatasetEntry.safeParse({ ...base, status: 'unknown', confidence: 'low', sources: [], note: 'Searched 2026-11-30: the national narcotics schedules; nothing found.' }).success).toBe(true)
+  })
+
+  it('makes the loader refuse a file with a high row resting on a seller, loading nothing', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'de.json'), JSON.stringify({ jurisdictions: [], entries: [{ ...base, confidence: 'high', sources: [shop] }] }))
+    const t = testDb()
+    expect(() => loadBaseline(t.stores, t.engine, dir, t.clock)).toThrow(/de\.json: entries\.0\.confidence: "high" needs an official source/)
     expect(t.stores.events.lastId()).toBe(0)
   })
 })

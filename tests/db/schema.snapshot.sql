@@ -1,3 +1,5 @@
+CREATE INDEX change_events_by_effective_date ON change_events (effective_date, id) WHERE effective_date IS NOT NULL;
+
 CREATE INDEX change_events_by_jurisdiction ON change_events (jurisdiction, id);
 
 CREATE INDEX jurisdictions_by_parent ON jurisdictions (parent, code);
@@ -188,7 +190,7 @@ CREATE TABLE status_records (
   run_id           INTEGER REFERENCES scrape_runs(id),
   snapshot_id      INTEGER REFERENCES snapshots(id),
   evidence_json    TEXT
-) STRICT;
+, verified_by TEXT) STRICT;
 
 CREATE TABLE subjects (
   id          TEXT PRIMARY KEY,

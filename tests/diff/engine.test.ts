@@ -82,15 +82,57 @@ describe('diff engine', () => {
     expect(timeline(oneBatch)).toEqual(expected)
   })
 
-  it('refreshes a reworded citation in place without an event', () => {
+  it('refreshes a reworded citation in place and records it as status.details_updated, not a change in law', () => {
     const t = testDb()
     t.engine.apply(batch([status({ citation: 'Ala. Code § 20-2-23; Act 2016-128' })], 'curated'))
     t.clock.set('2026-11-26')
     const result = t.engine.apply(batch([status({ citation: 'Code of Ala. 1975, § 20-2-23(3)' })]))
-    expect(result).toMatchObject({ events: [], confirmed: 1 })
+    expect(result.confirmed).toBe(1)
+    expect(result.events).toMatchObject([
+      {
+        type: 'status.details_updated',
+        jurisdiction: 'US-AL',
+        changed_fields: ['citation', 'sources'], // the curated row named no kind; the primary scraper reads an official source
+        before: { citation: 'Ala. Code § 20-2-23; Act 2016-128', status: 'banned' },
+        after: { citation: 'Code of Ala. 1975, § 20-2-23(3)', status: 'banned' },
+        effective_date: '2016-05-10',
+      },
+    ])
     const [row] = t.stores.timeline.rows('US-AL', 'kratom')
-    expect(row).toMatchObject({ citation: 'Code of Ala. 1975, § 20-2-23(3)', verified_at: '2026-11-26T12:00:00.000Z' })
-    expect(row!.sources.map((s) => s.source_id)).toEqual(['us-al-code'])
+    expect(row).toMatchObject({ citation: 'Code of Ala. 1975, § 20-2-23(3)', verified_at: '2026-11-26T12:00:00.000Z', verified_by: 'us-al-code' })
+    expect(row!.sources.map((s) => [s.source_id, s.kind])).toEqual([['us-al-code', 'official']])
+    expect(t.stores.events.forJurisdiction('US-AL', { limit: 10 }).items.map((e) => e.type)).toEqual(['status.details_updated', 'status.changed'])
+    // The same wording again is a plain confirmation.
+    expect(t.engine.apply(batch([status({ citation: 'Code of Ala. 1975, § 20-2-23(3)' })])).events).toEqual([])
+  })
+
+  it('dates a curated row\'s verification by its review, and a later scraper confirmation is not undone by a reload', () => {
+    const t = testDb()
+    const curated = (reviewed_on: string) => status({ source_url: undefined, sources: [{ url: URL_AL, kind: 'official' }], reviewed_on })
+    t.engine.apply(batch([curated('2026-11-25')], 'curated', 'curated-baseline'))
+    expect(t.stores.timeline.rows('US-AL', 'kratom')[0]).toMatchObject({ verified_at: '2026-11-25', verified_by: 'review' })
+    t.clock.set('2027-01-10')
+    t.engine.apply(batch([status()]))
+    expect(t.stores.timeline.rows('US-AL', 'kratom')[0]).toMatchObject({ verified_at: '2027-01-10T12:00:00.000Z', verified_by: 'us-al-code' })
+    t.engine.apply(batch([curated('2026-12-01')], 'curated', 'curated-baseline'))
+    expect(t.stores.timeline.rows('US-AL', 'kratom')[0]).toMatchObject({ verified_at: '2027-01-10T12:00:00.000Z', verified_by: 'us-al-code' })
+  })
+
+  it('drops a source a curated entry no longer cites (a shop replaced by the statute) and keeps what scrapers added', () => {
+    const t = testDb()
+    const shop = 'https://kratom-shop.example/alabama'
+    const entry = (sources: { url: string; kind: 'official' | 'secondary' | 'commercial' }[], confidence: 'low' | 'high') =>
+      status({ source_url: undefined, sources, confidence, reviewed_on: '2026-11-25' })
+    t.engine.apply(batch([entry([{ url: shop, kind: 'commercial' }], 'low')], 'curated', 'curated-baseline'))
+    t.engine.apply(batch([status({ source_url: 'https://example.gov/al-bill' })], 'primary', 'us-al-bills'))
+    const result = t.engine.apply(batch([entry([{ url: URL_AL, kind: 'official' }], 'high')], 'curated', 'curated-baseline'))
+    expect(result.events[0]).toMatchObject({ type: 'status.details_updated' })
+    expect(result.events[0]!.changed_fields).toContain('sources')
+    const sources = t.stores.timeline.rows('US-AL', 'kratom')[0]!.sources
+    expect(sources.map((s) => [s.url, s.kind])).toEqual([
+      [URL_AL, 'official'],
+      ['https://example.gov/al-bill', 'official'],
+    ])
   })
 
   it('does not let a secondary source reword a citation', () => {

@@ -63,13 +63,20 @@ describe('scrape run pipeline', () => {
     ])
   })
 
-  it('agrees with the curated baseline: no event, the rows are verified', async () => {
+  it('agrees with the curated baseline: no change in law, the rows are verified by the scraper and described by the statute', async () => {
     const { t, service, serve } = await setup([texas as ScraperDefinition], { baseline: true })
-    const eventsBefore = t.stores.events.lastId()
     serve(texas as ScraperDefinition, 'chapter-444-2026-11')
     const result = await service.run('us-tx-statutes-hs-444')
-    expect(result).toMatchObject({ outcome: 'unchanged', events: [], counts: { confirmed: 2, held: 0 } })
-    expect(t.stores.events.lastId()).toBe(eventsBefore)
+    expect(result.counts).toMatchObject({ confirmed: 2, held: 0 })
+    // The statute is an official source the curated rows lacked: details refined, never a status change.
+    expect(new Set(result.events.map((e) => e.type))).toEqual(new Set(['status.details_updated']))
+    for (const subject of ['kratom', '7-oh']) {
+      const row = t.stores.timeline.rows('US-TX', subject).at(-1)!
+      expect(row).toMatchObject({ verified_by: 'us-tx-statutes-hs-444', verified_at: t.clock().toISOString() })
+      expect(row.sources.some((s) => s.kind === 'official' && s.source_id === 'us-tx-statutes-hs-444')).toBe(true)
+    }
+    const again = await service.run('us-tx-statutes-hs-444')
+    expect(again).toMatchObject({ outcome: 'unchanged', events: [] })
   })
 
   it('skips as unchanged only when both content hash and parser version are unchanged', async () => {

@@ -49,7 +49,19 @@ describe('GET /openapi.json', () => {
     const history = doc.paths['/jurisdictions/{code}/history']!.get!
     expect(history.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['path:code', 'query:cursor', 'query:limit'])
     const changes = doc.paths['/changes']!.get!
-    expect(changes.parameters.map((p) => p.name).sort()).toEqual(['include_descendants', 'jurisdiction', 'limit', 'since', 'subject', 'type'])
+    expect(changes.parameters.map((p) => p.name).sort()).toEqual([
+      'changes_in_law',
+      'detected_from',
+      'detected_to',
+      'effective_from',
+      'effective_to',
+      'include_descendants',
+      'jurisdiction',
+      'limit',
+      'since',
+      'subject',
+      'type',
+    ])
     expect(Object.keys(changes.responses)).toContain('400')
   })
 
@@ -68,6 +80,9 @@ describe('documented response schemas', () => {
     ['/jurisdictions/US-LA?at=2010-01-01', '/jurisdictions/{code}'],
     ['/jurisdictions/US-AL/history?limit=3', '/jurisdictions/{code}/history'],
     ['/changes?limit=5&jurisdiction=US-CA&include_descendants=true', '/changes'],
+    ['/changes?effective_from=2025-11-30&changes_in_law=true', '/changes'],
+    ['/upcoming', '/upcoming'],
+    ['/jurisdictions/US-KS', '/jurisdictions/{code}'],
     ['/healthz', '/healthz'],
     ['/readyz', '/readyz'],
   ])('GET %s matches the documented schema', async (url, template) => {

@@ -40,15 +40,17 @@ describe('GET /', () => {
     expect(regions.map((_, el) => $(el).attr('data-code')).get().sort()).toEqual(statesAndDc.sort())
     for (const el of regions.toArray()) {
       const code = $(el).attr('data-code')!
-      const expected = views.effective(code, 'kratom')!.status
-      expect($(el).attr('class'), code).toBe(`region st-${expected}`)
+      const effective = views.effective(code, 'kratom')!
+      const expected = effective.status
+      expect($(el).attr('class'), code).toBe(`region st-${expected}${effective.unconfirmed && expected !== 'unknown' ? ' unconfirmed' : ''}`)
       // Colour is not the only signal: every region has a title and a labelled link.
       expect($(el).find('title').text()).toContain(expected === 'unknown' ? 'Unknown' : expected.charAt(0).toUpperCase() + expected.slice(1))
       expect($(el).parent('a').attr('href')).toBe(`/j/${code}`)
     }
     expect($('svg.map-world path.region[data-code="TH"]').length).toBe(1)
     expect($('svg.map-world path.region').length).toBeGreaterThan(170)
-    expect($('.legend li').length).toBe(5)
+    expect($('.legend li').length).toBe(6)
+    expect($('.legend').text()).toContain('dotted outline: unconfirmed')
     expect($('#us-table tbody tr').length).toBeGreaterThanOrEqual(51)
     expect($('tr[data-code="US-CA-SAN-DIEGO"] .badge').attr('class')).toContain(`st-${views.effective('US-CA-SAN-DIEGO', 'kratom')!.status}`)
   })
@@ -57,11 +59,33 @@ describe('GET /', () => {
     const { app, views } = baselineApp()
     const { $ } = await page(app, '/?subject=7-oh')
     expect($('nav.toggle a[aria-current="page"]').attr('data-subject')).toBe('7-oh')
-    expect($('svg.map-us path.region[data-code="US-AL"]').attr('class')).toBe(`region st-${views.effective('US-AL', '7-oh')!.status}`)
+    expect($('svg.map-us path.region[data-code="US-AL"]').attr('class')).toContain(`region st-${views.effective('US-AL', '7-oh')!.status}`)
     const missing = await page(app, '/?subject=coffee', 404)
     expect(missing.$('h1').text()).toContain('404')
     expect(missing.body).toContain('subject')
     await page(app, '/?subject=NOT%20AN%20ID', 400)
+  })
+
+  it('shows Kansas as unknown on the map, with what is known at least, never as legal', async () => {
+    const { app, views } = baselineApp()
+    const kansas = views.effective('US-KS', 'kratom')!
+    expect(kansas).toMatchObject({ status: 'unknown', at_least: 'legal', unknown_at: ['US-KS'] })
+    const { $ } = await page(app, '/')
+    const region = $('svg.map-us path.region[data-code="US-KS"]')
+    expect(region.attr('data-status')).toBe('unknown')
+    expect(region.find('title').text()).toBe('Kansas: Unknown (at least legal, possibly banned)')
+    expect($('svg.map-us .labels text').filter((_, t) => $(t).text().startsWith('KS ')).text()).toBe('KS ?')
+    expect($('#us-table tr[data-code="US-KS"] .badge').text()).toContain('Unknown — at least Legal')
+  })
+
+  it('lists changes in law first on a fresh start, not the first undated rows', async () => {
+    const { app, stores } = baselineApp()
+    const { $ } = await page(app, '/')
+    const recent = $('#recent-h').parent().find('li[data-event-id]').map((_, li) => stores.events.get(Number($(li).attr('data-event-id')))!).get()
+    expect(recent.length).toBeGreaterThan(3)
+    for (const e of recent) expect(e.effective_date, `event ${e.id}`).not.toBeNull()
+    const dates = recent.map((e) => e.effective_date!)
+    expect(dates).toEqual([...dates].sort().reverse())
   })
 
   it('answers 304 to a matching If-None-Match', async () => {
@@ -102,7 +126,8 @@ describe('GET /j/:code', () => {
     expect(kratom.find('.citation').text()).toBe(view.subjects.kratom!.own!.citation)
     expect(kratom.find('.citation a').attr('href')).toBe(view.subjects.kratom!.own!.source_url)
     expect(kratom.find('table.chain tbody tr').length).toBe(3)
-    expect(kratom.text()).toContain('Last verified')
+    expect(kratom.text()).toContain('Last checked against its source')
+    expect(kratom.find('.kind').first().text()).toMatch(/official|secondary|commercial/)
     expect($('nav[aria-label="Breadcrumb"] a').map((_, a) => $(a).attr('href')).get()).toEqual(['/j/US', '/j/US-CA'])
     expect($('#history > li').length).toBe(stores.events.forJurisdiction('US-CA-SAN-DIEGO', { limit: 50 }).items.length)
   })
@@ -135,30 +160,60 @@ describe('GET /j/:code', () => {
 })
 
 describe('GET /changes.html', () => {
-  it('lists changes newest first and filters them like GET /changes', async () => {
-    const { app, stores } = baselineApp()
-    const all = await page(app, '/changes.html')
-    const ids = all.$('#changes > li').map((_, li) => Number(all.$(li).attr('data-event-id'))).get()
-    expect(ids.length).toBe(50)
-    expect(ids).toEqual([...ids].sort((a, b) => b - a))
-    expect(ids[0]).toBe(stores.events.lastId())
+  const ids = ($: Awaited<ReturnType<typeof page>>['$']) => $('#changes > li').map((_, li) => Number($(li).attr('data-event-id'))).get()
 
-    const expected = stores.events.feed({ jurisdictions: ['US-LA'], subject: 'kratom', limit: 500 }).items.map((e) => e.id).reverse()
-    const filtered = await page(app, '/changes.html?jurisdiction=us-la&subject=kratom&type=&include_descendants=')
-    expect(filtered.$('#changes > li').map((_, li) => Number(filtered.$(li).attr('data-event-id'))).get()).toEqual(expected)
+  it('lists changes in law newest first by the date the law changed, never a first undated row', async () => {
+    const { app, stores } = baselineApp()
+    const { $ } = await page(app, '/changes.html')
+    const shown = ids($).map((id) => stores.events.get(id)!)
+    expect(shown.length).toBe(50)
+    for (const e of shown) {
+      expect(['status.changed', 'status.corrected']).toContain(e.type)
+      expect(e.effective_date).not.toBeNull()
+    }
+    const dates = shown.map((e) => e.effective_date!)
+    expect(dates).toEqual([...dates].sort().reverse())
+    const newest = stores.events.query({ in_law: true, order: 'effective_desc', limit: 1 })[0]!
+    expect(shown[0]!.id).toBe(newest.id)
+
+    const expected = stores.events.query({ jurisdictions: ['US-LA'], subject: 'kratom', in_law: true, order: 'effective_desc', limit: 500 }).map((e) => e.id)
+    const filtered = await page(app, '/changes.html?jurisdiction=us-la&subject=kratom&include_descendants=')
+    expect(ids(filtered.$)).toEqual(expected)
     expect(filtered.$('select[name="subject"] option[selected]').attr('value')).toBe('kratom')
   })
 
-  it('pages back with the Older link', async () => {
+  it('filters by the date the law changed', async () => {
+    const { app, stores } = baselineApp()
+    const { $ } = await page(app, '/changes.html?effective_from=2025-11-30&limit=200')
+    const shown = ids($).map((id) => stores.events.get(id)!)
+    expect(shown.length).toBeGreaterThan(0)
+    for (const e of shown) expect(e.effective_date! >= '2025-11-30').toBe(true)
+  })
+
+  it('shows every recorded event newest first with view=all', async () => {
+    const { app, stores } = baselineApp()
+    const { $ } = await page(app, '/changes.html?view=all')
+    const shown = ids($)
+    expect(shown.length).toBe(50)
+    expect(shown).toEqual([...shown].sort((a, b) => b - a))
+    expect(shown[0]).toBe(stores.events.lastId())
+  })
+
+  it('pages back in both views', async () => {
     const { app } = baselineApp()
     const first = await page(app, '/changes.html?limit=5')
-    const older = first.$('a[rel="next"]').attr('href')!
+    const earlier = first.$('a[rel="next"]').attr('href')!
+    expect(earlier).toMatch(/offset=5/)
+    const second = await page(app, earlier)
+    expect(ids(second.$)).toHaveLength(5)
+    expect(ids(second.$).some((id) => ids(first.$).includes(id))).toBe(false)
+
+    const all = await page(app, '/changes.html?view=all&limit=5')
+    const older = all.$('a[rel="next"]').attr('href')!
     expect(older).toMatch(/before=\d+/)
-    const firstIds = first.$('#changes > li').map((_, li) => Number(first.$(li).attr('data-event-id'))).get()
-    const second = await page(app, older)
-    const secondIds = second.$('#changes > li').map((_, li) => Number(second.$(li).attr('data-event-id'))).get()
-    expect(secondIds.length).toBe(5)
-    expect(Math.max(...secondIds)).toBeLessThan(Math.min(...firstIds))
+    const next = await page(app, older)
+    expect(ids(next.$)).toHaveLength(5)
+    expect(Math.max(...ids(next.$))).toBeLessThan(Math.min(...ids(all.$)))
   })
 
   it('refuses an unknown jurisdiction', async () => {

@@ -44,8 +44,22 @@ export interface FeedFilter {
   jurisdictions?: string[]
   subject?: string
   types?: EventType[]
+  /** The date the law changed, inclusive bounds (`YYYY-MM-DD`); events without an effective date never match. */
+  effective_from?: string
+  effective_to?: string
+  /** When the change was detected, inclusive bounds (`YYYY-MM-DD`). */
+  detected_from?: string
+  detected_to?: string
+  /** Only changes in law: `status.changed` and `status.corrected` with an effective date. */
+  in_law?: boolean
+  /** Leave out what is not news: details updates and a place's first, undated "what we know" rows. */
+  notable?: boolean
   limit: number
 }
+
+/** SQL for "a change in law": a status change or correction dated by the law (an undated first row is not one). */
+const IN_LAW = `type IN ('status.changed', 'status.corrected') AND effective_date IS NOT NULL`
+const NOT_NOTABLE = `type = 'status.details_updated' OR (type LIKE 'status.%' AND effective_date IS NULL AND before_json IS NULL)`
 
 /** Change events: append-only, with a monotonic id that serves as the feed cursor. */
 export function eventStore(db: Db) {
@@ -88,8 +102,11 @@ export function eventStore(db: Db) {
       const items = rows.slice(0, page.limit)
       return { items, next_cursor: rows.length > page.limit ? String(items.at(-1)!.id) : null }
     },
-    /** Events matching a filter, oldest first (or newest first with `order: 'desc'`), at most `limit`. */
-    query(filter: FeedFilter & { before?: number; order?: 'asc' | 'desc' }): ChangeEvent[] {
+    /**
+     * Events matching a filter, at most `limit`: oldest first, newest first (`order: 'desc'`), or by
+     * the date the law changed, newest first (`order: 'effective_desc'`, skipping `offset`).
+     */
+    query(filter: FeedFilter & { before?: number; order?: 'asc' | 'desc' | 'effective_desc'; offset?: number }): ChangeEvent[] {
       const where: string[] = ['1 = 1']
       const params: Record<string, unknown> = { limit: filter.limit }
       if (filter.since !== undefined) {
@@ -112,8 +129,22 @@ export function eventStore(db: Db) {
         where.push(`type IN (SELECT value FROM json_each(@types))`)
         params.types = JSON.stringify(filter.types)
       }
-      const order = filter.order === 'desc' ? 'DESC' : 'ASC'
-      return (db.prepare(`SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT @limit`).all(params) as RawEvent[]).map(fromRaw)
+      const bounds = [
+        ['effective_from', 'effective_date >= @effective_from'],
+        ['effective_to', 'effective_date <= @effective_to'],
+        ['detected_from', 'substr(detected_at, 1, 10) >= @detected_from'],
+        ['detected_to', 'substr(detected_at, 1, 10) <= @detected_to'],
+      ] as const
+      for (const [key, sql] of bounds) {
+        if (filter[key] === undefined) continue
+        where.push(sql)
+        params[key] = filter[key]
+      }
+      if (filter.in_law) where.push(IN_LAW)
+      if (filter.notable) where.push(`NOT (${NOT_NOTABLE})`)
+      const order = filter.order === 'effective_desc' ? 'effective_date DESC, id DESC' : filter.order === 'desc' ? 'id DESC' : 'id ASC'
+      params.offset = filter.offset ?? 0
+      return (db.prepare(`SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as RawEvent[]).map(fromRaw)
     },
     /** The global feed, oldest first after `since`; the cursor is the last id returned. */
     feed(filter: FeedFilter): EventPage {

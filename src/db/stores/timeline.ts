@@ -12,6 +12,8 @@ export interface TimelineRow extends StatusFields {
   recorded_at: string
   activated_at: string | null
   verified_at: string
+  /** Who last confirmed the row against its source: a scraper id, or `review` (a person, curated dataset). Null on old rows. */
+  verified_by: string | null
   source_id: string
   trust: Trust
   created_event_id: number | null
@@ -39,6 +41,7 @@ interface RawRow {
   recorded_at: string
   activated_at: string | null
   verified_at: string
+  verified_by: string | null
   source_id: string
   trust: Trust
   created_event_id: number | null
@@ -48,7 +51,7 @@ interface RawRow {
 }
 
 const COLUMNS = `id, jurisdiction, subject, status, min_age, conditions_json, citation, summary, sources_json, confidence,
-  preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, source_id, trust, created_event_id, run_id, snapshot_id, evidence_json`
+  preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, verified_by, source_id, trust, created_event_id, run_id, snapshot_id, evidence_json`
 
 function fromRaw(r: RawRow): TimelineRow {
   const { conditions_json, sources_json, evidence_json, preempts_local, ...rest } = r
@@ -71,14 +74,14 @@ export function timelineStore(db: Db) {
   const futureStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE jurisdiction = ? AND retracted_at IS NULL AND valid_from > ? ORDER BY subject, valid_from`)
   const insertStmt = db.prepare(`INSERT INTO status_records (jurisdiction, subject, status, min_age, conditions_json, citation, summary,
-      sources_json, confidence, preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, source_id, trust,
+      sources_json, confidence, preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, verified_by, source_id, trust,
       created_event_id, run_id, snapshot_id, evidence_json)
     VALUES (@jurisdiction, @subject, @status, @min_age, @conditions_json, @citation, @summary, @sources_json, @confidence, @preempts_local,
-      @valid_from, @valid_to, @recorded_at, @activated_at, @verified_at, @source_id, @trust, @created_event_id, @run_id, @snapshot_id, @evidence_json)`)
+      @valid_from, @valid_to, @recorded_at, @activated_at, @verified_at, @verified_by, @source_id, @trust, @created_event_id, @run_id, @snapshot_id, @evidence_json)`)
   const setValidToStmt = db.prepare('UPDATE status_records SET valid_to = ? WHERE id = ?')
   const retractStmt = db.prepare('UPDATE status_records SET retracted_at = ? WHERE id = ?')
   const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')
-  const confirmStmt = db.prepare(`UPDATE status_records SET verified_at = @verified_at, sources_json = @sources_json, citation = @citation,
+  const confirmStmt = db.prepare(`UPDATE status_records SET verified_at = @verified_at, verified_by = @verified_by, sources_json = @sources_json, citation = @citation,
     summary = @summary, confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
   const dueStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`)
@@ -111,7 +114,7 @@ export function timelineStore(db: Db) {
     retract: (id: number, at: string) => void retractStmt.run(at, id),
     linkEvent: (id: number, eventId: number) => void setEventStmt.run(eventId, id),
     /** A source confirmed the row: refresh verification time and descriptive fields. */
-    confirm(id: number, update: { verified_at: string; sources: SourceRef[]; citation: string; summary: string; confidence: Confidence; evidence: Record<string, unknown> | null }) {
+    confirm(id: number, update: { verified_at: string; verified_by: string; sources: SourceRef[]; citation: string; summary: string; confidence: Confidence; evidence: Record<string, unknown> | null }) {
       confirmStmt.run({ id, ...update, sources_json: JSON.stringify(update.sources), evidence_json: update.evidence ? JSON.stringify(update.evidence) : null })
     },
     /** Scheduled rows whose date has come and whose change has not been announced yet. */

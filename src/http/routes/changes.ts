@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Stores } from '../../db/stores/index.js'
-import { EventType, JurisdictionCode, SubjectId } from '../../domain/index.js'
+import { EventType, IsoDate, JurisdictionCode, SubjectId } from '../../domain/index.js'
 import { NotFoundError } from '../../errors.js'
 import type { AppEnv } from '../env.js'
 import { EventPage, Problem } from '../responses.js'
@@ -17,11 +17,25 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
 
 export const ChangesQuery = z
   .object({
-    since: z.coerce.number().int().min(0).optional().describe('cursor: only events with a greater id (the previous page\'s next_cursor)'),
+    since: z
+      .string()
+      .regex(/^\d+$/, 'since is an event id cursor (the previous page\'s next_cursor); to ask by date use effective_from / detected_from (YYYY-MM-DD)')
+      .transform(Number)
+      .optional()
+      .describe('cursor: only events with a greater id (the previous page\'s next_cursor); for dates use effective_from / detected_from'),
     jurisdiction: csv(JurisdictionCode).optional().describe('comma-separated jurisdiction codes, e.g. US-LA,TH (case-insensitive)'),
     include_descendants: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('also match places within the given jurisdictions (counties, cities)'),
     subject: SubjectId.optional().describe('kratom or 7-oh'),
     type: csv(EventType).optional().describe(`comma-separated event types: ${EventType.options.join(', ')}`),
+    effective_from: IsoDate.optional().describe('only changes whose law took effect on or after this date (YYYY-MM-DD)'),
+    effective_to: IsoDate.optional().describe('only changes whose law took effect on or before this date'),
+    detected_from: IsoDate.optional().describe('only changes detected on or after this date (UTC)'),
+    detected_to: IsoDate.optional().describe('only changes detected on or before this date (UTC)'),
+    changes_in_law: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: only changes in law (status.changed / status.corrected with an effective date), leaving out a place\'s first undated row and details updates'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict()
@@ -32,6 +46,12 @@ export function feedJurisdictions(stores: Stores, codes: string[] | undefined, i
   if (!codes) return undefined
   for (const code of codes) if (!stores.jurisdictions.get(code)) throw new NotFoundError('jurisdiction', code)
   return includeDescendants ? [...codes, ...codes.flatMap((code) => stores.jurisdictions.descendants(code))] : codes
+}
+
+/** The store filter of a changes query (jurisdictions resolved separately). */
+export function feedFilter(q: ChangesQuery) {
+  const { since, subject, type, effective_from, effective_to, detected_from, detected_to, changes_in_law, limit } = q
+  return { since, subject, types: type, effective_from, effective_to, detected_from, detected_to, in_law: changes_in_law, limit }
 }
 
 /** True when a client (a browser) asks for HTML rather than JSON. */
@@ -56,7 +76,7 @@ export const changes = new Hono<AppEnv>().get('/', (c, next) => {
   const { stores } = c.var.deps
   return c.var.cachedJson(c, `changes:${JSON.stringify(q)}`, () => {
     const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
-    return stores.events.feed({ since: q.since, jurisdictions: codes, subject: q.subject, types: q.type, limit: q.limit })
+    return stores.events.feed({ ...feedFilter(q), jurisdictions: codes })
   })
 })
 
@@ -66,7 +86,7 @@ export const docs: RouteDoc[] = [
     path: '/changes',
     summary: 'The global change feed',
     description:
-      'Change events oldest first after the `since` cursor. Poll with `since` = the last `next_cursor` to receive each event once. The same filters serve the Atom feed (`/changes.atom`) and the `/changes.html` page.',
+      'Change events oldest first after the `since` cursor. Poll with `since` = the last `next_cursor` to receive each event once. Ask by date with `effective_from`/`effective_to` (when the law changed) and `detected_from`/`detected_to` (when kratomwatch saw it), e.g. `?effective_from=2025-11-30&changes_in_law=true` for the last year\'s changes in law. The same filters serve the Atom feed (`/changes.atom`) and the `/changes.html` page.',
     tags: ['changes'],
     query: ChangesQuery,
     responses: {

@@ -6,10 +6,10 @@ import { renderAtom } from '../../web/atom.js'
 import { renderCalendar } from '../../web/ical.js'
 import { webDataFor } from '../../web/respond.js'
 import type { AppEnv } from '../env.js'
-import { Problem } from '../responses.js'
+import { Problem, UpcomingList } from '../responses.js'
 import type { RouteDoc } from '../route-docs.js'
 import { validate } from '../validate.js'
-import { ChangesQuery, feedJurisdictions } from './changes.js'
+import { ChangesQuery, feedFilter, feedJurisdictions } from './changes.js'
 
 /**
  * Feeds for people and their tools: Atom 1.0 of the change feed (global and per place, with the
@@ -23,6 +23,11 @@ const CalendarQuery = ChangesQuery.pick({ jurisdiction: true, include_descendant
   .extend({ limit: z.coerce.number().int().min(1).max(1000).default(500) })
   .strict()
 
+/** An Atom feed is news: without a `type` filter it leaves out details updates and a place's first undated rows. */
+function atomFilter(q: Omit<ChangesQuery, 'jurisdiction'>) {
+  return { ...feedFilter(q), notable: q.type === undefined }
+}
+
 export const feeds = new Hono<AppEnv>()
   .get('/changes.atom', validate('query', ChangesQuery), (c) => {
     const q = c.req.valid('query')
@@ -32,7 +37,7 @@ export const feeds = new Hono<AppEnv>()
     return c.var.cachedText(c, `atom:${JSON.stringify(q)}`, ATOM, () => {
       const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
       const data = webDataFor(stores)
-      const events = data.latestEvents({ since: q.since, jurisdictions: codes, subject: q.subject, types: q.type, limit: q.limit })
+      const events = data.latestEvents({ ...atomFilter(q), jurisdictions: codes })
       const scope = q.jurisdiction ? ` in ${q.jurisdiction.join(', ')}` : ''
       return renderAtom({
         selfUrl: `${base}/changes.atom${search}`,
@@ -55,7 +60,7 @@ export const feeds = new Hono<AppEnv>()
       if (!place) throw new NotFoundError('jurisdiction', code)
       const codes = feedJurisdictions(stores, [code], q.include_descendants)
       const data = webDataFor(stores)
-      const events = data.latestEvents({ since: q.since, jurisdictions: codes, subject: q.subject, types: q.type, limit: q.limit })
+      const events = data.latestEvents({ ...atomFilter(q), jurisdictions: codes })
       return renderAtom({
         selfUrl: `${base}/jurisdictions/${code}/changes.atom${new URL(c.req.url).search}`,
         alternateUrl: `${base}/j/${code}`,
@@ -65,6 +70,15 @@ export const feeds = new Hono<AppEnv>()
         names: data.names(events.flatMap((e) => (e.jurisdiction ? [e.jurisdiction] : []))),
         now: clock(),
       })
+    })
+  })
+  .get('/upcoming', validate('query', CalendarQuery), (c) => {
+    const q = c.req.valid('query')
+    const { stores, clock } = c.var.deps
+    return c.var.cachedJson(c, `upcoming:${JSON.stringify(q)}`, () => {
+      const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
+      const today = isoDay(clock())
+      return { as_of: today, items: webDataFor(stores).upcoming({ today, jurisdictions: codes, subject: q.subject, limit: q.limit }) }
     })
   })
   .get('/calendar.ics', validate('query', CalendarQuery), (c) => {
@@ -85,7 +99,8 @@ export const docs: RouteDoc[] = [
     method: 'get',
     path: '/changes.atom',
     summary: 'Atom feed of changes',
-    description: 'Atom 1.0 (RFC 4287) with the filters of `GET /changes`: the newest `limit` matching events (after `since`, if given), newest first.',
+    description:
+      'Atom 1.0 (RFC 4287) with the filters of `GET /changes`: the newest `limit` matching events (after `since`, if given), newest first. Without `type`, details updates and a place\'s first undated rows (what was known when tracking began) are left out.',
     tags: ['changes'],
     query: ChangesQuery,
     responses: { 200: { description: 'Atom 1.0 feed', contentType: 'application/atom+xml' }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
@@ -99,6 +114,15 @@ export const docs: RouteDoc[] = [
     params: Params,
     query: PlaceFeedQuery,
     responses: { 200: { description: 'Atom 1.0 feed', contentType: 'application/atom+xml' }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+  },
+  {
+    method: 'get',
+    path: '/upcoming',
+    summary: 'Upcoming effective dates (JSON)',
+    description: 'Scheduled status changes and measures taking effect after today, soonest first: the data of `/calendar.ics`, as JSON.',
+    tags: ['changes'],
+    query: CalendarQuery,
+    responses: { 200: { description: 'upcoming effective dates', schema: UpcomingList }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
   },
   {
     method: 'get',

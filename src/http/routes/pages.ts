@@ -26,9 +26,11 @@ const dropEmpty = (value: unknown) =>
 const HomeQuery = z.object({ subject: SubjectId.default('kratom').describe('the subject the maps show: kratom or 7-oh') }).strict()
 const PageParams = z.object({ code: JurisdictionCode.describe('jurisdiction code, e.g. US-LA (case-insensitive)') })
 const PageQuery = z.object({ at: IsoDate.optional().describe('show the status as of this date') }).strict()
-const ChangesPageQuery = ChangesQuery.omit({ since: true })
+const ChangesPageQuery = ChangesQuery.omit({ since: true, changes_in_law: true })
   .extend({
-    before: z.coerce.number().int().min(1).optional().describe('paging cursor: only events with a smaller id'),
+    view: z.enum(['law', 'all']).default('law').describe('law: changes in law by the date the law changed (default); all: every recorded event, newest first'),
+    before: z.coerce.number().int().min(1).optional().describe('paging cursor of the "all" view: only events with a smaller id'),
+    offset: z.coerce.number().int().min(0).max(100_000).optional().describe('paging of the "law" view: rows to skip'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict()
