@@ -149,8 +149,15 @@ function printStatus(view: NonNullable<ReturnType<StatusViews['jurisdiction']>>,
   for (const [subject, s] of Object.entries(view.subjects)) {
     if (only && subject !== only) continue
     const e = s.effective
-    console.log(`\n  ${subject}: ${e.status.toUpperCase()}${e.min_age ? `, ${e.min_age}+` : ''}${e.decided_by ? ` (decided by ${e.decided_by})` : ''}`)
-    if (s.own) console.log(`    own: ${s.own.status} — ${s.own.citation} <${s.own.source_url}> confidence ${s.own.confidence}\n    ${s.own.summary}`)
+    const bound = e.at_least ? ` (at least ${e.at_least}, possibly banned)` : ''
+    console.log(`\n  ${subject}: ${e.status.toUpperCase()}${bound}${e.min_age ? `, ${e.min_age}+` : ''}${e.decided_by ? ` (decided by ${e.decided_by})` : ''}${e.unconfirmed && e.status !== 'unknown' ? ' — unconfirmed' : ''}`)
+    console.log(`    ${e.explanation}${e.since ? ` Since ${e.since}.` : ''}`)
+    if (s.own) {
+      console.log(`    own: ${s.own.status} — ${s.own.citation} <${s.own.source_url}> confidence ${s.own.confidence}\n    ${s.own.summary}`)
+      console.log(`    sources: ${s.own.sources.map((src) => `${src.kind} <${src.url}>`).join(', ') || 'none'}`)
+      const by = s.own.verified_by === 'review' ? 'review' : (s.own.verified_by ?? 'unknown')
+      console.log(`    last checked against its source: ${s.own.verified_at.slice(0, 10)} by ${by}${s.own.stale ? ' (stale)' : ''}`)
+    }
     for (const link of e.chain) console.log(`    ${link.applied ? '✓' : '·'} ${link.code.padEnd(18)} ${String(link.status ?? '—').padEnd(10)} ${link.note}`)
     for (const u of s.upcoming) console.log(`    upcoming ${u.effective_date}: ${u.status} — ${u.citation}`)
   }

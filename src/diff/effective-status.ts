@@ -154,10 +154,8 @@ export function resolveEffective(chain: ChainInput[]): EffectiveStatus {
 function explain(status: Status, bound: Known | null, decider: ChainInput | null, unknown: ChainInput[], chain: ChainInput[]): string {
   if (status === 'unknown') {
     if (unknown.length === 0) return 'No rule is recorded for this place or any level above it: its status has not been researched.'
-    const who = unknown.map((u) => `${u.name}'s`).join(' and ')
-    return bound
-      ? `${who} own rule is unconfirmed: at least ${bound}${decider ? ` (${decider.name})` : ''}, possibly banned.`
-      : `${who} own rule is unconfirmed, and nothing above it is known.`
+    const who = `${unknown.map((u) => `${u.name}'s`).join(' and ')} own ${unknown.length > 1 ? 'rules are' : 'rule is'} unconfirmed`
+    return bound ? `${who}: at least ${bound}${decider ? ` (${decider.name})` : ''}, possibly banned.` : `${who}, and no level has a confirmed rule.`
   }
   const here = chain.at(-1)!
   if (decider === null) return `${status}.`

@@ -1,8 +1,9 @@
 import type { Stores } from '../db/stores/index.js'
 import type { Subscription } from '../db/stores/webhooks.js'
 import type { ChangeEvent } from '../domain/index.js'
+import { createStatusViews } from '../read/status-view.js'
 import { matches } from './match.js'
-import { eventPayload, pingPayload } from './payload.js'
+import { eventPayload, pingPayload, type EffectiveSummary } from './payload.js'
 import { newMessageId } from './signer.js'
 
 /** The outbox side of webhooks: fills deliveries from events and tells the worker there is work. */
@@ -57,6 +58,15 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
     })
   }
 
+  // The place's effective answer on the event's date, so a subscriber hears "unknown" where the law is unconfirmed.
+  const views = createStatusViews(stores)
+  const effectiveOf = (event: ChangeEvent): EffectiveSummary | undefined => {
+    if (!event.type.startsWith('status.') || !event.jurisdiction || !event.subject) return undefined
+    const e = views.effective(event.jurisdiction, event.subject, event.effective_date ?? event.detected_at.slice(0, 10))
+    return e && { status: e.status, at_least: e.at_least, decided_by: e.decided_by, unconfirmed: e.unconfirmed, explanation: e.explanation }
+  }
+  const payloadOf = (event: ChangeEvent) => eventPayload(event, options.publicBaseUrl, effectiveOf(event))
+
   const enqueueEvent = (sub: Subscription, event: ChangeEvent, payload: string): boolean =>
     webhooks.enqueue({ id: newMessageId(), subscription_id: sub.id, event_id: event.id, type: event.type, payload, now: event.detected_at })
 
@@ -69,7 +79,7 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
     let queued = 0
     for (const sub of subs) {
       if (!matches(sub, event, lineage)) continue
-      payload ??= eventPayload(event, options.publicBaseUrl)
+      payload ??= payloadOf(event)
       if (enqueueEvent(sub, event, payload)) queued++
     }
     if (queued) notify()
@@ -95,7 +105,7 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
           const event = stores.events.get(eventId)
           if (!event || !matches(sub, event, lineageOf(stores, event.jurisdiction))) continue
           const existing = webhooks.deliveryForEvent(sub.id, event.id)
-          if (existing ? webhooks.requeue(existing, 'recover', now) : enqueueEvent(sub, event, eventPayload(event, options.publicBaseUrl))) count++
+          if (existing ? webhooks.requeue(existing, 'recover', now) : enqueueEvent(sub, event, payloadOf(event))) count++
         }
       })()
       if (count) notify()

@@ -1,4 +1,4 @@
-import type { ChangeEvent } from '../domain/index.js'
+import type { ChangeEvent, Status } from '../domain/index.js'
 
 /** Largest body we send (bytes); the issue's contract is "under 20 kB". */
 export const MAX_PAYLOAD_BYTES = 20_000
@@ -22,12 +22,22 @@ function links(event: ChangeEvent, base: string) {
   }
 }
 
+/** The effective answer at the event's place and date: its own rule combined with every level above it. */
+export interface EffectiveSummary {
+  status: Status
+  at_least: Status | null
+  decided_by: string | null
+  unconfirmed: boolean
+  explanation: string
+}
+
 /**
  * The JSON body of a change-event webhook: `{type, timestamp, data}` where data carries before,
- * after, citation, effective date, jurisdiction, subject and links. Kept under 20 kB: when the full
- * records are too large, their evidence and source lists are dropped (the links lead to them).
+ * after (the place's own rule), the effective answer there (status events), citation, effective
+ * date, jurisdiction, subject and links. Kept under 20 kB: when the full records are too large,
+ * their evidence and source lists are dropped (the links lead to them).
  */
-export function eventPayload(event: ChangeEvent, publicBaseUrl: string): string {
+export function eventPayload(event: ChangeEvent, publicBaseUrl: string, effective?: EffectiveSummary): string {
   const after = event.after as { citation?: unknown } | null
   const before = event.before as { citation?: unknown } | null
   const data = {
@@ -43,6 +53,7 @@ export function eventPayload(event: ChangeEvent, publicBaseUrl: string): string 
     supersedes: event.supersedes,
     before: event.before,
     after: event.after,
+    ...(effective ? { effective } : {}),
     links: links(event, publicBaseUrl),
   }
   const envelope = { type: event.type, timestamp: event.detected_at, data }

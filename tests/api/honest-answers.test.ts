@@ -143,6 +143,21 @@ describe('every change is visible; subscribers choose what they hear', () => {
   })
 })
 
+describe('webhooks say the effective answer too', () => {
+  it('sends "unknown, at least legal" for a state whose own rule became unconfirmed', () => {
+    const t = testDb()
+    registerOutbox(t.stores, { publicBaseUrl: 'https://kratomwatch.test' })
+    const key = t.stores.keys.create('acme', false, t.clock().toISOString())
+    const sub = t.stores.webhooks.create('ep_ks', key.record.id, { url: 'https://hooks.example/k', description: null, events: [], jurisdictions: ['US-KS'], include_descendants: false, subjects: [] }, 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHQ=', t.clock().toISOString())
+    const obs = (jurisdiction: string, status: 'legal' | 'unknown', effective_date: string | null) =>
+      Observation.parse({ kind: 'status', jurisdiction, subject: 'kratom', status, citation: `${jurisdiction} test`, effective_date, source_url: 'https://example.gov/x', confidence: 'high' })
+    t.engine.apply({ source_id: 'curated-baseline', trust: 'curated', run_id: null, snapshot_id: null, observations: [obs('US', 'legal', null), obs('US-KS', 'legal', null), obs('US-KS', 'unknown', '2026-07-01')] })
+    const payloads = t.stores.webhooks.deliveries(sub.id, { limit: 10 }).map((d) => JSON.parse(d.payload) as { data: { after: { status: string }; effective: unknown } })
+    const last = payloads.find((p) => p.data.after.status === 'unknown')!
+    expect(last.data.effective).toMatchObject({ status: 'unknown', at_least: 'legal', decided_by: null, unconfirmed: true })
+  })
+})
+
 describe('a feed of changes in law', () => {
   it('answers the last year of changes in law with ?effective_from=', async () => {
     const body = await json('/changes?effective_from=2025-11-30&changes_in_law=true&limit=500')
