@@ -4,7 +4,7 @@ import { join, sep } from 'node:path'
 import { z } from 'zod'
 import type { Stores } from '../db/stores/index.js'
 import type { ApplyResult, DiffEngine } from '../diff/engine.js'
-import { Confidence, IsoDate, Jurisdiction, JurisdictionCode, SourceKind, Status, StatusObservation, SubjectId, WebUrl, builtinJurisdictions } from '../domain/index.js'
+import { Confidence, IsoDate, JurisdictionCode, LocalPlace, SourceKind, Status, StatusObservation, SubjectId, WebUrl, builtinJurisdictions } from '../domain/index.js'
 import { DatasetError } from '../errors.js'
 import { projectPath } from '../paths.js'
 
@@ -62,7 +62,7 @@ export type DatasetEntry = z.infer<typeof DatasetEntry>
 
 export const DatasetFile = z
   .object({
-    jurisdictions: z.array(Jurisdiction.extend({ level: z.enum(['county', 'city']) }).strict()),
+    jurisdictions: z.array(LocalPlace),
     entries: z.array(DatasetEntry),
   })
   .strict()
@@ -73,7 +73,7 @@ export interface Dataset {
   /** sha256 over every file's bytes: the snapshot of this load. */
   sha256: string
   content: string
-  jurisdictions: Jurisdiction[]
+  jurisdictions: LocalPlace[]
   entries: DatasetEntry[]
   /** Each entry with the file (relative to the dataset folder) it came from. */
   located: { file: string; entry: DatasetEntry }[]
@@ -85,7 +85,7 @@ export function readDataset(dir: string = BASELINE_DIR): Dataset {
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.split(sep).join('/'))
     .sort()
-  const jurisdictions: Jurisdiction[] = []
+  const jurisdictions: LocalPlace[] = []
   const entries: DatasetEntry[] = []
   const located: Dataset['located'] = []
   const raw: string[] = []
@@ -112,9 +112,9 @@ export function readDataset(dir: string = BASELINE_DIR): Dataset {
 }
 
 /** Orders places so that every parent comes before its children. */
-function parentsFirst(places: Jurisdiction[], known: (code: string) => boolean): Jurisdiction[] {
+function parentsFirst(places: LocalPlace[], known: (code: string) => boolean): LocalPlace[] {
   const pending = [...places]
-  const ordered: Jurisdiction[] = []
+  const ordered: LocalPlace[] = []
   const placed = new Set<string>()
   while (pending.length) {
     const index = pending.findIndex((p) => p.parent === null || placed.has(p.parent) || (known(p.parent) && !pending.some((q) => q.code === p.parent)))

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { geoEqualEarth, geoPath, type GeoPermissibleObjects } from 'd3-geo'
+import { geoAlbersUsa, geoEqualEarth, geoPath, type GeoPermissibleObjects } from 'd3-geo'
 import { iso31661NumericToAlpha2 } from 'iso-3166'
 import { feature } from 'topojson-client'
 import type { GeometryCollection, Topology } from 'topojson-specification'
-import type { Status } from '../domain/index.js'
+import { FIPS_TO_USPS, type Status } from '../domain/index.js'
 import { html, raw, type Html } from './html.js'
 import { STATUS_LOOK, statusClass } from './status-style.js'
 
@@ -34,15 +34,6 @@ export interface RegionStatus {
   note?: string
 }
 
-/** US state FIPS codes (us-atlas feature ids) to ISO 3166-2 codes. */
-const FIPS_TO_USPS: Record<string, string> = {
-  '01': 'AL', '02': 'AK', '04': 'AZ', '05': 'AR', '06': 'CA', '08': 'CO', '09': 'CT', '10': 'DE', '11': 'DC', '12': 'FL',
-  '13': 'GA', '15': 'HI', '16': 'ID', '17': 'IL', '18': 'IN', '19': 'IA', '20': 'KS', '21': 'KY', '22': 'LA', '23': 'ME',
-  '24': 'MD', '25': 'MA', '26': 'MI', '27': 'MN', '28': 'MS', '29': 'MO', '30': 'MT', '31': 'NE', '32': 'NV', '33': 'NH',
-  '34': 'NJ', '35': 'NM', '36': 'NY', '37': 'NC', '38': 'ND', '39': 'OH', '40': 'OK', '41': 'OR', '42': 'PA', '44': 'RI',
-  '45': 'SC', '46': 'SD', '47': 'TN', '48': 'TX', '49': 'UT', '50': 'VT', '51': 'VA', '53': 'WA', '54': 'WV', '55': 'WI',
-  '56': 'WY', '60': 'AS', '66': 'GU', '69': 'MP', '72': 'PR', '78': 'VI',
-}
 
 /** A d3 path context writing compact SVG path data: integer coordinates, relative segments, no repeated points. */
 function compactPathContext(scale = 1) {
@@ -154,8 +145,40 @@ function region(shape: Shape, found: RegionStatus | undefined, displayName: stri
   return html`<a href="/j/${shape.code}" aria-label="${words}">${path}</a>`
 }
 
-/** Renders the US states map: every state linked to its page, with a status class, pattern, title and label. */
-export function renderUsMap(statuses: Map<string, RegionStatus>, names: Map<string, string>, caption: string): Html {
+/** A county or city drawn as a point on the US map. */
+export interface MapPoint extends RegionStatus {
+  code: string
+  name: string
+  level: 'county' | 'city'
+  lat: number
+  lon: number
+}
+
+// us-atlas' *-albers-10m files are projected with geoAlbersUsa().scale(1300).translate([487.5, 305]): the same here.
+const usProjection = geoAlbersUsa().scale(1300).translate([US_SIZE.width / 2, US_SIZE.height / 2])
+
+/** Counties and cities as points (squares for counties), each linked to its page with a status class and title. */
+function renderPoints(points: MapPoint[]): Html {
+  const drawn = points.flatMap((p) => {
+    const xy = usProjection([p.lon, p.lat])
+    if (!xy) return []
+    const [x, y] = xy.map(Math.round) as [number, number]
+    const bound = p.status === 'unknown' && p.atLeast ? ` (at least ${STATUS_LOOK[p.atLeast].label.toLowerCase()}, possibly banned)` : ''
+    const unconfirmed = p.unconfirmed && p.status !== 'unknown'
+    const words = `${p.name} (${p.level}): ${STATUS_LOOK[p.status].label}${bound}${unconfirmed ? ', unconfirmed' : ''}${p.note ? `, ${p.note}` : ''}`
+    const cls = `point ${statusClass(p.status)}${unconfirmed ? ' unconfirmed' : ''}`
+    const shape =
+      p.level === 'county'
+        ? html`<rect class="${cls}" x="${x - 3.5}" y="${y - 3.5}" width="7" height="7" data-code="${p.code}"/>`
+        : html`<circle class="${cls}" cx="${x}" cy="${y}" r="4" data-code="${p.code}"/>`
+    // The link's <title> is its accessible name and the tooltip (one copy of the words keeps the page small).
+    return [html`<a href="/j/${p.code}"><title>${words}</title>${shape}</a>`]
+  })
+  return html`<g class="points">${drawn}</g>`
+}
+
+/** Renders the US states map: every state linked to its page, with a status class, pattern, title and label; local rules as points. */
+export function renderUsMap(statuses: Map<string, RegionStatus>, names: Map<string, string>, caption: string, points: MapPoint[] = []): Html {
   usShapes ??= loadUsShapes()
   const regions = usShapes.map((s) => region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined))
   const labels = usShapes
@@ -163,9 +186,11 @@ export function renderUsMap(statuses: Map<string, RegionStatus>, names: Map<stri
     .map((s) => {
       const found = statuses.get(s.code!)
       const symbol = STATUS_LOOK[found?.status ?? 'unknown'].symbol
-      return html`<text x="${s.label!.x}" y="${s.label!.y}">${s.code!.slice(3)} ${symbol}</text>`
+      // A label is clickable for its state (above the points, which may sit near it); hidden from keyboards and readers,
+      // which reach the state through its region's link.
+      return html`<a href="/j/${s.code}" tabindex="-1"><text x="${s.label!.x}" y="${s.label!.y}">${s.code!.slice(3)} ${symbol}</text></a>`
     })
-  return html`<svg class="map map-us" viewBox="0 0 ${US_SIZE.width} ${US_SIZE.height}" role="group" aria-label="${caption}"><g class="regions">${regions}</g><g class="labels" aria-hidden="true">${labels}</g></svg>`
+  return html`<svg class="map map-us" viewBox="0 0 ${US_SIZE.width} ${US_SIZE.height}" role="group" aria-label="${caption}"><g class="regions">${regions}</g>${renderPoints(points)}<g class="labels" aria-hidden="true">${labels}</g></svg>`
 }
 
 /** Renders the world map: every country with an ISO code linked to its page, with a status class, pattern and title. */

@@ -7,7 +7,7 @@ import type { UpcomingItem } from './data.js'
 import { describeEvent, subjectName } from './describe.js'
 import { html, type Html } from './html.js'
 import { layout } from './layout.js'
-import { renderUsMap, renderWorldMap, type RegionStatus } from './map.js'
+import { renderUsMap, renderWorldMap, type MapPoint, type RegionStatus } from './map.js'
 import { webDataFor } from './respond.js'
 import { STATUS_LOOK, STATUSES, UNCONFIRMED_TEXT, statusBadge, statusClass } from './status-style.js'
 
@@ -69,10 +69,20 @@ export function homePage(deps: AppDeps, subject: string): string {
   const recent = data.changesInLaw({ until: today, limit: 8 })
   const upcoming = data.upcoming({ today, limit: 10 })
   const names = data.names([...recent.flatMap((e) => (e.jurisdiction ? [e.jurisdiction] : [])), ...locals.flatMap((l) => (l.place.parent ? [l.place.parent] : []))])
-  const region = (p: ListedPlace): RegionStatus => ({ status: p.status, atLeast: p.at_least, unconfirmed: p.unconfirmed, note: p.min_age ? `minimum age ${p.min_age}` : undefined })
+  const region = (p: Pick<ListedPlace, 'status' | 'at_least' | 'unconfirmed' | 'min_age'>): RegionStatus => ({
+    status: p.status,
+    atLeast: p.at_least,
+    unconfirmed: p.unconfirmed,
+    note: p.min_age ? `minimum age ${p.min_age}` : undefined,
+  })
   const stateMap = new Map(states.map((p) => [p.code, region(p)]))
   const countryMap = new Map(countries.map((p) => [p.code, region(p)]))
   const stateNames = new Map(states.map((p) => [p.code, p.name]))
+  const points: MapPoint[] = locals.flatMap(({ place, effective }) =>
+    place.lat !== null && place.lon !== null && (place.level === 'county' || place.level === 'city')
+      ? [{ code: place.code, name: place.name, level: place.level, lat: place.lat, lon: place.lon, ...region(effective) }]
+      : [],
+  )
   const countryNames = new Map(countries.map((p) => [p.code, p.name]))
   const known = countries.filter((p) => p.status !== 'unknown')
   const name = subjectName(subject)
@@ -88,8 +98,8 @@ ${subjectToggle(subjects, subject, (id) => `/?subject=${id}`)}
 ${legend()}
 <section aria-labelledby="us-h">
 <h2 id="us-h">United States: ${name}</h2>
-<figure>${renderUsMap(stateMap, stateNames, `Map of US states by the effective status of ${name}`)}
-<figcaption class="meta">State labels show the postal code and status symbol; the table below lists every state.</figcaption></figure>
+<figure>${renderUsMap(stateMap, stateNames, `Map of US states by the effective status of ${name}`, points)}
+<figcaption class="meta">State labels show the postal code and status symbol; circles are cities and squares counties with rules of their own. The tables below list every state and local rule.</figcaption></figure>
 </section>
 <section aria-labelledby="local-h">
 <h2 id="local-h">Counties and cities with their own rules</h2>

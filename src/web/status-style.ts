@@ -25,7 +25,7 @@ export function statusBadge(status: Status | null, more: { atLeast?: Status | nu
   const look = STATUS_LOOK[status ?? 'unknown']
   const bound = (status ?? 'unknown') === 'unknown' && more.atLeast ? html` <span class="at-least">— at least ${STATUS_LOOK[more.atLeast].label}</span>` : ''
   const unconfirmed = more.unconfirmed && status !== 'unknown' && status !== null
-  return html`<span class="badge ${statusClass(status)}${unconfirmed ? ' unconfirmed' : ''}"><span aria-hidden="true">${look.symbol}</span> ${look.label}${bound}${unconfirmed ? html` <span class="meta">(unconfirmed)</span>` : ''}</span>`
+  return html`<span class="badge ${statusClass(status)}${unconfirmed ? ' unconfirmed' : ''}"><span aria-hidden="true">${look.symbol}</span> ${look.label}${bound}${unconfirmed ? html` <span class="unconf">(unconfirmed)</span>` : ''}</span>`
 }
 
 /** What "unconfirmed" means wherever it is shown. */

@@ -22,18 +22,22 @@ figure{margin:0}
 .map{width:100%;height:auto;display:block}
 .map .region{stroke:#fff;stroke-width:.8}
 .map-world .region{stroke-width:.4}
+.map .point{stroke:#111;stroke-width:1}
+.map .point.unconfirmed{stroke-dasharray:1.5 1.5}
+.map a:hover .point,.map a:focus .point{stroke-width:2.5}
 .map .region.unconfirmed{stroke:#222;stroke-width:1.3;stroke-dasharray:2 2}
 .map-world .region.unconfirmed{stroke-width:.6;stroke-dasharray:1.2 1.2}
 .badge.unconfirmed{border-style:dashed}
+.badge .unconf{font-style:italic;font-weight:normal}
 .at-least{font-weight:normal}
 .kind{font-size:.8em;padding:0 .3em;border:1px solid var(--line);border-radius:3px}
 .kind-commercial{background:#fde0dd}
 .stale{color:#a34a00;font-weight:bold}
 .map .sphere{fill:#f4f8fb;stroke:#c8d3dc}
 .map a:hover .region,.map a:focus .region{stroke:#000;stroke-width:2}
-.map .labels text{font-size:11px;font-weight:600;text-anchor:middle;dominant-baseline:middle;fill:#111;stroke:#fff;stroke-width:3px;paint-order:stroke;pointer-events:none}
+.map .labels text{font-size:11px;font-weight:600;text-anchor:middle;dominant-baseline:middle;fill:#111;stroke:#fff;stroke-width:3px;paint-order:stroke;cursor:pointer}
 .defs{position:absolute;width:0;height:0;overflow:hidden}
-${STATUSES.map((s) => `.region.st-${s}{fill:url(#pat-${s})}`).join('\n')}
+${STATUSES.map((s) => `.region.st-${s},.point.st-${s}{fill:url(#pat-${s})}`).join('\n')}
 .legend{display:flex;flex-wrap:wrap;gap:.3rem .9rem;padding:0;margin:.5rem 0;list-style:none}
 .legend li{display:flex;align-items:center;gap:.35rem}
 .legend svg{width:1.4rem;height:1rem;border:1px solid #999}

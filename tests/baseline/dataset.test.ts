@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { checkDataset } from '../../src/baseline/check.js'
 import { BASELINE_DIR, DatasetEntry, loadBaseline, readDataset } from '../../src/baseline/load.js'
-import { builtinJurisdictions } from '../../src/domain/index.js'
+import { builtinJurisdictions, USPS_TO_FIPS } from '../../src/domain/index.js'
 import { DatasetError } from '../../src/errors.js'
 import { createStatusViews } from '../../src/read/status-view.js'
 import { tempDir, testDb } from '../helpers/db.js'
@@ -60,6 +60,19 @@ describe('curated baseline dataset', () => {
     const al = dataset.entries.filter((e) => e.jurisdiction === 'US-AL' && e.subject === 'kratom')
     expect(al.map((e) => e.status)).toEqual(['legal', 'banned'])
     expect(dataset.entries.filter((e) => e.jurisdiction === 'TH' && e.subject === 'kratom').length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('locates counties and cities from public datasets: a county by its Census FIPS code within its state', () => {
+    const located = dataset.jurisdictions.filter((j) => j.location)
+    expect(located.length / dataset.jurisdictions.length).toBeGreaterThan(0.9)
+    for (const place of located) {
+      const { lat, lon, source } = place.location!
+      expect(source, place.code).toMatch(/us-atlas|cities\.json/)
+      if (place.code.startsWith('US-')) {
+        expect(lat > 18 && lat < 72 && lon > -180 && lon < -64, `${place.code} ${lat},${lon}`).toBe(true)
+        if (place.level === 'county') expect(place.fips?.slice(0, 2), place.code).toBe(USPS_TO_FIPS[place.code.split('-')[1]!])
+      }
+    }
   })
 
   it('declares San Diego under California', () => {

@@ -81,7 +81,7 @@ CREATE TABLE jurisdictions (
   parent  TEXT REFERENCES jurisdictions(code),
   ocd_id  TEXT,
   origin  TEXT NOT NULL CHECK (origin IN ('builtin', 'dataset'))
-) STRICT;
+, lat REAL, lon REAL, fips TEXT) STRICT;
 
 CREATE TABLE measures (
   id                   TEXT PRIMARY KEY,

@@ -66,6 +66,20 @@ describe('GET /', () => {
     await page(app, '/?subject=NOT%20AN%20ID', 400)
   })
 
+  it('draws counties and cities with rules of their own as points, linked and titled with their effective status', async () => {
+    const { app, views, stores } = baselineApp()
+    const { $ } = await page(app, '/')
+    const located = stores.jurisdictions.all().filter((p) => p.origin === 'dataset' && p.lat !== null)
+    expect(located.length).toBeGreaterThan(50)
+    const points = $('svg.map-us g.points [data-code]')
+    expect(points.length).toBe(located.length)
+    const sanDiego = $('svg.map-us g.points circle[data-code="US-CA-SAN-DIEGO"]')
+    expect(sanDiego.attr('class')).toContain(`st-${views.effective('US-CA-SAN-DIEGO', 'kratom')!.status}`)
+    expect(sanDiego.parent('a').children('title').text()).toMatch(/^San Diego \(city\): /)
+    expect(sanDiego.parent('a').attr('href')).toBe('/j/US-CA-SAN-DIEGO')
+    expect($('svg.map-us g.points rect').length).toBe(located.filter((p) => p.level === 'county').length)
+  })
+
   it('shows Kansas as unknown on the map, with what is known at least, never as legal', async () => {
     const { app, views } = baselineApp()
     const kansas = views.effective('US-KS', 'kratom')!
@@ -229,7 +243,7 @@ describe('GET /assets/style.css', () => {
     const res = await app.request('/assets/style.css')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/css')
-    expect(await res.text()).toContain('.region.st-banned{fill:url(#pat-banned)}')
+    expect(await res.text()).toContain('.region.st-banned,.point.st-banned{fill:url(#pat-banned)}')
     expect((await app.request('/assets/style.css', { headers: { 'if-none-match': res.headers.get('etag')! } })).status).toBe(304)
   })
 })

@@ -122,7 +122,9 @@ describe('web ui', () => {
     const page = await newPage({ viewport: { width: 1280, height: 900 } })
     await page.goto(base + '/')
     // Click where a person would: on the state's label (the path's bounding-box centre can fall on a neighbour).
-    const label = await page.locator('svg.map-us .labels text', { hasText: /^LA / }).boundingBox()
+    const labelText = page.locator('svg.map-us .labels text', { hasText: /^LA / })
+    await labelText.scrollIntoViewIfNeeded()
+    const label = await labelText.boundingBox()
     expect(label).not.toBeNull()
     await page.mouse.click(label!.x + label!.width / 2, label!.y + label!.height / 2)
     await page.waitForURL(`${base}/j/US-LA`)

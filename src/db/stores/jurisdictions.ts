@@ -1,8 +1,13 @@
-import type { Jurisdiction, Level } from '../../domain/index.js'
+import type { Jurisdiction, Level, LocalPlace } from '../../domain/index.js'
 import type { Db } from '../open.js'
 
 export interface JurisdictionRow extends Jurisdiction {
   origin: 'builtin' | 'dataset'
+  /** WGS 84 coordinates of a county or city (from public datasets), else null. */
+  lat: number | null
+  lon: number | null
+  /** A US county's Census FIPS code, else null. */
+  fips: string | null
 }
 
 export interface JurisdictionFilter {
@@ -14,23 +19,29 @@ export interface JurisdictionFilter {
 
 /** Places: built-in ISO jurisdictions and the dataset's counties and cities. */
 export function jurisdictionStore(db: Db) {
-  const upsertStmt = db.prepare(`INSERT INTO jurisdictions (code, name, level, parent, ocd_id, origin)
-    VALUES (@code, @name, @level, @parent, @ocd_id, @origin)
-    ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent = excluded.parent, ocd_id = excluded.ocd_id`)
-  const getStmt = db.prepare('SELECT code, name, level, parent, ocd_id, origin FROM jurisdictions WHERE code = ?')
-  const listStmt = db.prepare(`SELECT code, name, level, parent, ocd_id, origin FROM jurisdictions
+  const upsertStmt = db.prepare(`INSERT INTO jurisdictions (code, name, level, parent, ocd_id, origin, lat, lon, fips)
+    VALUES (@code, @name, @level, @parent, @ocd_id, @origin, @lat, @lon, @fips)
+    ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent = excluded.parent, ocd_id = excluded.ocd_id,
+      lat = excluded.lat, lon = excluded.lon, fips = excluded.fips`)
+  const COLUMNS = 'code, name, level, parent, ocd_id, origin, lat, lon, fips'
+  const getStmt = db.prepare(`SELECT ${COLUMNS} FROM jurisdictions WHERE code = ?`)
+  const listStmt = db.prepare(`SELECT ${COLUMNS} FROM jurisdictions
     WHERE (@level IS NULL OR level = @level) AND (@parent IS NULL OR parent = @parent) AND (@after IS NULL OR code > @after)
     ORDER BY code LIMIT @limit`)
-  const allStmt = db.prepare('SELECT code, name, level, parent, ocd_id, origin FROM jurisdictions ORDER BY code')
+  const allStmt = db.prepare(`SELECT ${COLUMNS} FROM jurisdictions ORDER BY code`)
   const childrenStmt = db.prepare('SELECT code FROM jurisdictions WHERE parent = ? ORDER BY code')
 
   const get = (code: string): JurisdictionRow | undefined => getStmt.get(code) as JurisdictionRow | undefined
 
   return {
     /** Inserts or updates places; parents must come before children. */
-    upsert(places: Jurisdiction[], origin: 'builtin' | 'dataset'): void {
+    upsert(places: (Jurisdiction | LocalPlace)[], origin: 'builtin' | 'dataset'): void {
       db.transaction(() => {
-        for (const p of places) upsertStmt.run({ ...p, origin })
+        for (const p of places) {
+          const local = p as Partial<LocalPlace>
+          const { code, name, level, parent, ocd_id } = p
+          upsertStmt.run({ code, name, level, parent, ocd_id, origin, lat: local.location?.lat ?? null, lon: local.location?.lon ?? null, fips: local.fips ?? null })
+        }
       })()
     },
     get,

