@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
+import { hasRealSources, realJson } from '../../tests/helpers/real-sources.js'
 import scraper, { BILLS_PER_RUN, measureFromBill, readSearchRaw, stageOf, type Memory } from './us-legiscan.js'
 
 const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/us-legiscan/${path}`, import.meta.url), 'utf8'))
@@ -72,8 +73,16 @@ describe('us-legiscan', () => {
     expect(() => stageOf('Zapped by the moon')).toThrow(/unknown last-action wording/)
   })
 
-  it('reads a real getBill payload (AK HB1, 2011; the shape the synthetic bills copy)', () => {
-    const { bill } = fixture('getbill/bill-AK-2011-HB1.json') as { bill: Parameters<typeof measureFromBill>[0] }
+  it('accepts the documented getSearchRaw results array and refuses getSearch\'s numbered keys with that diagnosis', () => {
+    const ok = { status: 'OK', searchresult: { summary: { count: 1 }, results: [{ relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' }] } }
+    expect(readSearchRaw(ok)).toEqual([{ relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' }])
+    const numbered = { status: 'OK', searchresult: { summary: { count: 1 }, 0: { relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' } } }
+    expect(() => readSearchRaw(numbered)).toThrow(/numbered keys .* shape of getSearch/)
+  })
+
+  // REAL material: a LegiScan bill object (AK HB1, 2011), read from the shared real-sources folder.
+  it.skipIf(!hasRealSources)('reads a real getBill payload (AK HB1, 2011; the shape the synthetic bills copy)', () => {
+    const { bill } = realJson('legiscan/legiscan-bill-AK-2011-HB1.json') as { bill: Parameters<typeof measureFromBill>[0] }
     expect(measureFromBill(bill)).toMatchObject({ id: 'US-AK/2011/HB1', stage: 'passed_chamber', last_action: 'REFERRED TO HEALTH & SOCIAL SERVICES', last_action_date: '2011-04-12', proposed_effect: null })
     // A bill with no status code yet (0) takes its stage from the last action.
     expect(measureFromBill({ ...bill, status: 0 })).toMatchObject({ stage: 'introduced' })

@@ -40,6 +40,8 @@ const apiError = (root: { status?: string; alert?: { message?: string } } | null
 /**
  * Reads a getSearchRaw answer: {status:"OK", searchresult:{summary:{…, count, page_total},
  * results:[{relevance, bill_id, change_hash}, …]}} (LegiScan API manual; 2000 results a page).
+ * 2026-11 (issue 11, checked): the `results` array is getSearchRaw's documented shape; numbered
+ * keys ("0", "1", … beside "summary") are getSearch's, so they are refused with that diagnosis.
  */
 export function readSearchRaw(json: unknown): RawRow[] {
   const root = json as { status?: string; searchresult?: { summary?: { count?: unknown }; results?: unknown }; alert?: { message?: string } } | null
@@ -48,7 +50,14 @@ export function readSearchRaw(json: unknown): RawRow[] {
   }
   const { summary, results } = root.searchresult
   if (!summary || typeof summary.count !== 'number') throw new LayoutChangedError('LegiScan getSearchRaw: searchresult.summary.count missing; the response format changed.')
-  if (!Array.isArray(results)) throw new LayoutChangedError('LegiScan getSearchRaw: searchresult.results is not a list; the response format changed.')
+  if (!Array.isArray(results)) {
+    const numbered = Object.keys(root.searchresult).some((k) => /^\d+$/.test(k))
+    throw new LayoutChangedError(
+      numbered
+        ? 'LegiScan getSearchRaw: searchresult has numbered keys ("0", "1", …), the shape of getSearch, not getSearchRaw; check op=getSearchRaw in the source URL.'
+        : 'LegiScan getSearchRaw: searchresult.results is not a list; the response format changed.',
+    )
+  }
   return results.map((r: Record<string, unknown>, i) => {
     if (!Number.isInteger(r.bill_id) || (r.bill_id as number) <= 0) throw new LayoutChangedError(`LegiScan getSearchRaw result ${i}: bill_id is ${JSON.stringify(r.bill_id)}; the response format changed.`)
     if (typeof r.change_hash !== 'string' || !/^[0-9a-f]{32}$/.test(r.change_hash)) throw new LayoutChangedError(`LegiScan getSearchRaw result ${i}: change_hash is ${JSON.stringify(r.change_hash)}; the response format changed.`)
@@ -56,7 +65,7 @@ export function readSearchRaw(json: unknown): RawRow[] {
   })
 }
 
-/** The parts of a getBill `bill` object this scraper reads (shape of the real recording in fixtures/us-legiscan/getbill/). */
+/** The parts of a getBill `bill` object this scraper reads (shape of the real recording ../shared/real-sources/legiscan/legiscan-bill-AK-2011-HB1.json). */
 export interface Bill {
   bill_id: number
   change_hash: string
