@@ -62,6 +62,17 @@ function sidecars(dir: string): { file: string; sidecar: unknown }[] {
  * real document of the same template is, else `synthetic`; `unknown` when no fixtures are shipped.
  */
 export function scraperProvenance(id: string, root?: string): ScraperProvenance {
+  const key = `${root ?? ''}\0${id}`
+  const known = cache.get(key)
+  if (known) return known
+  const computed = computeProvenance(id, root)
+  cache.set(key, computed)
+  return computed
+}
+// Fixtures do not change while a process runs; GET /scrapers asks on every request.
+const cache = new Map<string, ScraperProvenance>()
+
+function computeProvenance(id: string, root?: string): ScraperProvenance {
   const dir = fixtureDir(id, root)
   if (!existsSync(dir)) return { provenance: 'unknown', real_material: [] }
   const real = sidecars(dir)
