@@ -26,7 +26,7 @@ describe('live check', () => {
     const changed = wouldChange(t.stores, [status(21)], source, '2026-11-30')
     expect(changed).toMatchObject([{ before: 'regulated 18+', after: 'regulated 21+', fields: ['min_age'] }])
     // A secondary source's disagreement is held, and says so.
-    expect(wouldChange(t.stores, [status(21)], { id: 'us-other', trust: 'secondary' }, '2026-11-30')).toMatchObject([{ held: true }])
+    expect(wouldChange(t.stores, [status(21)], { id: 'us-other', trust: 'secondary' }, '2026-11-30')).toMatchObject([{ held: true, fields: ['min_age'] }])
   })
 
   it('prints one verdict per scraper and a total that says nothing was written', () => {

@@ -1,5 +1,5 @@
 import type { Stores } from '../db/stores/index.js'
-import { measureDiff, planMeasureFromOtherSource, planStatus } from '../diff/plan.js'
+import { materialDiff, measureDiff, planMeasureFromOtherSource, planStatus } from '../diff/plan.js'
 import type { Measure, Observation, StatusObservation, Trust } from '../domain/index.js'
 import type { RunResult } from './run.js'
 
@@ -41,7 +41,7 @@ export function wouldChange(stores: Stores, observations: readonly Observation[]
       const plan = planStatus(stores.timeline.rows(obs.jurisdiction, obs.subject), obs as StatusObservation, { trust: source.trust, today })
       if (plan.kind === 'confirm' || plan.kind === 'none') continue
       const before = plan.kind === 'review' ? plan.current : plan.kind === 'insert' ? plan.close : plan.row
-      const fields = plan.kind === 'review' ? ['status'] : plan.changed
+      const fields = plan.kind === 'review' ? materialDiff(plan.current, obs as StatusObservation) : plan.changed
       out.push({ what: `${obs.jurisdiction} ${obs.subject}${obs.effective_date ? ` from ${obs.effective_date}` : ''}`, before: statusText(before), after: statusText(obs), fields, held: plan.kind === 'review' })
       continue
     }
@@ -76,7 +76,7 @@ export function formatCheck(lines: readonly CheckLine[]): string[] {
     if (l.outcome === 'ok') out.push(`ok            ${l.scraper_id}: ${l.observations} observations, nothing would change`)
     else if (l.outcome === 'would-change') {
       out.push(`would change  ${l.scraper_id}: ${l.changes.length} change${l.changes.length === 1 ? '' : 's'}`)
-      for (const c of l.changes) out.push(`    ${c.what}: ${c.before} → ${c.after}${c.held ? ' (held for review)' : ''}`)
+      for (const c of l.changes) out.push(`    ${c.what}: ${c.before} → ${c.after} (${c.fields.join(', ')}${c.held ? '; held for review' : ''})`)
     } else if (l.outcome === 'disabled') out.push(`disabled      ${l.scraper_id}: ${l.reason ?? ''}`)
     else out.push(`${l.outcome.padEnd(14)}${l.scraper_id}: ${l.reason ?? 'error'}: ${l.error ?? ''}`)
   }

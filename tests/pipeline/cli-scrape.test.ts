@@ -86,7 +86,7 @@ describe('kratomwatch scrape --live --check', () => {
 
     expect(lines).toContainEqual(expect.stringMatching(/^ok\s+us-ecfr-1308: 0 observations, nothing would change$/))
     expect(lines).toContainEqual(expect.stringMatching(/^would change\s+us-tx-statutes-hs-444: \d+ changes?$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^ {4}US-TX kratom from \d{4}-\d{2}-\d{2}: regulated 18\+ .*→ regulated 21\+/))
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}US-TX kratom from \d{4}-\d{2}-\d{2}: regulated 18\+ .*→ regulated 21\+ .*\(min_age, conditions\)$/))
     expect(lines).toContainEqual(expect.stringMatching(/^degraded\s+us-federal-register: http: .*503/))
     expect(lines).toContainEqual(expect.stringMatching(/^disabled\s+us-legiscan: .*LEGISCAN_API_KEY/))
     expect(lines).toContainEqual(expect.stringMatching(/scrapers: \d+ ok, \d+ would change, \d+ degraded or failed, \d+ disabled\. Nothing was written\.$/))
