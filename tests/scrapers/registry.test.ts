@@ -19,6 +19,13 @@ describe('registry integrity', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
+  it('the README scraper table lists every scraper with the provenance its fixtures prove', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const rows = new Map([...readme.matchAll(/^\| `([a-z0-9-]+)` \|(?:[^\n]*?\|){3} (real|real-template|synthetic) \|/gm)].map((m) => [m[1]!, m[2]!]))
+    for (const { def } of registry) expect(rows.get(def.id), `README row of ${def.id}`).toBe(scraperProvenance(def.id).provenance)
+    expect([...rows.keys()].sort()).toEqual(registry.map((r) => r.def.id).sort())
+  })
+
   // Id = file name, a valid cron and well-formed codes are enforced by loadRegistry itself (the
   // import above would throw); 'registry validation' below shows each refusal. Here: what it does not check.
   describe.each(registry.map((r) => [r.def.id, r] as const))('%s', (id, reg) => {
