@@ -73,11 +73,15 @@ describe('us-legiscan', () => {
     expect(() => stageOf('Zapped by the moon')).toThrow(/unknown last-action wording/)
   })
 
-  it('accepts the documented getSearchRaw results array and refuses getSearch\'s numbered keys with that diagnosis', () => {
-    const ok = { status: 'OK', searchresult: { summary: { count: 1 }, results: [{ relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' }] } }
-    expect(readSearchRaw(ok)).toEqual([{ relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' }])
-    const numbered = { status: 'OK', searchresult: { summary: { count: 1 }, 0: { relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' } } }
-    expect(() => readSearchRaw(numbered)).toThrow(/numbered keys .* shape of getSearch/)
+  it('accepts getSearchRaw\'s documented numbered keys and the results array live clients read; refuses results it cannot read', () => {
+    const row = { relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' }
+    const row2 = { relevance: 99, bill_id: 2, change_hash: 'fedcba9876543210fedcba9876543210' }
+    // The LegiScan API User Manual's getSearchRaw example: numbered keys beside "summary".
+    expect(readSearchRaw({ status: 'OK', searchresult: { summary: { count: 2 }, 1: row2, 0: row } })).toEqual([row, row2])
+    expect(readSearchRaw({ status: 'OK', searchresult: { summary: { count: 1 }, results: [row] } })).toEqual([row])
+    expect(readSearchRaw({ status: 'OK', searchresult: { summary: { count: 0 } } })).toEqual([])
+    expect(() => readSearchRaw({ status: 'OK', searchresult: { summary: { count: 3 } } })).toThrow(/summary.count is 3 but no result was read/)
+    expect(() => readSearchRaw({ status: 'OK', searchresult: { summary: { count: 1 }, results: { 0: row } } })).toThrow(/not a list and there are no numbered results/)
   })
 
   // REAL material: a LegiScan bill object (AK HB1, 2011), read from the shared real-sources folder.
