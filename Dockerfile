@@ -32,6 +32,8 @@ COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 # The curated dataset is read at start from src/baseline (see src/paths.ts); static web assets too.
 COPY src/baseline ./src/baseline
+# Fixture sidecars and real-sources.json tell GET /scrapers which scrapers are proven on real responses (src/scraping/provenance.ts).
+COPY fixtures ./fixtures
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

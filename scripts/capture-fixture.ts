@@ -14,9 +14,10 @@ import { createStores, type Stores } from '../src/db/stores/index.js'
 import { createFetcher } from '../src/fetch/fetcher.js'
 import { silentLogger } from '../src/log.js'
 import { projectPath } from '../src/paths.js'
-import type { ScraperDefinition } from '../src/scraping/define-scraper.js'
+import type { FetchedDocument, ScraperDefinition, Source } from '../src/scraping/define-scraper.js'
+import { toDocument } from '../src/scraping/documents.js'
 import { loadRegistry } from '../src/scraping/registry.js'
-import { FOLLOWED_PREFIX, resolveUrl } from '../src/scraping/run.js'
+import { checkFollowed, FOLLOWED_PREFIX, resolveHeaders, resolveUrl } from '../src/scraping/run.js'
 import { scrapingStore } from '../src/db/stores/scraping.js'
 
 const EXT: Record<string, string> = { html: 'html', browser: 'html', json: 'json', pdf: 'pdf' }
@@ -59,7 +60,8 @@ export function writeCase(root: string, def: ScraperDefinition, caseName: string
     writeFileSync(file, body)
     written.push(file)
     const sidecar = join(dir, `${caseName}${multi || followed ? `@${d.source}` : ''}.source.json`)
-    writeFileSync(sidecar, JSON.stringify({ source: d.url, captured: d.captured, origin }, null, 2) + '\n')
+    // A captured document is what the source answered: provenance real (src/scraping/provenance.ts).
+    writeFileSync(sidecar, JSON.stringify({ source: d.url, captured: d.captured, provenance: 'real', origin }, null, 2) + '\n')
     written.push(sidecar)
   }
   return written
@@ -100,10 +102,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     } else {
       const fetcher = createFetcher({ config, log: silentLogger, store: scrapingStore(db), clock: () => new Date() })
       docs = []
-      for (const [name, source] of Object.entries(reg.def.sources)) {
+      const fetchOne = async (name: string, source: Source) => {
         const { url, recordUrl } = resolveUrl(source.url, config)
-        const f = await fetcher.fetch({ kind: source.kind, url, recordUrl, headers: source.headers }, { conditional: false })
+        const f = await fetcher.fetch({ kind: source.kind, url, recordUrl, headers: resolveHeaders(source.headers, config) }, { conditional: false })
         docs.push({ source: name, url: f.url, body: f.body, captured: new Date().toISOString() })
+        return f
+      }
+      const first: Record<string, FetchedDocument> = {}
+      for (const [name, source] of Object.entries(reg.def.sources)) {
+        const f = await fetchOne(name, source)
+        first[name] = await toDocument(source.kind === 'browser' ? 'html' : source.kind, f.url, f.body, f.contentType)
+      }
+      // The second phase too (e.g. eCFR's dated section), as a first run would ask for it.
+      if (reg.def.follow) {
+        const wanted = checkFollowed(reg.def, reg.def.follow(first as never, { today: new Date().toISOString().slice(0, 10), previous: null }))
+        for (const [name, source] of Object.entries(wanted)) await fetchOne(`${FOLLOWED_PREFIX}${name}`, source)
       }
       await fetcher.close()
       origin = 'live fetch'

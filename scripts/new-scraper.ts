@@ -72,6 +72,9 @@ describe('${id}', () => {
   )
   const ext = kind === 'browser' ? 'html' : kind
   writeFileSync(join(fixtures, `page-${today.slice(0, 7)}.${ext}`), ext === 'html' ? `<!-- source: https://example.gov/TODO captured: ${new Date().toISOString()} (placeholder: replace with npm run fixture:capture -- ${id}) -->\n<html><head><title>TODO</title></head><body><h1>TODO</h1></body></html>\n` : ext === 'json' ? '{}\n' : '')
+  // Every fixture says where it came from (src/scraping/provenance.ts); a capture replaces this placeholder with provenance real.
+  const sidecar = { source: 'https://example.gov/TODO', captured: new Date().toISOString(), provenance: 'synthetic', notes: `PLACEHOLDER: replace with npm run fixture:capture -- ${id}` }
+  writeFileSync(join(fixtures, `page-${today.slice(0, 7)}.source.json`), JSON.stringify(sidecar, null, 2) + '\n')
   return [file, test, fixtures]
 }
 

@@ -24,6 +24,9 @@ Usage:
   kratomwatch keys list | keys revoke ID       list or revoke API keys
   kratomwatch scrape [--only ID] [--jurisdiction CODE] [--dry-run]
                                                run scrapers now: a progress line each, then a summary
+  kratomwatch scrape --live --check [--only ID] [--jurisdiction CODE] [--report FILE]
+                                               live conformance: fetch and parse every enabled source once,
+                                               write nothing, report ok / degraded (reason) / would change
 
 Configuration comes from environment variables (see README: Configuration).`
 
@@ -43,6 +46,9 @@ export async function runCli(argv: string[]): Promise<number> {
       only: { type: 'string' },
       jurisdiction: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      live: { type: 'boolean' },
+      check: { type: 'boolean' },
+      report: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -72,6 +78,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return new Promise<number>(() => {})
     }
     case 'scrape':
+      if (values.check || values.live) {
+        if (!values.check || !values.live) throw new UsageError('the live conformance check is "kratomwatch scrape --live --check" (both flags); plain runs take neither.')
+        return runScrapeCommand(config, { only: values.only, jurisdiction: values.jurisdiction, dryRun: true, check: { report: values.report ?? null } })
+      }
       return runScrapeCommand(config, { only: values.only, jurisdiction: values.jurisdiction, dryRun: values['dry-run'] ?? false })
     case 'migrate': {
       const db = openDb(config.DATABASE_PATH)

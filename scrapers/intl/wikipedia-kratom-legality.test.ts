@@ -3,6 +3,7 @@ import { loadBaseline } from '../../src/baseline/load.js'
 import { testDb } from '../../tests/helpers/db.js'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
 import scraper from './wikipedia-kratom-legality.js'
+import { hasRealSources, realJson } from '../../tests/helpers/real-sources.js'
 
 // Facts: what the article's Regulation section says (real sentences; reconstructed wikitext).
 describe('wikipedia-kratom-legality', () => {
@@ -36,4 +37,16 @@ describe('wikipedia-kratom-legality', () => {
     const run = await scrapeFixture(scraper, 'missing-page.degraded')
     expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
   })
+})
+
+// REAL material: MediaWiki action=query&prop=revisions answers (formatversion=1) for other articles.
+describe.skipIf(!hasRealSources)('wikipedia-kratom-legality on real MediaWiki answers', () => {
+  it.each(['mediawiki/enwiki-api-query-revisions-Innopolis-2018.json', 'mediawiki/enwiki-api-query-revisions-section0-Edsger_Dijkstra-2010.json'])(
+    'reaches the wikitext of %s and refuses it for lack of a Regulation section (degraded), never an empty success',
+    (path) => {
+      const json = realJson(path) as { query: { pages: Record<string, { revisions: Record<string, string>[] }> } }
+      expect(Object.values(json.query.pages)[0]!.revisions[0]!['*']!.length).toBeGreaterThan(1000)
+      expect(() => scraper.parse({ article: { kind: 'json', url: 'https://en.wikipedia.org/w/api.php', json } }, { today: '2026-11-30', followed: {} })).toThrow(/no "== Regulation ==" \(or Legal status/)
+    },
+  )
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
-import scraper from './us-la-legislature-sb154-2025.js'
+import scraper, { readCurrentStatus } from './us-la-legislature-sb154-2025.js'
 
 // Facts checked by a person: SB 154 of the 2025 Regular Session became Act 41 and criminalizes the
 // possession and distribution of kratom from 2025-08-01 (digest "(8/1/25)"; Louisiana Department of
@@ -17,5 +17,11 @@ describe('us-la-legislature-sb154-2025', () => {
   it('comes out degraded when the digest it rests on is empty', async () => {
     const run = await scrapeFixture(scraper, 'summary-missing.degraded')
     expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
+  })
+
+  it('reads the real current-status wording, with "Current Status:" inside the label', () => {
+    expect(readCurrentStatus('Current Status: Signed by the Governor. Becomes Act No. 41.')).toEqual({ status: 'Signed by the Governor', act: '41', line: 'Signed by the Governor. Becomes Act No. 41.' })
+    expect(readCurrentStatus('Became law without signature. Becomes Act No. 7')).toMatchObject({ status: 'Became law without signature', act: '7' })
+    expect(() => readCurrentStatus('Current Status: Pending Senate committee action')).toThrow(/Becomes Act No/)
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
-import scraper from './us-sc-legislature-s221.js'
+import { hasRealSources, realHtml } from '../../tests/helpers/real-sources.js'
+import scraper, { actParagraphs } from './us-sc-legislature-s221.js'
 
 // Facts checked by a person against the bill page of S. 221 (public copy, 2025-2026 session) and
 // the enacted § 44-53-2020: Act No. 35 (ratification R53), signed 2025-05-12, effective on signing,
@@ -25,5 +26,33 @@ describe('us-sc-legislature-s221', () => {
     const run = await scrapeFixture(scraper, 'text-missing.degraded')
     expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
     expect(run.db.stores.db.prepare('SELECT COUNT(*) FROM status_records').pluck().get()).toBe(0)
+  })
+})
+
+// REAL material: SC General Assembly pages of another bill (S. 494, 2011; browser-saved,
+// ISO-8859-1): the full-text page has the same template (status block, history <pre>, plain <p>
+// act text after "Be it enacted"), the bill-information page does not.
+describe.skipIf(!hasRealSources)('us-sc-legislature-s221 on real SC bill pages (S. 494, 2011)', () => {
+  const fullText = () => realHtml('state-legislature/sc-scstatehouse-sess119-bill-494-fulltext-2011.htm', 'https://www.scstatehouse.gov/sess119_2011-2012/bills/494.htm', 'text/html; charset=ISO-8859-1')
+
+  it('reads the act text from plain <p> elements of the real template', async () => {
+    const paragraphs = actParagraphs((await fullText()).$)
+    expect(paragraphs).toHaveLength(3)
+    expect(paragraphs[0]).toBe('SECTION 1. Chapter 15, Title 40 of the 1976 Code is amended by adding:')
+    expect(paragraphs[1]).toMatch(/^Section 40-15-265\. An intern or a resident enrolled in an oral surgery training program/)
+    expect(paragraphs[2]).toBe('SECTION 2. This act takes effect upon approval by the Governor.')
+  })
+
+  it.each([
+    ['sc-scstatehouse-sess119-bill-494-fulltext-2011.htm', /bill 221 title/],
+    ['sess119-S0494-billinfo-2011.html', /bill 221 title/],
+  ])('refuses the real page %s as another bill (degraded), never a status', async (file, reason) => {
+    const doc = await realHtml(`state-legislature/${file}`, 'https://www.scstatehouse.gov/', 'text/html; charset=ISO-8859-1')
+    expect(() => scraper.parse({ bill: doc }, { today: '2026-11-30', followed: {} })).toThrow(reason)
+  })
+
+  it('has no act text on the real bill-information page', async () => {
+    const doc = await realHtml('state-legislature/sess119-S0494-billinfo-2011.html', 'https://www.scstatehouse.gov/', 'text/html; charset=ISO-8859-1')
+    expect(() => actParagraphs(doc.$)).toThrow(/Be it enacted/)
   })
 })

@@ -1,9 +1,27 @@
-import { defineScraper, expectMatch, expectOne, expectRows, isoDate, LayoutChangedError, text, UnknownValueError, type StatusObservationInput } from '#sdk'
+import { defineScraper, expectMatch, expectOne, isoDate, LayoutChangedError, text, UnknownValueError, type HtmlDocument, type StatusObservationInput } from '#sdk'
 
 /** South Carolina General Assembly: bill page of S. 221 (2025), the South Carolina Kratom Consumer Protection Act (S.C. Code §§ 44-53-2010 to -2040). */
 
 const BILL_URL = 'https://www.scstatehouse.gov/sess126_2025-2026/bills/221.htm'
 const NUMBERS: Record<string, number> = { eighteen: 18, nineteen: 19, twenty: 20, 'twenty-one': 21 }
+
+/**
+ * The act text of an SC bill page: the plain <p>s after "Be it enacted by the General Assembly…"
+ * up to the "This web page was last updated" footer, empty ones dropped, a leading quote (the
+ * inserted article is quoted) removed. 2026-11 (issue 11): real pages have no p.section; the text
+ * is in plain <p> elements (real 2011 pages in shared/real-sources/state-legislature, same today).
+ */
+export function actParagraphs($: HtmlDocument['$']): string[] {
+  const all = $('p')
+    .toArray()
+    .map((p) => text($(p)))
+  const start = all.findIndex((p) => /^Be it enacted by the General Assembly/.test(p))
+  if (start < 0) throw new LayoutChangedError('no "Be it enacted by the General Assembly" paragraph; the bill page has no act text or its layout changed.')
+  const end = all.findIndex((p, i) => i > start && /^This web page was last updated/.test(p))
+  const out = all.slice(start + 1, end < 0 ? undefined : end).map((p) => p.replace(/^["“]/, '')).filter(Boolean)
+  if (out.length === 0) throw new LayoutChangedError('the act text after "Be it enacted…" is empty; the bill page layout changed.')
+  return out
+}
 
 export default defineScraper({
   id: 'us-sc-legislature-s221',
@@ -13,7 +31,7 @@ export default defineScraper({
   // 06:50 UTC daily: the bill page changes when an amending act cites the article (2026 H. 4641
   // proposed rewriting it; seen 2026-11), so it is read daily, not weekly.
   schedule: '50 6 * * *',
-  parserVersion: '1',
+  parserVersion: '2',
   sources: {
     bill: { kind: 'html', url: BILL_URL },
   },
@@ -31,7 +49,7 @@ export default defineScraper({
     const signed = isoDate(action[1]!)
     const actNo = expectMatch(text(expectOne($, 'b:contains("STATUS INFORMATION")', 'status heading').parent().prevAll('p').first()), /^A(\d+), R(\d+), S221$/, 'act and ratification numbers')
 
-    const paragraphs = expectRows($, 'p.section', 'act text paragraphs').map((p) => text(p))
+    const paragraphs = actParagraphs($)
     const body = paragraphs.join('\n')
     // "takes effect upon approval by the Governor": the effective date is the signing date.
     expectMatch(body, /This act takes effect upon approval by the Governor\./, 'effective-date clause')
@@ -68,7 +86,7 @@ export default defineScraper({
         summary: `Kratom products may be sold in South Carolina only to people ${minAge} or older, labeled, and kept out of reach of younger customers.`,
         source_url: BILL_URL,
         confidence: 'high',
-        evidence: { text: s2020.slice(0, 4000), selector: 'p.section[id="44-53-2020"]' },
+        evidence: { text: s2020.slice(0, 4000), selector: 'p:contains("Section 44-53-2020.")' },
       },
     ]
     if (synthetic) {

@@ -2,10 +2,14 @@ import { defineScraper, expectMatch, expectOne, expectRows, isoDate, LayoutChang
 
 /** Texas Legislative Council: Health & Safety Code ch. 444 (Texas Kratom Consumer Protection Act), statutes.capitol.texas.gov. */
 
+// 2026-11 (issue 11): statutes.capitol.texas.gov/Docs/… now answers every path with the same Angular
+// shell (no statute text); the Council serves the chapter HTML from tcss.legis.texas.gov (the
+// original_url of the real BC.551 recording). Fetch from there, cite the public statutes URL.
+const FETCH_URL = 'https://tcss.legis.texas.gov/resources/HS/htm/HS.444.htm'
 const CHAPTER_URL = 'https://statutes.capitol.texas.gov/Docs/HS/htm/HS.444.htm'
 const ACT = 'Texas Kratom Consumer Protection Act'
 
-interface Section {
+export interface Section {
   number: string
   heading: string
   /** The section's subsection paragraphs, in order. */
@@ -17,12 +21,13 @@ interface Section {
 // The page is one <pre> of flat <p>s (XSLT output, seen 2026-09 on BC.551, same template for HS):
 // an empty <p> holding <a name="444.00N"> starts a section, the next <p> holds the bold "Sec." link,
 // then subsection <p>s, then history <p>s starting "Added by Acts" / "Amended by Acts".
-function sections(doc: HtmlDocument): Section[] {
+/** The sections of a Council chapter page (any code, any chapter: `chapter` is e.g. "444"). */
+export function sections(doc: HtmlDocument, chapter = '444'): Section[] {
   const { $ } = doc
   const out: Section[] = []
   let current: Section | null = null
   for (const el of expectRows($, 'pre > p', 'statute paragraphs')) {
-    const anchor = el.find('a[name^="444."]').attr('name')
+    const anchor = el.find(`a[name^="${chapter}."]`).attr('name')
     if (anchor) {
       current = { number: anchor, heading: '', paragraphs: [], history: [] }
       out.push(current)
@@ -32,17 +37,17 @@ function sections(doc: HtmlDocument): Section[] {
     const line = text(el)
     if (/^(Added|Amended|Redesignated|Transferred) by Acts/.test(line)) current.history.push(line)
     else if (!current.heading) {
-      const m = expectMatch(line, /^Sec\. (444\.\d+)\. (.+?)\.(?: (.*))?$/, `"Sec." heading of ${current.number}`)
+      const m = expectMatch(line, new RegExp(`^Sec\\. (${chapter.replace('.', '\\.')}\\.\\d+)\\. (.+?)\\.(?: (.*))?$`), `"Sec." heading of ${current.number}`)
       current.heading = m[2]!
       if (m[3]) current.paragraphs.push(m[3])
     } else current.paragraphs.push(line)
   }
-  if (out.length === 0) throw new LayoutChangedError('no <a name="444.…"> section anchors on the chapter page; the page layout changed.')
+  if (out.length === 0) throw new LayoutChangedError(`no <a name="${chapter}.…"> section anchors on the chapter page; the page layout changed.`)
   return out
 }
 
 /** The latest "eff. <date>" among the history lines of the given sections. */
-function latestEffective(secs: Section[]): string {
+export function latestEffective(secs: Section[]): string {
   const dates = secs.flatMap((s) => s.history.map((h) => isoDate(expectMatch(h, /eff\. ([A-Z][a-z]+\.? \d{1,2}, \d{4})/, `effective date in "${h}"`)[1]!)))
   if (dates.length === 0) throw new LayoutChangedError('no "Added by Acts … eff." history line on the sections read; the page layout changed.')
   return dates.sort().at(-1)!
@@ -57,9 +62,9 @@ export default defineScraper({
   trust: 'primary',
   // 06:20 UTC daily: the Council republishes statute pages overnight Central time (checked 2026-11).
   schedule: '20 6 * * *',
-  parserVersion: '1',
+  parserVersion: '2',
   sources: {
-    chapter: { kind: 'html', url: CHAPTER_URL },
+    chapter: { kind: 'html', url: FETCH_URL },
   },
   parse({ chapter }) {
     // A wrong chapter (the URL now serving another page) must not read as "no kratom law".

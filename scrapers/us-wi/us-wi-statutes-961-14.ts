@@ -19,20 +19,23 @@ export default defineScraper({
   // 04:30 UTC on Mondays: the statutes are republished after each act's publication; a weekly read
   // is enough for a schedule that has not changed since 2014 (checked 2026-11).
   schedule: '30 4 * * 1',
-  parserVersion: '1',
+  parserVersion: '2',
   sources: {
     statute: { kind: 'html', url: STATUTE_URL },
     // The enrolled act (PDF) carries the publication date the statute page does not show.
     act: { kind: 'pdf', url: ACT_URL },
   },
   parse({ statute, act }) {
-    expectMatch(text(expectOne(statute.$, 'a.reference[href="/document/statutes/961.14"] + .qstitle_sect', 'section heading')), /^Schedule I\.$/, '"Schedule I." heading of 961.14')
+    // 2026-11 (issue 11): on the live viewer a span.qsnum_sect sits between the cite link and the
+    // heading, so the heading is a later sibling (~), not the next one (+).
+    expectMatch(text(expectOne(statute.$, 'a.reference[href="/document/statutes/961.14"] ~ .qstitle_sect', 'section heading')), /^Schedule I\.$/, '"Schedule I." heading of 961.14')
     // 2026-11: "[Repealed]" or a renamed entry must reach a human; only these exact entries are read.
     const mk = provision(statute, '961.14(7)(mk)', 'paragraph 961.14(7)(mk)')
     const mL = provision(statute, '961.14(7)(mL)', 'paragraph 961.14(7)(mL)')
     if (!/^mitragynine\.$/i.test(mk)) throw new LayoutChangedError(`961.14(7)(mk) reads "${mk}", not "Mitragynine."; read the statute and its history.`)
     if (!/^7-hydroxymitragynine\.$/i.test(mL)) throw new LayoutChangedError(`961.14(7)(mL) reads "${mL}", not "7-Hydroxymitragynine."; read the statute and its history.`)
-    const history = text(expectOne(statute.$, '.qs_history_', 'history note of 961.14'))
+    // History notes are div.qsnote_history with data-section (live viewer, 2026-11).
+    const history = text(expectOne(statute.$, 'div.qsnote_history[data-section="961.14"]', 'history note of 961.14'))
     expectMatch(history, /\b2013 a\. 351\b/, '"2013 a. 351" in the history note')
 
     // The act must be the one that created (7)(mk) and (mL); its effective date is the day after publication (§ 991.11).

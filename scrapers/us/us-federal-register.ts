@@ -6,8 +6,10 @@ import { defineScraper, isoDate, LayoutChangedError, UnknownValueError, type Obs
 // real-sources/federal-register). Without fields[] the search returns only its default set (no
 // docket_ids, effective_on, action), so every field parse() reads is requested explicitly
 // (fields[] syntax as in fr-api-documents-search-2016-02-29-fields, seen 2016-09).
-// 2026-11: "|" is the full-text OR of the FR search (its search help); unverified against the
-// live server from this machine, so an answer with count 0 makes the run degraded, never empty.
+// 2026-11 (issue 11, checked): "|" is OR in the FR full-text search, quotes make a phrase
+// (federalregister.gov/reader-aids/videos-tutorials/utilizing-complex-search-terms: "pipe | pipeline",
+// "(tensile & strength) & (pipe | pipeline)"); conditions[term] is that same search. An answer with
+// count 0 still makes the run degraded, never empty.
 const FIELDS = ['document_number', 'title', 'type', 'action', 'abstract', 'publication_date', 'effective_on', 'docket_ids', 'citation', 'html_url', 'pdf_url', 'agencies', 'comments_close_on']
 const TERM = 'kratom | mitragynine | "7-hydroxymitragynine" | "mitragynine pseudoindoxyl"'
 const SEARCH_URL =
@@ -105,7 +107,10 @@ export function observationsOf(doc: FrDocument): ObservationInput[] {
   if (!stage) return []
   const named = substancesIn(doc.title)
   const leaf = named.mitragynine || named.plant
-  const alkaloid = named.sevenOh || named.pseudoindoxyl
+  // Record only what a document names (issue 11): a measure for mitragynine pseudoindoxyl, MGM-15 or
+  // MGM-16 is a measure, but neither a kratom nor a 7-OH status (e.g. the DEA's "Temporary Placement
+  // of Mitragynine Pseudoindoxyl, MGM-15, and MGM-16 in Schedule I").
+  const alkaloid = named.sevenOh
   const effect = stage === 'withdrawn' || !SCHEDULING.test(doc.title) ? null : leaf ? { subject: 'kratom', status: 'banned' as const } : alkaloid ? { subject: '7-oh', status: 'banned' as const } : null
   const cite = `${doc.citation ?? 'FR'} (FR Doc. ${doc.document_number}${doc.docket_ids.length ? `; ${doc.docket_ids.join(', ')}` : ''})`
   const out: ObservationInput[] = [
@@ -160,7 +165,7 @@ export default defineScraper({
   // 11:40 UTC Monday-Friday: the FR publishes each weekday at 06:00 Eastern; one request per run
   // is far inside the API's (unpublished, "reasonable use") rate limit. Chosen 2026-11.
   schedule: '40 11 * * 1-5',
-  parserVersion: '1',
+  parserVersion: '2',
   sources: { search: { kind: 'json', url: SEARCH_URL } },
   parse({ search }) {
     return readSearch(search.json).flatMap(observationsOf)

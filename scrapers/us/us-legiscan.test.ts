@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
+import { hasRealSources, realJson } from '../../tests/helpers/real-sources.js'
 import scraper, { BILLS_PER_RUN, measureFromBill, readSearchRaw, stageOf, type Memory } from './us-legiscan.js'
 
 const fixture = (path: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/us-legiscan/${path}`, import.meta.url), 'utf8'))
@@ -72,8 +73,20 @@ describe('us-legiscan', () => {
     expect(() => stageOf('Zapped by the moon')).toThrow(/unknown last-action wording/)
   })
 
-  it('reads a real getBill payload (AK HB1, 2011; the shape the synthetic bills copy)', () => {
-    const { bill } = fixture('getbill/bill-AK-2011-HB1.json') as { bill: Parameters<typeof measureFromBill>[0] }
+  it('accepts getSearchRaw\'s documented numbered keys and the results array live clients read; refuses results it cannot read', () => {
+    const row = { relevance: 100, bill_id: 1, change_hash: '0123456789abcdef0123456789abcdef' }
+    const row2 = { relevance: 99, bill_id: 2, change_hash: 'fedcba9876543210fedcba9876543210' }
+    // The LegiScan API User Manual's getSearchRaw example: numbered keys beside "summary".
+    expect(readSearchRaw({ status: 'OK', searchresult: { summary: { count: 2 }, 1: row2, 0: row } })).toEqual([row, row2])
+    expect(readSearchRaw({ status: 'OK', searchresult: { summary: { count: 1 }, results: [row] } })).toEqual([row])
+    expect(readSearchRaw({ status: 'OK', searchresult: { summary: { count: 0 } } })).toEqual([])
+    expect(() => readSearchRaw({ status: 'OK', searchresult: { summary: { count: 3 } } })).toThrow(/summary.count is 3 but no result was read/)
+    expect(() => readSearchRaw({ status: 'OK', searchresult: { summary: { count: 1 }, results: { 0: row } } })).toThrow(/not a list and there are no numbered results/)
+  })
+
+  // REAL material: a LegiScan bill object (AK HB1, 2011), read from the shared real-sources folder.
+  it.skipIf(!hasRealSources)('reads a real getBill payload (AK HB1, 2011; the shape the synthetic bills copy)', () => {
+    const { bill } = realJson('legiscan/legiscan-bill-AK-2011-HB1.json') as { bill: Parameters<typeof measureFromBill>[0] }
     expect(measureFromBill(bill)).toMatchObject({ id: 'US-AK/2011/HB1', stage: 'passed_chamber', last_action: 'REFERRED TO HEALTH & SOCIAL SERVICES', last_action_date: '2011-04-12', proposed_effect: null })
     // A bill with no status code yet (0) takes its stage from the last action.
     expect(measureFromBill({ ...bill, status: 0 })).toMatchObject({ stage: 'introduced' })

@@ -38,17 +38,25 @@ const apiError = (root: { status?: string; alert?: { message?: string } } | null
   `status ${JSON.stringify(root?.status)}${root?.alert?.message ? ` (${root.alert.message})` : ''}`
 
 /**
- * Reads a getSearchRaw answer: {status:"OK", searchresult:{summary:{…, count, page_total},
- * results:[{relevance, bill_id, change_hash}, …]}} (LegiScan API manual; 2000 results a page).
+ * Reads a getSearchRaw answer. 2026-11 (issue 11, checked): the LegiScan API User Manual documents
+ * {status:"OK", searchresult:{summary:{…, count, page_total}, "0":{relevance, bill_id, change_hash},
+ * "1":{…}, …}}: numbered keys beside `summary`. Public clients of the live API read
+ * `searchresult.results` as an array instead, so both are accepted; anything else is a layout change.
  */
 export function readSearchRaw(json: unknown): RawRow[] {
-  const root = json as { status?: string; searchresult?: { summary?: { count?: unknown }; results?: unknown }; alert?: { message?: string } } | null
+  const root = json as { status?: string; searchresult?: Record<string, unknown> & { summary?: { count?: unknown }; results?: unknown }; alert?: { message?: string } } | null
   if (!root || root.status !== 'OK' || !root.searchresult || typeof root.searchresult !== 'object') {
     throw new LayoutChangedError(`LegiScan getSearchRaw: expected {status:"OK", searchresult}, got ${apiError(root)}; check the API key and the API's answer.`)
   }
-  const { summary, results } = root.searchresult
+  const { summary } = root.searchresult
   if (!summary || typeof summary.count !== 'number') throw new LayoutChangedError('LegiScan getSearchRaw: searchresult.summary.count missing; the response format changed.')
-  if (!Array.isArray(results)) throw new LayoutChangedError('LegiScan getSearchRaw: searchresult.results is not a list; the response format changed.')
+  const numbered = Object.keys(root.searchresult)
+    .filter((k) => /^\d+$/.test(k))
+    .sort((a, b) => Number(a) - Number(b))
+    .map((k) => root.searchresult![k])
+  const results = Array.isArray(root.searchresult.results) ? root.searchresult.results : root.searchresult.results === undefined ? numbered : null
+  if (!results) throw new LayoutChangedError('LegiScan getSearchRaw: searchresult.results is not a list and there are no numbered results; the response format changed.')
+  if (results.length === 0 && summary.count > 0) throw new LayoutChangedError(`LegiScan getSearchRaw: summary.count is ${summary.count} but no result was read; the response format changed.`)
   return results.map((r: Record<string, unknown>, i) => {
     if (!Number.isInteger(r.bill_id) || (r.bill_id as number) <= 0) throw new LayoutChangedError(`LegiScan getSearchRaw result ${i}: bill_id is ${JSON.stringify(r.bill_id)}; the response format changed.`)
     if (typeof r.change_hash !== 'string' || !/^[0-9a-f]{32}$/.test(r.change_hash)) throw new LayoutChangedError(`LegiScan getSearchRaw result ${i}: change_hash is ${JSON.stringify(r.change_hash)}; the response format changed.`)
@@ -56,7 +64,7 @@ export function readSearchRaw(json: unknown): RawRow[] {
   })
 }
 
-/** The parts of a getBill `bill` object this scraper reads (shape of the real recording in fixtures/us-legiscan/getbill/). */
+/** The parts of a getBill `bill` object this scraper reads (shape of the real recording ../shared/real-sources/legiscan/legiscan-bill-AK-2011-HB1.json). */
 export interface Bill {
   bill_id: number
   change_hash: string

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Observation } from '../../src/domain/index.js'
 import { testDb } from '../../tests/helpers/db.js'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
+import { hasRealSources, realJson } from '../../tests/helpers/real-sources.js'
 import legiscan, { measureFromBill as legiscanMeasure } from './us-legiscan.js'
 import scraper, { measureFromBill, PAGES_PER_RUN, readPage, stageOf, type Action, type Bill, type Memory } from './us-openstates-bills.js'
 
@@ -123,10 +124,18 @@ describe('us-openstates-bills', () => {
     [[], 'introduced'],
   ] as [Action[], string][])('maps classifications %j to %s', (actions, stage) => expect(stageOf(bill(actions))).toBe(stage))
 
-  it('refuses to guess: an unseen classification, an override, or no classified action degrade', () => {
+  it('refuses to guess: an unseen classification or an override degrade', () => {
     expect(() => stageOf(bill([action(['pocket-veto'])]))).toThrow(/unknown action classification "pocket-veto"/)
     expect(() => stageOf(bill([action(['executive-veto']), action(['veto-override-passage'], 'upper', 'x', 2)]))).toThrow(/veto override/)
-    expect(() => stageOf(bill([action([]), action([], 'lower', 'y', 2)]))).toThrow(/no action of Hawaii HB 717 is classified/)
+  })
+
+  it('treats a bill whose actions carry no classification as unclassified: left out, the rest of the run goes on', () => {
+    expect(stageOf(bill([action([]), action([], 'lower', 'y', 2)]))).toBeNull()
+    const [b, ...rest] = page1().results
+    const unclassified = { ...b!, actions: b!.actions.map((a) => ({ ...a, classification: [] })) }
+    expect(measureFromBill(unclassified)).toBeNull()
+    const out = scraper.parse({ bills: { kind: 'json', url: 'https://v3.openstates.org/bills', json: { ...page1(), results: [unclassified, ...rest] } } }, { today: '2026-11-30', followed: {} })
+    expect(out).toHaveLength(rest.length)
   })
 
   it('keys bills like us-legiscan and leaves out what it cannot key', () => {
@@ -138,4 +147,15 @@ describe('us-openstates-bills', () => {
     expect(() => measureFromBill({ ...b, jurisdiction: { id: 'ocd-jurisdiction/country:ca/province:on/government', name: 'Ontario', classification: 'state' } })).toThrow(/unknown jurisdiction id/)
   })
 
+})
+
+// REAL material: an Open States v3 answer of another endpoint with the same envelope
+// (/jurisdictions?page=1&per_page=52, 2021). No recorded /bills answer exists.
+describe.skipIf(!hasRealSources)('us-openstates-bills on a real v3 answer (/jurisdictions, same envelope)', () => {
+  it('accepts the real {results, pagination} envelope and refuses its non-bill results (degraded), never an empty page', () => {
+    const json = realJson('openstates/openstates-v3-jurisdictions-page1-per_page52.json') as { results: unknown[]; pagination: unknown }
+    expect(() => readPage(json, 'page1')).toThrow(/result 0: field "session" is undefined/)
+    // The envelope alone (no results) is read, pagination included: the paging arithmetic rests on it.
+    expect(readPage({ ...json, results: [] }, 'page1').pagination).toEqual({ per_page: 52, page: 1, max_page: 33, total_items: 1691 })
+  })
 })

@@ -106,12 +106,13 @@ type BillStage = 'introduced' | 'passed_chamber' | 'passed_legislature' | 'enact
  * when the last classified action says so: a failed vote or a "withdrawal" can be followed by more
  * moves) > passed_legislature (executive-receipt, enrolled, or passage in both chambers, or in a
  * unicameral "legislature") > passed_chamber (passage in one) > introduced (any other classified action).
- * Throws on an unknown classification, on a veto override (whether both chambers overrode is not
- * said), and on a bill whose actions carry no classification at all (the state's actions are not
- * classified by Open States: reading their wording is LegiScan's job). The one fallback, judged safe:
- * a bill with no actions at all is `introduced` (it exists, nothing has happened to it).
+ * Throws on an unknown classification and on a veto override (whether both chambers overrode is not
+ * said). A bill with no actions at all is `introduced` (it exists, nothing has happened to it).
+ * A bill whose actions carry no classification is `null`, unclassified: 2026-11 (issue 11), that is
+ * common (several states' actions are not classified by Open States, per its users), and reading
+ * their wording is LegiScan's job, so the bill is left out instead of making the whole run degrade.
  */
-export function stageOf(bill: Pick<Bill, 'jurisdiction' | 'identifier' | 'actions'>): BillStage {
+export function stageOf(bill: Pick<Bill, 'jurisdiction' | 'identifier' | 'actions'>): BillStage | null {
   const name = `${bill.jurisdiction.name ?? bill.jurisdiction.id} ${bill.identifier}`
   const actions = [...bill.actions].sort((a, b) => a.order - b.order)
   if (actions.length === 0) return 'introduced'
@@ -120,7 +121,7 @@ export function stageOf(bill: Pick<Bill, 'jurisdiction' | 'identifier' | 'action
     const unknown = a.classification.find((c) => !ACTION_CLASSIFICATIONS.has(c))
     if (unknown) throw new UnknownValueError(`Open States: unknown action classification "${unknown}" on ${name} ("${a.description}"); add it to stageOf in scrapers/us/us-openstates-bills.ts after reading the bill's actions.`)
   }
-  if (classified.length === 0) throw new UnknownValueError(`Open States: no action of ${name} is classified; its stage cannot be read without guessing (LegiScan covers it).`)
+  if (classified.length === 0) return null
   const has = (c: string) => classified.some((a) => a.classification.includes(c))
   if (has('became-law') || has('executive-signature') || has('executive-veto-line-item')) return 'enacted'
   if (has('veto-override-passage')) throw new UnknownValueError(`Open States: ${name} has a veto override passage but no became-law action; read its actions and extend stageOf.`)
@@ -150,7 +151,7 @@ export function stateOf(jurisdiction: Bill['jurisdiction']): string | null {
 /**
  * A v3 Bill as a measure observation with us-legiscan's id (`US-LA/2025/SB154`: state, the session's
  * first year, identifier without spaces), so both sources speak of one measure; null for a bill that
- * is not a state's, or whose session is not named by a year.
+ * is not a state's, whose session is not named by a year, or whose actions are unclassified.
  */
 export function measureFromBill(bill: Bill): ObservationInput | null {
   const state = stateOf(bill.jurisdiction)
@@ -162,6 +163,8 @@ export function measureFromBill(bill: Bill): ObservationInput | null {
   if (!year || Number(year) < 1990 || Number(year) > 2100) return null
   const number = bill.identifier.replace(/\s+/g, '').toUpperCase()
   if (!/^[A-Z0-9.-]+$/.test(number)) throw new UnknownValueError(`Open States: bill identifier "${bill.identifier}" (${state} ${bill.session}) does not make a measure id; map it in measureFromBill.`)
+  const stage = stageOf(bill)
+  if (!stage) return null
   const lastAction = bill.latest_action_description?.trim() || null
   const lastDate = bill.latest_action_date ? isoDate(bill.latest_action_date) : null
   return {
@@ -169,7 +172,7 @@ export function measureFromBill(bill: Bill): ObservationInput | null {
     id: `US-${state}/${year}/${number}`,
     jurisdiction: `US-${state}`,
     title: bill.title.trim(),
-    stage: stageOf(bill),
+    stage,
     url: bill.openstates_url,
     last_action: lastAction,
     last_action_date: lastDate,
@@ -192,7 +195,7 @@ export default defineScraper({
   trust: 'secondary',
   // Every 6 hours at :40 (LegiScan runs at :25); the request arithmetic is at the top of this file. Chosen 2026-11.
   schedule: '40 */6 * * *',
-  parserVersion: '1',
+  parserVersion: '2',
   // A query may match nothing between sessions; a bill from a session without a year gives no measure.
   emptyPossible: true,
   requiresEnv: ['OPENSTATES_API_KEY'],

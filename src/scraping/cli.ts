@@ -5,6 +5,10 @@ import { JurisdictionCode } from '../domain/index.js'
 import { ConfigError, NotFoundError } from '../errors.js'
 import { createLogger } from '../log.js'
 import { openCore } from '../main.js'
+import { writeFileSync } from 'node:fs'
+import { isoDay } from '../domain/index.js'
+import { checkLine, formatCheck, type CheckLine } from './live-check.js'
+import { scraperProvenance } from './provenance.js'
 import type { RunResult } from './run.js'
 import { createScrapingService } from './service.js'
 
@@ -17,8 +21,11 @@ function row(cells: string[], widths: number[]): string {
  * `kratomwatch scrape [--only ID] [--jurisdiction CODE] [--dry-run]`: runs the selected scrapers
  * now, printing a progress line per scraper and a summary table. Exit code 1 when any run was
  * degraded or failed. `--dry-run` fetches and parses but writes nothing.
+ * With `check` (`scrape --live --check`): dry runs of every selected enabled scraper against its
+ * live source, compared with the stored timeline; prints (and with `report`, writes as JSON) one
+ * verdict per scraper: ok / would change (before → after) / degraded (reason) / disabled.
  */
-export async function runScrapeCommand(config: Config, options: { only?: string; jurisdiction?: string; dryRun: boolean }): Promise<number> {
+export async function runScrapeCommand(config: Config, options: { only?: string; jurisdiction?: string; dryRun: boolean; check?: { report: string | null } }): Promise<number> {
   // Logs go to stderr (warnings only) so stdout stays the report.
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination({ fd: 2, sync: true }))
   const core = openCore(config, log)
@@ -56,6 +63,7 @@ export async function runScrapeCommand(config: Config, options: { only?: string;
           const result = await service.runner.run(reg.def, { trigger: 'cli', dryRun: options.dryRun })
           const ms = Date.now() - t0
           results.push({ id: reg.def.id, result, disabled: null, ms })
+          if (options.check) return
           const mark = result.outcome === 'degraded' || result.outcome === 'failed' ? '✗' : '✓'
           const detail = options.dryRun
             ? `${result.observations.length} observations (dry run, nothing written)`
@@ -68,11 +76,23 @@ export async function runScrapeCommand(config: Config, options: { only?: string;
       ),
     )
     results.sort((a, b) => a.id.localeCompare(b.id))
-    const header = ['SCRAPER', 'OUTCOME', 'REASON', 'OBS', 'EVENTS', 'HELD', 'RUN', 'MS']
+    if (options.check) {
+      const today = isoDay(core.clock())
+      const byId = new Map(selected.map((r) => [r.def.id, r.def]))
+      const checked: CheckLine[] = results.map(({ id, result, disabled }) => checkLine(core.stores, byId.get(id)!, result, disabled, today))
+      for (const line of formatCheck(checked)) console.log(line)
+      if (options.check.report) {
+        writeFileSync(options.check.report, JSON.stringify({ checked_at: core.clock().toISOString(), scrapers: checked }, null, 2) + '\n')
+        console.log(`report written to ${options.check.report}`)
+      }
+      return checked.some((l) => l.outcome === 'degraded' || l.outcome === 'failed') ? 1 : 0
+    }
+    // PROVEN: whether the scraper's parse is tested on a real recorded response (src/scraping/provenance.ts).
+    const header = ['SCRAPER', 'OUTCOME', 'REASON', 'OBS', 'EVENTS', 'HELD', 'RUN', 'MS', 'PROVEN']
     const lines = results.map(({ id, result: r, disabled, ms }) =>
       disabled || !r
-        ? [id, 'disabled', '', '', '', '', '', '']
-        : [id, r.skipped ? 'unchanged (skipped)' : r.outcome, r.reason ?? '', String(r.observations.length), String(r.events.length), String(r.counts.held ?? 0), r.run_id ? String(r.run_id) : '-', String(ms)],
+        ? [id, 'disabled', '', '', '', '', '', '', scraperProvenance(id).provenance]
+        : [id, r.skipped ? 'unchanged (skipped)' : r.outcome, r.reason ?? '', String(r.observations.length), String(r.events.length), String(r.counts.held ?? 0), r.run_id ? String(r.run_id) : '-', String(ms), scraperProvenance(id).provenance],
     )
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
     console.log('')

@@ -19,6 +19,8 @@ export interface FixtureCase {
 }
 
 const DOC = /\.(html|htm|json|pdf|xml|txt)$/
+/** `fixtures/<id>/real-sources.json` lists the shared real responses a scraper's tests read (src/scraping/provenance.ts); not a case. */
+const REAL_SOURCES_FILE = 'real-sources.json'
 
 /** The fixtures folder of a scraper: `fixtures/<id>/`. */
 export function fixtureDir(id: string, root: string = projectPath('fixtures')): string {
@@ -27,7 +29,7 @@ export function fixtureDir(id: string, root: string = projectPath('fixtures')): 
 
 /**
  * The cases in `fixtures/<id>/`: `<case>.<ext>` for a one-source scraper, `<case>@<source>.<ext>`
- * per source otherwise; `*.expected.json` and `*.source.json` sidecars are not cases. Documents of
+ * per source otherwise; `*.expected.json` and `*.source.json` sidecars and `real-sources.json` are not cases. Documents of
  * followed sources (see `follow`) are `<case>@followed.<name>.<ext>` for one case, or
  * `followed/<name>.<ext>` for every case (see `followedFixtures`).
  */
@@ -37,7 +39,7 @@ export function fixtureCases(def: Pick<ScraperDefinition, 'id' | 'sources'>, roo
   const names = Object.keys(def.sources)
   const cases = new Map<string, FixtureCase>()
   for (const file of readdirSync(dir).sort()) {
-    if (!DOC.test(file) || file.endsWith('.expected.json') || file.endsWith('.source.json')) continue
+    if (!DOC.test(file) || file.endsWith('.expected.json') || file.endsWith('.source.json') || file === REAL_SOURCES_FILE) continue
     const stem = file.replace(DOC, '')
     const [caseName, source] = stem.includes('@') ? (stem.split('@') as [string, string]) : [stem, names.length === 1 ? names[0]! : '']
     const degraded = caseName.endsWith('.degraded') || (source ?? '').endsWith('.degraded')

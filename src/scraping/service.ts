@@ -6,6 +6,7 @@ import { ConfigError, ConflictError, NotFoundError } from '../errors.js'
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js'
 import type { Logger } from '../log.js'
 import { createScheduler, type Scheduler } from '../scheduler.js'
+import { scraperProvenance, type ScraperProvenance } from './provenance.js'
 import { loadRegistry, type RegisteredScraper } from './registry.js'
 import { createRunner, type RunOptions, type RunResult, type Runner } from './run.js'
 import type { ScrapingStore } from '../db/stores/scraping.js'
@@ -29,6 +30,11 @@ export interface ScraperHealth {
   running: boolean
   last_run: { id: number; started_at: string; finished_at: string | null; outcome: string; reason: string | null; error: string | null; counts: Record<string, number> } | null
   last_success_at: string | null
+  /** The last changed/unchanged run against the live source (test runs, served from fixtures, excluded). */
+  last_live_success_at: string | null
+  /** Whether the scraper's parse is proven on real material (`fixtures/<id>/`, src/scraping/provenance.ts). */
+  provenance: ScraperProvenance['provenance']
+  real_material: string[]
   consecutive_failures: number
   /** Share of the last `HEALTH_WINDOW` finished runs that were changed or unchanged; null without runs. */
   success_rate: number | null
@@ -64,6 +70,8 @@ export function scraperHealth(store: ScrapingStore, registry: RegisteredScraper[
       running: extra.running?.includes(id) ?? false,
       last_run: last ? { id: last.id, started_at: last.started_at, finished_at: last.finished_at, outcome: last.outcome, reason: last.reason, error: last.error, counts: last.counts } : null,
       last_success_at: lastGood?.finished_at ?? null,
+      last_live_success_at: lastGood && lastGood.trigger !== 'test' ? lastGood.finished_at : null,
+      ...scraperProvenance(id),
       consecutive_failures: failures,
       success_rate: runs.length ? Math.round((runs.filter((r) => good(r.outcome)).length / runs.length) * 1000) / 1000 : null,
       runs_considered: runs.length,

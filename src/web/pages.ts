@@ -3,6 +3,7 @@ import { isoDay } from '../domain/index.js'
 import type { AppDeps } from '../http/env.js'
 import type { EffectiveStatus } from '../diff/effective-status.js'
 import type { OwnView, ListedPlace as StatusListItem } from '../read/status-view.js'
+import { scraperProvenance } from '../scraping/provenance.js'
 import type { UpcomingItem } from './data.js'
 import { describeEvent, subjectName } from './describe.js'
 import { html, type Html } from './html.js'
@@ -18,6 +19,12 @@ const withStatus = (items: StatusListItem[]): ListedPlace[] =>
 const effectiveBadge = (e: { status: ListedPlace['status']; at_least: ListedPlace['at_least']; unconfirmed: boolean }) => statusBadge(e.status, { atLeast: e.at_least, unconfirmed: e.unconfirmed })
 
 const link = (code: string, text: string | Html = code) => html`<a href="/j/${code}">${text}</a>`
+// A source fed by a scraper whose parse was only ever tested on imitation pages says so (issue 11).
+const SCRAPER_ID = /^[a-z0-9]+(?:-[a-z0-9]+)+/
+const synthetic = (sourceId: string) => {
+  const id = SCRAPER_ID.exec(sourceId)?.[0]
+  return id && scraperProvenance(id).provenance === 'synthetic' ? html` <span class="meta synthetic-only">scraper tested on synthetic pages only, not yet on a real response</span>` : ''
+}
 const ext = (url: string | null, text: string) => (url ? html`<a href="${url}" rel="noopener nofollow">${text}</a>` : html`${text}`)
 const ageText = (age: number | null) => (age === null ? '—' : `${age}+`)
 const dateTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
@@ -170,7 +177,7 @@ function ownBlock(name: string, own: OwnView | null, decidedBy: string | null): 
 <dt>Status</dt><dd>${statusBadge(own.status)}</dd>
 <dt>Citation</dt><dd class="citation">${ext(own.source_url, own.citation)}</dd>
 <dt>In effect since</dt><dd>${own.effective_date ?? 'not stated'}${own.valid_to ? ` until ${own.valid_to}` : ''}</dd>
-<dt>Sources</dt><dd>${own.sources.length ? html`<ul>${own.sources.map((s) => html`<li><span class="kind kind-${s.kind}">${s.kind}</span> ${ext(s.url, s.title ?? s.url)} <span class="meta">(read by ${s.source_id})</span></li>`)}</ul>` : 'none: see the note'}</dd>
+<dt>Sources</dt><dd>${own.sources.length ? html`<ul>${own.sources.map((s) => html`<li><span class="kind kind-${s.kind}">${s.kind}</span> ${ext(s.url, s.title ?? s.url)} <span class="meta">(read by ${s.source_id})</span>${synthetic(s.source_id)}</li>`)}</ul>` : 'none: see the note'}</dd>
 <dt>Confidence</dt><dd>${own.confidence}</dd>
 <dt>Last checked against its source</dt><dd>${checkedText(own)}</dd>
 <dt>Recorded</dt><dd><time datetime="${own.recorded_at}">${dateTime(own.recorded_at)}</time></dd>

@@ -62,6 +62,13 @@ describe('POST /scrapers/:id/run and GET /scrapers', () => {
       enabled: true, last_run: { id: body.run_id, outcome: 'changed', reason: null }, success_rate: 1, consecutive_failures: 0, trust: 'primary', schedule: '20 6 * * *',
     })
     expect(health.items.find((h) => h.id === 'us-tx-off')).toMatchObject({ enabled: false, disabled_reason: expect.stringContaining('LEGISCAN_API_KEY'), last_run: null })
+    // Provenance: Texas is tested on a real Council page of the same template; the run above was an
+    // API-triggered run (the fixture server stands in for the live source here), so it counts as live.
+    expect(health.items.find((h) => h.id === 'us-tx-statutes-hs-444')).toMatchObject({
+      provenance: 'real-template', real_material: ['real-sources/state-legislature/tx-statutes-BC.551-2026.htm'], last_live_success_at: expect.any(String),
+    })
+    // A scraper without fixtures (this copy's id has no fixtures folder) is 'unknown', never 'real'.
+    expect(health.items.find((h) => h.id === 'us-tx-secondary-copy')).toMatchObject({ provenance: 'unknown', real_material: [], last_live_success_at: null })
 
     const runs = (await (await get('/scrapers/us-tx-statutes-hs-444/runs')).json()) as { items: { documents: { snapshot_id: number; url: string }[] }[] }
     expect(runs.items[0]!.documents[0]).toMatchObject({ source_name: 'chapter', url: TX.sources.chapter!.url })
@@ -141,7 +148,7 @@ describe('GET /metrics', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
     const text = await res.text()
     expect(text).toMatch(/kratomwatch_scrape_runs_total\{scraper="us-tx-statutes-hs-444",outcome="changed"\} [1-9]/)
-    expect(text).toMatch(/kratomwatch_fetch_duration_seconds_count\{host="statutes.capitol.texas.gov",kind="html",result="ok"\} [1-9]/)
+    expect(text).toMatch(/kratomwatch_fetch_duration_seconds_count\{host="tcss.legis.texas.gov",kind="html",result="ok"\} [1-9]/)
     expect(text).toContain('kratomwatch_browser_memory_bytes')
     expect(text).toMatch(/kratomwatch_http_request_duration_seconds_count\{method="GET",route="\/scrapers",status="200"\} [1-9]/)
   })

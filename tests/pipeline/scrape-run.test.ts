@@ -88,7 +88,7 @@ describe('scrape run pipeline', () => {
     // the second fetch was conditional and answered 304
     expect(server.requests.filter((r) => r.path.endsWith('HS.444.htm')).at(-1)!.headers['if-none-match']).toBeTruthy()
     expect(t.stores.runs.documents(second.run_id!)[0]!.snapshot_id).toBe(second.snapshot_ids[0])
-    const bumped = { ...texas, parserVersion: '2' } as ScraperDefinition
+    const bumped = { ...texas, parserVersion: `${texas.parserVersion}-bumped` } as ScraperDefinition
     const third = await service.runner.run(bumped)
     expect(third).toMatchObject({ outcome: 'unchanged', skipped: false, counts: { confirmed: 2 } })
   })
@@ -127,7 +127,7 @@ describe('scrape run pipeline', () => {
   it('robots.txt that forbids → degraded (blocked) without fetching the page', async () => {
     const { server, service, serve } = await setup()
     serve(texas as ScraperDefinition, 'chapter-444-2026-11')
-    server.robots('statutes.capitol.texas.gov', 'User-agent: *\nDisallow: /Docs/\n')
+    server.robots('tcss.legis.texas.gov', 'User-agent: *\nDisallow: /resources/\n')
     expect(await service.run('us-tx-statutes-hs-444')).toMatchObject({ outcome: 'degraded', reason: 'blocked' })
     expect(server.hits(TX_URL)).toBe(0)
   })

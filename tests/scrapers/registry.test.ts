@@ -3,9 +3,11 @@ import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { ScraperDefinitionError } from '../../src/errors.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCases, fixtureDir } from '../../src/scraping/fixtures.js'
+import { FixtureSidecar, realMaterial, scraperProvenance } from '../../src/scraping/provenance.js'
 import { disabledReason, loadRegistry, scraperFiles } from '../../src/scraping/registry.js'
 import { tempDir } from '../helpers/db.js'
+import { hasRealSources, REAL_SOURCES } from '../helpers/real-sources.js'
 
 const registry = await loadRegistry({ config: loadConfig({}), chromiumPath: '/usr/bin/chromium' })
 
@@ -17,6 +19,13 @@ describe('registry integrity', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
+  it('the README scraper table lists every scraper with the provenance its fixtures prove', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const rows = new Map([...readme.matchAll(/^\| `([a-z0-9-]+)` \|(?:[^\n]*?\|){3} (real|real-template|synthetic) \|/gm)].map((m) => [m[1]!, m[2]!]))
+    for (const { def } of registry) expect(rows.get(def.id), `README row of ${def.id}`).toBe(scraperProvenance(def.id).provenance)
+    expect([...rows.keys()].sort()).toEqual(registry.map((r) => r.def.id).sort())
+  })
+
   // Id = file name, a valid cron and well-formed codes are enforced by loadRegistry itself (the
   // import above would throw); 'registry validation' below shows each refusal. Here: what it does not check.
   describe.each(registry.map((r) => [r.def.id, r] as const))('%s', (id, reg) => {
@@ -26,6 +35,23 @@ describe('registry integrity', () => {
       expect(cases.filter((c) => !c.degraded).length, `fixtures/${id}/ needs at least one normal case`).toBeGreaterThan(0)
       for (const c of cases) expect(Object.keys(c.files).sort(), `case ${c.name}`).toEqual(Object.keys(reg.def.sources).sort())
       expect(existsSync(reg.file.replace(/\.ts$/, '.test.ts')), `${id}.test.ts missing`).toBe(true)
+    })
+    it('says where every fixture came from (provenance: real | synthetic in each sidecar)', () => {
+      const dir = fixtureDir(id)
+      const files = [...fixtureCases(reg.def).flatMap((c) => [...Object.values(c.files), ...Object.values(c.followed ?? {})])]
+      for (const f of files) {
+        const sidecar = f.replace(/\.[a-z]+$/, '.source.json')
+        expect(existsSync(sidecar), `${sidecar.slice(dir.length + 1)} missing`).toBe(true)
+        const parsed = FixtureSidecar.safeParse(JSON.parse(readFileSync(sidecar, 'utf8')))
+        expect(parsed.success, `${sidecar}: needs "provenance": "real" | "synthetic"`).toBe(true)
+      }
+    })
+    it.skipIf(!hasRealSources)('reads every real response it claims (real-sources.json) in the named test', () => {
+      for (const m of realMaterial(id)) {
+        expect(existsSync(join(REAL_SOURCES, m.path)), `real-sources/${m.path} does not exist`).toBe(true)
+        expect(readFileSync(m.test, 'utf8'), `${m.test} never reads ${m.path}`).toContain(m.path)
+      }
+      expect(scraperProvenance(id).provenance).not.toBe('unknown')
     })
     it('imports nothing but #sdk', () => {
       const imports = [...readFileSync(reg.file, 'utf8').matchAll(/^import .* from '([^']+)'/gm)].map((m) => m[1])

@@ -37,6 +37,7 @@ describe('fixture:capture', () => {
     const written = readFileSync(files[0]!, 'utf8')
     expect(written.split('\n')[0]).toBe(`<!-- source: ${texas.sources.chapter.url} captured: 2026-11-25T06:20:01Z -->`)
     expect(written).toContain('statute-viewer')
+    expect(JSON.parse(readFileSync(files[1]!, 'utf8'))).toEqual({ source: texas.sources.chapter.url, captured: '2026-11-25T06:20:01Z', provenance: 'real', origin: `run ${runId}` })
     expect(fixtureCases(texas as ScraperDefinition, join(root, 'fixtures'))).toEqual([expect.objectContaining({ name: 'layout-2026-11.degraded', degraded: true })])
   })
 })

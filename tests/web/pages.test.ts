@@ -146,6 +146,24 @@ describe('GET /j/:code', () => {
     expect($('#history > li').length).toBe(stores.events.forJurisdiction('US-CA-SAN-DIEGO', { limit: 50 }).items.length)
   })
 
+  it('labels a source fed by a synthetic-only scraper, and no other', async () => {
+    const t = testDb()
+    loadBaseline(t.stores, t.engine, undefined, t.clock)
+    // us-ut-code-4-45-104 has synthetic fixtures only; us-tx-statutes-hs-444 is tested on a real Council page.
+    for (const [sourceId, code, url] of [['us-ut-code-4-45-104', 'US-UT', 'https://le.utah.gov/x'], ['us-tx-statutes-hs-444', 'US-TX', 'https://statutes.capitol.texas.gov/x']]) {
+      t.engine.apply({
+        source_id: sourceId!, trust: 'primary', run_id: null, snapshot_id: null,
+        observations: [StatusObservation.parse({ kind: 'status', jurisdiction: code, subject: '7-oh', status: 'banned', citation: `${code} test citation`, effective_date: '2026-11-01', source_url: url, confidence: 'high' })],
+      })
+    }
+    const { app } = testApp(t)
+    const utah = (await page(app, '/j/US-UT')).$('[data-subject="7-oh"]')
+    expect(utah.find('.synthetic-only').text()).toBe('scraper tested on synthetic pages only, not yet on a real response')
+    const texas = (await page(app, '/j/US-TX')).$('[data-subject="7-oh"]')
+    expect(texas.find('dd li').text()).toContain('us-tx-statutes-hs-444')
+    expect(texas.find('.synthetic-only').length).toBe(0)
+  })
+
   it('answers as of a past date with ?at=', async () => {
     const { app, views } = baselineApp()
     const past = views.jurisdiction('US-AL', '2010-01-01')!.subjects.kratom!.effective.status

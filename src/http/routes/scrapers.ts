@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ConflictError, NotFoundError } from '../../errors.js'
 import type { Config } from '../../config.js'
 import { resolveChromium } from '../../fetch/browser.js'
+import { ScraperProvenance } from '../../scraping/provenance.js'
 import { loadRegistry, type RegisteredScraper } from '../../scraping/registry.js'
 import { scraperHealth } from '../../scraping/service.js'
 import { requireKey, type AuthEnv } from '../auth.js'
@@ -38,6 +39,9 @@ export const ScraperHealthView = z
     running: z.boolean(),
     last_run: RunView.nullable(),
     last_success_at: z.string().nullable(),
+    last_live_success_at: z.string().nullable().describe('the last changed or unchanged run against the live source (test runs excluded)'),
+    provenance: ScraperProvenance.shape.provenance,
+    real_material: ScraperProvenance.shape.real_material,
     consecutive_failures: z.number().int(),
     success_rate: z.number().nullable().describe('share of the last 20 finished runs that were changed or unchanged'),
     runs_considered: z.number().int(),
@@ -115,7 +119,9 @@ export const docs: RouteDoc[] = [
     method: 'get',
     path: '/scrapers',
     summary: 'Scraper health',
-    description: 'Every scraper with its last run, outcome and degraded reason, success rate over the last runs, next scheduled run, and whether (and why) it is disabled.',
+    description:
+      'Every scraper with its last run, outcome and degraded reason, success rate over the last runs, next scheduled run, whether (and why) it is disabled, ' +
+      'whether its parse is proven on a real recorded response (provenance, real_material) and when it last succeeded against its live source.',
     tags: ['scrapers'],
     responses: { 200: { description: 'health of every scraper', schema: HealthList } },
   },
