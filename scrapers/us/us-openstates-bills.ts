@@ -204,7 +204,7 @@ export default defineScraper({
     // Page 1 already reaches back to what the last run saw: nothing newer lies beyond it.
     if (previous && oldest && Date.parse(oldest.updated_at) <= Date.parse(previous.updated_at)) return {}
     const last = Math.min(page.pagination.max_page, PAGES_PER_RUN)
-    const out: Record<string, { kind: 'json'; url: string }> = {}
+    const out: Record<string, { kind: 'json'; url: string; headers: Record<string, string> }> = {}
     for (let n = 2; n <= last; n++) out[followName(n)] = { kind: 'json', url: pageUrl(n), headers: KEY_HEADER }
     return out
   },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
-import { createReadCache } from './cache.js'
+import { createReadCache, entryLimit } from './cache.js'
 import type { AppDeps, AppEnv } from './env.js'
 import { problem, problemResponse } from './problem.js'
 import { changes } from './routes/changes.js'
@@ -17,7 +17,8 @@ import { httpMetrics } from '../metrics.js'
 
 /** Builds the HTTP app over its dependencies. The only place routes are mounted. */
 export function createApp(deps: AppDeps) {
-  const cache = createReadCache()
+  const maxBytes = deps.config.READ_CACHE_MAX_MB * 1024 * 1024
+  const cache = createReadCache({ maxBytes, maxEntryBytes: entryLimit(maxBytes) })
   const app = new Hono<AppEnv>()
   app.use(httpMetrics())
   app.use(async (c, next) => {
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', pages)
   app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}; see the README for the API.`))
   app.onError(problemResponse)
-  return app
+  // The read cache is exposed for tests and metrics (its size in entries and bytes).
+  return Object.assign(app, { readCache: cache })
 }
 export type App = ReturnType<typeof createApp>
