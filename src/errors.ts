@@ -47,6 +47,11 @@ export class MigrationError extends AppError {
   readonly code = 'migration-mismatch'
 }
 
+/** The database file cannot be opened (missing, unreadable, not a database, folder not writable); start-up stops. */
+export class DatabaseOpenError extends AppError {
+  readonly code = 'database-unavailable'
+}
+
 /** The curated baseline dataset is malformed. */
 export class DatasetError extends AppError {
   readonly code = 'invalid-dataset'

@@ -224,7 +224,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           if (obs.kind === 'status') applyStatus(batch, obs, now, today, out, cache)
           else applyMeasure(batch, obs, now, out)
         }
-      })()
+      }).immediate()
       return out
     },
 
@@ -261,7 +261,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           timeline.markActivated(row.id, now)
           fired.push(event)
         }
-      })()
+      }).immediate()
       return fired
     },
   }

@@ -130,7 +130,7 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
     stores.db.transaction(() => {
       stores.runs.finish(runId, { finished_at: now, outcome: r.outcome, reason: r.reason, error: r.error, counts: r.counts })
       events.push(...streakEvents(def, runId, r.outcome, r.reason, r.error, now))
-    })()
+    }).immediate()
     metrics.runs.inc({ scraper: def.id, outcome: r.outcome })
     return { scraper_id: def.id, run_id: runId, ...r, events, observations: r.observations ?? [] }
   }

@@ -97,7 +97,7 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
           const existing = webhooks.deliveryForEvent(sub.id, event.id)
           if (existing ? webhooks.requeue(existing, 'recover', now) : enqueueEvent(sub, event, eventPayload(event, options.publicBaseUrl))) count++
         }
-      })()
+      }).immediate()
       if (count) notify()
       return count
     },

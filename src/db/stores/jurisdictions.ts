@@ -31,7 +31,7 @@ export function jurisdictionStore(db: Db) {
     upsert(places: Jurisdiction[], origin: 'builtin' | 'dataset'): void {
       db.transaction(() => {
         for (const p of places) upsertStmt.run({ ...p, origin })
-      })()
+      }).immediate()
     },
     get,
     list: (f: JurisdictionFilter): JurisdictionRow[] => listStmt.all({ level: f.level ?? null, parent: f.parent ?? null, after: f.after ?? null, limit: f.limit }) as JurisdictionRow[],

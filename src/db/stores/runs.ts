@@ -24,7 +24,8 @@ export function runStore(db: Db) {
     counts_json = @counts_json WHERE id = @id`)
   const getRunStmt = db.prepare('SELECT * FROM scrape_runs WHERE id = ?')
   const snapshotByHashStmt = db.prepare('SELECT id FROM snapshots WHERE sha256 = ?')
-  const insertSnapshotStmt = db.prepare('INSERT INTO snapshots (sha256, content_type, size, body_gz, created_at) VALUES (?, ?, ?, ?, ?)')
+  // Another process may store the same document between the lookup and the insert: no conflict, take its row.
+  const insertSnapshotStmt = db.prepare('INSERT INTO snapshots (sha256, content_type, size, body_gz, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
   const getSnapshotStmt = db.prepare('SELECT id, sha256, content_type, size, body_gz, created_at FROM snapshots WHERE id = ?')
   const attachStmt = db.prepare('INSERT OR REPLACE INTO run_documents (run_id, source_name, url, snapshot_id, fetched_at) VALUES (?, ?, ?, ?, ?)')
   const documentsStmt = db.prepare('SELECT source_name, url, snapshot_id, fetched_at FROM run_documents WHERE run_id = ? ORDER BY source_name')
@@ -47,7 +48,8 @@ export function runStore(db: Db) {
       const sha256 = createHash('sha256').update(bytes).digest('hex')
       const existing = snapshotByHashStmt.get(sha256) as { id: number } | undefined
       if (existing) return { id: existing.id, sha256 }
-      const id = Number(insertSnapshotStmt.run(sha256, contentType, bytes.length, gzipSync(bytes), at).lastInsertRowid)
+      const inserted = insertSnapshotStmt.run(sha256, contentType, bytes.length, gzipSync(bytes), at)
+      const id = inserted.changes ? Number(inserted.lastInsertRowid) : (snapshotByHashStmt.get(sha256) as { id: number }).id
       return { id, sha256 }
     },
     getSnapshot(id: number): { id: number; sha256: string; content_type: string; size: number; body: Buffer; created_at: string } | undefined {

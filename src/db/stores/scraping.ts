@@ -109,7 +109,7 @@ export function scrapingStore(db: Db) {
         const n = db.prepare('DELETE FROM snapshots WHERE id IN (SELECT id FROM prune_ids)').run().changes
         db.prepare('DELETE FROM prune_ids').run()
         return n
-      })()
+      }).immediate()
     },
   }
 }

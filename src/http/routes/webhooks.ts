@@ -186,7 +186,7 @@ export const webhooks = new Hono<AuthEnv>()
       if (body.enabled === true && !sub.enabled) stores.webhooks.enable(sub.id, now)
       if (body.enabled === false && sub.enabled) stores.webhooks.disable(sub.id, `disabled by key #${c.var.apiKey.id} at ${now}`, now)
       return stores.webhooks.get(sub.id)!
-    })()
+    }).immediate()
     if (body.enabled === true && !sub.enabled) outboxFor(stores, { publicBaseUrl: c.var.deps.config.PUBLIC_BASE_URL }).notify()
     return c.json(updated)
   })
