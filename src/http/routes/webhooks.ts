@@ -109,7 +109,8 @@ async function checkInput(c: Ctx, input: Partial<SubscriptionInput>): Promise<vo
   }
   if (input.url !== undefined) {
     try {
-      await checkUrl(input.url, urlPolicy(config))
+      // Stored as the WHATWG parser serialises it: what is shown is what is requested.
+      input.url = (await checkUrl(input.url, urlPolicy(config))).href
     } catch (error) {
       if (!(error instanceof UnsafeUrlError)) throw error
       issues.push({ field: 'url', message: error.message })
