@@ -9,6 +9,7 @@ import { DatabaseOpenError } from './errors.js'
 import { createStores, type Stores } from './db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from './diff/engine.js'
 import { createApp } from './http/app.js'
+import { sweepAbandonedRuns } from './scraping/run.js'
 import { createScrapingService, type ScrapingService } from './scraping/service.js'
 import type { Logger } from './log.js'
 import { createStatusViews, type StatusViews } from './read/status-view.js'
@@ -70,6 +71,9 @@ export function openCore(config: Config, log: Logger, clock: () => Date = () => 
     const outbox = registerOutbox(stores, { publicBaseUrl: config.PUBLIC_BASE_URL })
     const engine = createDiffEngine(stores, clock)
     if (config.ROLE !== 'api') {
+      // Every writer start (serve, CLI scrape), not only the scheduler's: a killed run never stays `running`.
+      const abandoned = sweepAbandonedRuns(stores, clock, 'the process running it ended during the run')
+      if (abandoned.length) log.warn({ runs: abandoned }, 'runs left running by a process that died marked failed')
       seedJurisdictions(stores)
       const baseline = loadBaseline(stores, engine, undefined, clock)
       if (baseline.applied) log.info({ run_id: baseline.run_id, applied: baseline.applied, events: baseline.result?.events.length }, 'curated baseline loaded')

@@ -33,10 +33,23 @@ export function createRedactor(config: Config): (text: string) => string {
 export function redactError<T>(error: T, redact: (text: string) => string): T {
   const seen = new Set<unknown>()
   let e: unknown = error
+  let parent: Error | null = null
   while (e instanceof Error && !seen.has(e)) {
     seen.add(e)
-    e.message = redact(e.message)
-    if (e.stack) e.stack = redact(e.stack)
+    // Only when something changes, and never throwing: some errors (DOMException) have read-only fields.
+    for (const field of ['message', 'stack'] as const) {
+      const value = e[field]
+      if (typeof value !== 'string') continue
+      const clean = redact(value)
+      if (clean === value) continue
+      try {
+        Object.defineProperty(e, field, { value: clean, writable: true, configurable: true, enumerable: false })
+      } catch {
+        // A frozen error cannot be cleaned: its parent gets a redacted copy as cause instead.
+        if (parent) Object.defineProperty(parent, 'cause', { value: new Error(redact(e.message)), writable: true, configurable: true })
+      }
+    }
+    parent = e
     e = e.cause
   }
   return error

@@ -54,3 +54,21 @@ export function cliProcess(args: string[], env: Record<string, string>): Promise
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
 }
+
+/** `host:pid` of a process that has exited: the owner a SIGKILLed run leaves behind. */
+export async function deadOwner(): Promise<string> {
+  const { hostname } = await import('node:os')
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  await new Promise((resolve) => child.once('exit', resolve))
+  return `${hostname()}:${child.pid}`
+}
+
+/** `host:pid` of a live process (another writer, e.g. a CLI scrape), killed after the test. */
+export async function liveOwner(): Promise<string> {
+  const { hostname } = await import('node:os')
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' })
+  onTestFinished(() => {
+    child.kill('SIGKILL')
+  })
+  return `${hostname()}:${child.pid}`
+}
