@@ -67,6 +67,8 @@ export const ConfigSchema = z.object({
   // --- hardening (issue 10) ---
   /** Memory the in-process read cache may hold, in MiB of response bodies (least recently used dropped first). */
   READ_CACHE_MAX_MB: z.coerce.number().int().min(1).max(4096).default(64),
+  /** Serve GET /metrics without a key (only where the port is reachable from a private network alone); else an admin key. */
+  METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 })
 export type Config = Readonly<z.infer<typeof ConfigSchema>>
 
