@@ -35,7 +35,10 @@ export function openDatabase(config: Pick<Config, 'DATABASE_PATH' | 'ROLE'>, opt
   const path = config.DATABASE_PATH
   const readonly = options.readonly ?? config.ROLE === 'api'
   if (readonly && path !== ':memory:' && !existsSync(path)) {
-    throw new DatabaseOpenError(`DATABASE_PATH "${path}" does not exist; a read-only API process (role api) opens the writer's database: start the writer (serve --role all or worker, or kratomwatch migrate) first, or fix DATABASE_PATH.`)
+    throw new DatabaseOpenError(
+      `DATABASE_PATH "${path}" does not exist; a read-only API process (role api) opens the writer's database: ` +
+        'start the writer (serve --role all or worker, or kratomwatch migrate) first, or fix DATABASE_PATH.',
+    )
   }
   try {
     const db = openDb(path, { readonly })
@@ -45,7 +48,8 @@ export function openDatabase(config: Pick<Config, 'DATABASE_PATH' | 'ROLE'>, opt
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message
     throw new DatabaseOpenError(
-      `cannot open the SQLite database at DATABASE_PATH "${path}"${readonly ? ' (read-only)' : ''}: ${reason}. Check the path, that this user may ${readonly ? 'read' : 'read and write'} the file and its folder, and that it is a kratomwatch database.`,
+      `cannot open the SQLite database at DATABASE_PATH "${path}"${readonly ? ' (read-only)' : ''}: ${reason}. ` +
+        `Check the path, that this user may ${readonly ? 'read' : 'read and write'} the file and its folder, and that it is a kratomwatch database.`,
       { cause: error },
     )
   }

@@ -55,7 +55,8 @@ export function createApp(deps: AppDeps) {
     if (hasBody(c.req.raw)) {
       const type = c.req.header('content-type') ?? ''
       if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
-        throw new UnsupportedMediaTypeError(`the request body is ${type ? `"${type.split(';')[0]!.trim()}"` : 'sent without a Content-Type'}; send JSON with "Content-Type: application/json".`)
+        const given = type ? `"${type.split(';')[0]!.trim()}"` : 'sent without a Content-Type'
+        throw new UnsupportedMediaTypeError(`the request body is ${given}; send JSON with "Content-Type: application/json".`)
       }
     }
     await next()

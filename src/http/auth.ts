@@ -26,7 +26,9 @@ export function requireKey(options: { admin?: boolean } = {}) {
     // Per-key rate limit on writes (issue 4): every write route authenticates here, so all are covered.
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
       if (c.var.deps.config.ROLE === 'api') {
-        throw new ConflictError('this process is a read-only API process (role api) and writes nothing; send writes to the writer process (serve --role all or worker).')
+        throw new ConflictError(
+          'this process is a read-only API process (role api) and writes nothing; send writes to the writer process (serve --role all or worker).',
+        )
       }
       const wait = writeLimiter(c.var.deps).take(key.id, c.var.deps.clock().getTime())
       if (wait > 0) throw new RateLimitedError(wait)

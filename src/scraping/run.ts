@@ -292,8 +292,11 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
         }
         // Stored with the engine's changes: a run that failed before keeps the old memory, so
         // what it did not finish is fetched again next time.
-        if (memoryJson !== null) store.putMemory({ scraper_id: def.id, parser_version: def.parserVersion, memory_json: memoryJson, run_id: runId!, updated_at: clock().toISOString() })
-        const counts = { ...baseCounts, observations: observations.length, events: applied.events.length, confirmed: applied.confirmed, held: applied.held, ignored: applied.ignored }
+        if (memoryJson !== null) {
+          store.putMemory({ scraper_id: def.id, parser_version: def.parserVersion, memory_json: memoryJson, run_id: runId!, updated_at: clock().toISOString() })
+        }
+        const { confirmed, held, ignored } = applied
+        const counts = { ...baseCounts, observations: observations.length, events: applied.events.length, confirmed, held, ignored }
         return result({ outcome: applied.events.length ? 'changed' : 'unchanged', reason: null, error: null, events: applied.events, observations, counts })
       }).immediate()
       log.info({ run_id: runId, outcome: r.outcome, ...r.counts }, 'scrape run finished')

@@ -76,7 +76,8 @@ export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
   // making): refuse every control character instead of storing one URL and requesting another.
   const at = [...raw].findIndex((ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))
   if (at >= 0) {
-    throw new UnsafeUrlError(`the URL contains the control character U+${[...raw][at]!.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${at}; remove it.`)
+    const code = [...raw][at]!.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+    throw new UnsafeUrlError(`the URL contains the control character U+${code} at position ${at}; remove it.`)
   }
   let url: URL
   try {

@@ -46,7 +46,11 @@ describe('request bodies', () => {
       const declared = await flood(service.port, key, { declaredLength: 300 * 1024 * 1024, maxMiB: 300 })
       expect(declared.status).toBe(413)
       expect(declared.sentMiB).toBeLessThan(300)
-      expect(JSON.parse(declared.body)).toMatchObject({ type: 'https://kratomwatch.dev/problems/payload-too-large', status: 413, detail: expect.stringMatching(/larger than 65536 bytes/) })
+      expect(JSON.parse(declared.body)).toMatchObject({
+        type: 'https://kratomwatch.dev/problems/payload-too-large',
+        status: 413,
+        detail: expect.stringMatching(/larger than 65536 bytes/),
+      })
       const chunked = await flood(service.port, key, { maxMiB: 300 })
       expect(chunked.status).toBe(413)
       expect(chunked.sentMiB).toBeLessThan(300)

@@ -29,7 +29,11 @@ describe('database start-up errors', () => {
     const cases: [Record<string, string>, string[], RegExp][] = [
       [{ DATABASE_PATH: join(dir, 'notes.db') }, ['migrate'], /cannot open the SQLite database at DATABASE_PATH ".*notes\.db": file is not a database\. Check/],
       [{ DATABASE_PATH: join(dir, 'notes.db') }, ['status', 'US-AL'], /DATABASE_PATH ".*notes\.db"/],
-      [{ DATABASE_PATH: join(dir, 'missing.db'), LOG_LEVEL: 'silent' }, ['serve', '--role', 'api'], /DATABASE_PATH ".*missing\.db" does not exist; .*start the writer/],
+      [
+        { DATABASE_PATH: join(dir, 'missing.db'), LOG_LEVEL: 'silent' },
+        ['serve', '--role', 'api'],
+        /DATABASE_PATH ".*missing\.db" does not exist; .*start the writer/,
+      ],
     ]
     for (const [env, args, message] of cases) {
       const run = await cliProcess(args, env)

@@ -22,7 +22,10 @@ const TX = 'us-tx-statutes-hs-444'
 describe('killed runs', () => {
   it('a SIGKILLed CLI scrape is marked failed by the next CLI scrape or service start, while a live one is left running', async () => {
     const sources = await fixtureServer()
-    sources.serveCase(texas as ScraperDefinition, fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-2026-11')!)
+    sources.serveCase(
+      texas as ScraperDefinition,
+      fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-2026-11')!,
+    )
     const DATABASE_PATH = join(tempDir(), 'kw.db')
     const setup = openDb(DATABASE_PATH)
     migrate(setup)
@@ -32,20 +35,30 @@ describe('killed runs', () => {
     onTestFinished(() => {
       db.close()
     })
-    const runs = () => db.prepare(`SELECT id, outcome, error FROM scrape_runs WHERE scraper_id = ? ORDER BY id`).all(TX) as { id: number; outcome: string; error: string | null }[]
+    const runs = () =>
+      db.prepare(`SELECT id, outcome, error FROM scrape_runs WHERE scraper_id = ? ORDER BY id`).all(TX) as {
+        id: number
+        outcome: string
+        error: string | null
+      }[]
 
     /** Starts `kratomwatch scrape` on a page that answers after `slowMs`; resolves once its run row is `running`. */
     const slowScrape = async (slowMs: number) => {
       sources.fault(texas.sources.chapter.url, { kind: 'slow', ms: slowMs, times: 1 })
       const before = runs().length
-      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/cli.ts', 'scrape', '--only', TX], { cwd: ROOT, env, stdio: 'ignore' })
+      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/cli.ts', 'scrape', '--only', TX], {
+        cwd: ROOT,
+        env,
+        stdio: 'ignore',
+      })
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       onTestFinished(() => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
       })
       // Wait until the page request is in flight (the fault then holds it), not merely the row written.
       const hits = sources.hits(texas.sources.chapter.url)
-      for (let i = 0; i < 400 && (runs().length === before || sources.hits(texas.sources.chapter.url) === hits); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      for (let i = 0; i < 400 && (runs().length === before || sources.hits(texas.sources.chapter.url) === hits); i++)
+        await new Promise((resolve) => setTimeout(resolve, 50))
       const row = runs().at(-1)!
       expect(row.outcome).toBe('running')
       return { child, exited, id: row.id }
@@ -75,12 +88,23 @@ describe('killed runs', () => {
     expect(await server.exited).toBe(0)
   }, 90_000)
 
-  it('records a run\'s outcome in the transaction of its changes: a crash before the row is finished leaves no change behind', async () => {
+  it("records a run's outcome in the transaction of its changes: a crash before the row is finished leaves no change behind", async () => {
     const server = await fixtureServer()
-    server.serveCase(texas as ScraperDefinition, fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-2026-11')!)
+    server.serveCase(
+      texas as ScraperDefinition,
+      fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-2026-11')!,
+    )
     const t = testDb()
     const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
-    const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: [{ def: texas as ScraperDefinition, file: '', region: '', disabled: null }], httpBackoffMs: 1 })
+    const service = await createScrapingService({
+      config,
+      stores: t.stores,
+      engine: t.engine,
+      clock: t.clock,
+      log: silentLogger,
+      registry: [{ def: texas as ScraperDefinition, file: '', region: '', disabled: null }],
+      httpBackoffMs: 1,
+    })
     onTestFinished(() => service.stop(0))
     // The process "dies" right after the engine wrote its changes, as the run row is being finished.
     const finish = t.stores.runs.finish

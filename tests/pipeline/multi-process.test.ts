@@ -22,7 +22,11 @@ describe('several processes on one database file', () => {
   it('a writer, a read-only API process under authenticated load, CLI scrapes and another writer connection: no write fails', async () => {
     const sources = await fixtureServer()
     const cases = fixtureCases(texas as ScraperDefinition)
-    const serveCase = (name: string) => sources.serveCase(texas as ScraperDefinition, cases.find((c) => c.name === name)!)
+    const serveCase = (name: string) =>
+      sources.serveCase(
+        texas as ScraperDefinition,
+        cases.find((c) => c.name === name)!,
+      )
     serveCase('chapter-444-2026-11')
 
     const dir = tempDir()
@@ -68,7 +72,16 @@ describe('several processes on one database file', () => {
             run_id: null,
             snapshot_id: null,
             observations: [
-              Observation.parse({ kind: 'status', jurisdiction: 'US-WY', subject: '7-oh', status: i % 2 ? 'banned' : 'regulated', citation: `Wyo. Stat. § 35-7-1014 (load ${i})`, effective_date: '2026-11-01', source_url: 'https://wyoleg.example/35-7-1014', confidence: 'high' }),
+              Observation.parse({
+                kind: 'status',
+                jurisdiction: 'US-WY',
+                subject: '7-oh',
+                status: i % 2 ? 'banned' : 'regulated',
+                citation: `Wyo. Stat. § 35-7-1014 (load ${i})`,
+                effective_date: '2026-11-01',
+                source_url: 'https://wyoleg.example/35-7-1014',
+                confidence: 'high',
+              }),
             ],
           })
           tally.engineApplies++

@@ -23,7 +23,9 @@ const OPENSTATES = 'SEKRIT-openstates+/=7c2e'
 describe('redaction', () => {
   it('replaces raw and url-encoded key values by their placeholder, in messages, stacks and causes', () => {
     const redact = createRedactor(loadConfig({ LEGISCAN_API_KEY: 'k&y 1', OPENSTATES_API_KEY: 'abc' }))
-    expect(redact('https://x/?key=k%26y%201&op=1 and k&y 1 and k%26y+1, abc')).toBe('https://x/?key={LEGISCAN_API_KEY}&op=1 and {LEGISCAN_API_KEY} and {LEGISCAN_API_KEY}, {OPENSTATES_API_KEY}')
+    expect(redact('https://x/?key=k%26y%201&op=1 and k&y 1 and k%26y+1, abc')).toBe(
+      'https://x/?key={LEGISCAN_API_KEY}&op=1 and {LEGISCAN_API_KEY} and {LEGISCAN_API_KEY}, {OPENSTATES_API_KEY}',
+    )
     const error = new Error('GET https://x/?key=k%26y%201 failed', { cause: new Error('inner k&y 1') })
     redactError(error, redact)
     expect(`${error.message} ${error.stack} ${(error.cause as Error).message}`).not.toMatch(/k&y 1|k%26y/)
@@ -60,7 +62,11 @@ describe('source API keys', () => {
     const hooks = await receiver({ secrets: () => [secret] })
     const server = await serveProcess(env)
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
-    const created = await fetch(`${server.base}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: hooks.url, events: ['scraper.degraded'] }) })
+    const created = await fetch(`${server.base}/webhooks`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ url: hooks.url, events: ['scraper.degraded'] }),
+    })
     expect(created.status).toBe(201)
     secret = ((await created.json()) as { secret: string }).secret
 
@@ -95,10 +101,13 @@ describe('source API keys', () => {
       'server logs': server.stdout.join('\n') + server.stderr(),
       'CLI output and logs': outputs.join('\n'),
       // Runs, events, outbox payloads, run documents, HTTP cache and snapshots, in the file and its WAL.
-      'database files': readdirSync(dir).map((f) => readFileSync(join(dir, f)).toString('latin1')).join('\n'),
+      'database files': readdirSync(dir)
+        .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+        .join('\n'),
     }
     for (const [exit, text] of Object.entries(exits)) {
-      for (const sentinel of [LEGISCAN, OPENSTATES, encodeURIComponent(OPENSTATES)]) expect(text.includes(sentinel), `${exit} contains a source key`).toBe(false)
+      for (const sentinel of [LEGISCAN, OPENSTATES, encodeURIComponent(OPENSTATES)])
+        expect(text.includes(sentinel), `${exit} contains a source key`).toBe(false)
     }
 
     // Open States got its key in the X-API-KEY header, and no URL carried it.

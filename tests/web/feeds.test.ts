@@ -205,13 +205,16 @@ describe('GET /calendar.ics', () => {
     })
     const text = await (await testApp(t).app.request('/calendar.ics')).text()
     // Only CR LF line ends (and HTAB) remain of the control characters.
-    const controls = [...text.replace(/\r\n/g, '').replace(/\t/g, '')].filter((ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))
+    const isControl = (ch: string) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f)
+    const controls = [...text.replace(/\r\n/g, '').replace(/\t/g, '')].filter(isControl)
     expect(controls).toEqual([])
     const lines = contentLines(text)
     expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(1)
     expect(lines.filter((l) => l.startsWith('SUMMARY:'))).toHaveLength(1)
     const description = lines.find((l) => l.startsWith('DESCRIPTION:'))!
-    expect(description).toBe('DESCRIPTION:Banned.\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:injected\\nnext\tline\\nCitation: Mont. HB 1 (2027)\\nSource: https://leg.mt.gov/bills/hb1')
+    expect(description).toBe(
+      'DESCRIPTION:Banned.\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:injected\\nnext\tline\\nCitation: Mont. HB 1 (2027)\\nSource: https://leg.mt.gov/bills/hb1',
+    )
   })
 
   it('folds without splitting a multi-byte character', () => {

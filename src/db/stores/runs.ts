@@ -29,7 +29,9 @@ export function runStore(db: Db) {
   const getRunStmt = db.prepare('SELECT * FROM scrape_runs WHERE id = ?')
   const snapshotByHashStmt = db.prepare('SELECT id FROM snapshots WHERE sha256 = ?')
   // Another process may store the same document between the lookup and the insert: no conflict, take its row.
-  const insertSnapshotStmt = db.prepare('INSERT INTO snapshots (sha256, content_type, size, body_gz, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
+  const insertSnapshotStmt = db.prepare(
+    'INSERT INTO snapshots (sha256, content_type, size, body_gz, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING',
+  )
   const getSnapshotStmt = db.prepare('SELECT id, sha256, content_type, size, body_gz, created_at FROM snapshots WHERE id = ?')
   const attachStmt = db.prepare('INSERT OR REPLACE INTO run_documents (run_id, source_name, url, snapshot_id, fetched_at) VALUES (?, ?, ?, ?, ?)')
   const documentsStmt = db.prepare('SELECT source_name, url, snapshot_id, fetched_at FROM run_documents WHERE run_id = ? ORDER BY source_name')

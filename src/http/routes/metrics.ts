@@ -21,7 +21,8 @@ export const docs: RouteDoc[] = [
     path: '/metrics',
     summary: 'Prometheus metrics',
     description:
-      'Runs by scraper and outcome, fetch durations by host, browser memory, HTTP request durations by route, and process metrics, in the Prometheus text format. Needs an admin key unless the service runs with METRICS_PUBLIC=true.',
+      'Runs by scraper and outcome, fetch durations by host, browser memory, HTTP request durations by route, and process metrics, ' +
+      'in the Prometheus text format. Needs an admin key unless the service runs with METRICS_PUBLIC=true.',
     auth: 'admin',
     tags: ['operations'],
     responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain; version=0.0.4' } },
