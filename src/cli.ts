@@ -4,10 +4,9 @@ import { loadConfig } from './config.js'
 import { JurisdictionCode, SubjectId } from './domain/index.js'
 import { AppError } from './errors.js'
 import { createLogger, silentLogger } from './log.js'
-import { openCore, startService } from './main.js'
+import { openCore, openDatabase, startService } from './main.js'
 import { migrate } from './db/migrate.js'
 import { runScrapeCommand } from './scraping/cli.js'
-import { openDb } from './db/open.js'
 import { createStores } from './db/stores/index.js'
 import { keyStore } from './db/stores/keys.js'
 import type { StatusViews } from './read/status-view.js'
@@ -84,7 +83,7 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       return runScrapeCommand(config, { only: values.only, jurisdiction: values.jurisdiction, dryRun: values['dry-run'] ?? false })
     case 'migrate': {
-      const db = openDb(config.DATABASE_PATH)
+      const db = openDatabase(config, { readonly: false })
       const result = migrate(db)
       db.close()
       console.log(result.applied.length ? `applied ${result.applied.join(', ')}; schema version ${result.current}` : `up to date; schema version ${result.current}`)
@@ -117,7 +116,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0
     }
     case 'keys': {
-      const db = openDb(config.DATABASE_PATH)
+      const db = openDatabase(config, { readonly: false })
       try {
         migrate(db)
         const keys = keyStore(db)
@@ -137,7 +136,7 @@ export async function runCli(argv: string[]): Promise<number> {
             if (!keys.revoke(id, now)) throw new UsageError(`no live key #${id}`)
             // A revoked key's subscriptions stop receiving: its owner can no longer see or manage them.
             return stores.webhooks.disableForKey(id, `API key #${id} was revoked`, now)
-          })()
+          }).immediate()
           console.log(`revoked key #${id}${disabled ? `; disabled its ${disabled} webhook subscription(s)` : ''}`)
         } else throw new UsageError('keys needs create, list or revoke')
       } finally {

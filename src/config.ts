@@ -64,6 +64,11 @@ export const ConfigSchema = z.object({
   WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   /** Write requests a key may make in a burst before the per-minute rate applies. */
   WRITE_RATE_BURST: z.coerce.number().int().min(1).default(30),
+  // --- hardening (issue 10) ---
+  /** Memory the in-process read cache may hold, in MiB of response bodies (least recently used dropped first). */
+  READ_CACHE_MAX_MB: z.coerce.number().int().min(1).max(4096).default(64),
+  /** Serve GET /metrics without a key (only where the port is reachable from a private network alone); else an admin key. */
+  METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 })
 export type Config = Readonly<z.infer<typeof ConfigSchema>>
 

@@ -47,6 +47,21 @@ export class MigrationError extends AppError {
   readonly code = 'migration-mismatch'
 }
 
+/** The database file cannot be opened (missing, unreadable, not a database, folder not writable); start-up stops. */
+export class DatabaseOpenError extends AppError {
+  readonly code = 'database-unavailable'
+}
+
+/** A request body over the limit (MAX_BODY_BYTES); nothing of it was kept. */
+export class PayloadTooLargeError extends AppError {
+  readonly code = 'payload-too-large'
+}
+
+/** A request body that is not JSON (form, multipart, text): the write routes read JSON only. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly code = 'unsupported-media-type'
+}
+
 /** The curated baseline dataset is malformed. */
 export class DatasetError extends AppError {
   readonly code = 'invalid-dataset'

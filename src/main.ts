@@ -3,10 +3,13 @@ import { serve, type ServerType } from '@hono/node-server'
 import { loadBaseline, seedJurisdictions } from './baseline/load.js'
 import type { Config } from './config.js'
 import { migrate, verifyMigrations } from './db/migrate.js'
+import { existsSync } from 'node:fs'
 import { openDb, type Db } from './db/open.js'
+import { DatabaseOpenError } from './errors.js'
 import { createStores, type Stores } from './db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from './diff/engine.js'
 import { createApp } from './http/app.js'
+import { sweepAbandonedRuns } from './scraping/run.js'
 import { createScrapingService, type ScrapingService } from './scraping/service.js'
 import type { Logger } from './log.js'
 import { createStatusViews, type StatusViews } from './read/status-view.js'
@@ -25,12 +28,42 @@ export interface Core {
 }
 
 /**
+ * Opens the configured database file (read-only for `--role api`), turning SQLite's and the file
+ * system's errors into a DatabaseOpenError that names DATABASE_PATH and says what to check.
+ */
+export function openDatabase(config: Pick<Config, 'DATABASE_PATH' | 'ROLE'>, options: { readonly?: boolean } = {}): Db {
+  const path = config.DATABASE_PATH
+  const readonly = options.readonly ?? config.ROLE === 'api'
+  if (readonly && path !== ':memory:' && !existsSync(path)) {
+    throw new DatabaseOpenError(
+      `DATABASE_PATH "${path}" does not exist; a read-only API process (role api) opens the writer's database: ` +
+        'start the writer (serve --role all or worker, or kratomwatch migrate) first, or fix DATABASE_PATH.',
+    )
+  }
+  try {
+    const db = openDb(path, { readonly })
+    // Reading the schema fails now, not later, on a file that is not a SQLite database.
+    db.prepare('SELECT COUNT(*) FROM sqlite_schema').get()
+    return db
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message
+    throw new DatabaseOpenError(
+      `cannot open the SQLite database at DATABASE_PATH "${path}"${readonly ? ' (read-only)' : ''}: ${reason}. ` +
+        `Check the path, that this user may ${readonly ? 'read' : 'read and write'} the file and its folder, and that it is a kratomwatch database.`,
+      { cause: error },
+    )
+  }
+}
+
+/**
  * Opens the database and brings it up to date: migrations, built-in jurisdictions, and (for the
  * writer roles) the curated baseline and any scheduled change whose date has come. A read-only API
  * process (`--role api`) writes nothing: it only checks the schema matches the code.
  */
 export function openCore(config: Config, log: Logger, clock: () => Date = () => new Date()): Core {
-  const db = openDb(config.DATABASE_PATH)
+  // An API process opens the file read-only: it can never write (nor take the write lock), and needs
+  // no write permission on the file.
+  const db = openDatabase(config)
   try {
     if (config.ROLE === 'api') verifyMigrations(db)
     else {
@@ -42,6 +75,9 @@ export function openCore(config: Config, log: Logger, clock: () => Date = () => 
     const outbox = registerOutbox(stores, { publicBaseUrl: config.PUBLIC_BASE_URL })
     const engine = createDiffEngine(stores, clock)
     if (config.ROLE !== 'api') {
+      // Every writer start (serve, CLI scrape), not only the scheduler's: a killed run never stays `running`.
+      const abandoned = sweepAbandonedRuns(stores, clock, 'the process running it ended during the run')
+      if (abandoned.length) log.warn({ runs: abandoned }, 'runs left running by a process that died marked failed')
       seedJurisdictions(stores)
       const baseline = loadBaseline(stores, engine, undefined, clock)
       if (baseline.applied) log.info({ run_id: baseline.run_id, applied: baseline.applied, events: baseline.result?.events.length }, 'curated baseline loaded')

@@ -75,7 +75,7 @@ describe('us-openstates-bills', () => {
     const search = page(rows(20, 0), 9)
     // First run: pages 2..PAGES_PER_RUN, not all 9.
     expect(Object.keys(scraper.follow!(billsDoc(search), ctx(null)))).toEqual(Array.from({ length: PAGES_PER_RUN - 1 }, (_, i) => `page${i + 2}`))
-    expect(scraper.follow!(billsDoc(search), ctx(null)).page2).toEqual({ kind: 'json', url: expect.stringMatching(/^https:\/\/v3\.openstates\.org\/bills\?q=kratom%20OR%20mitragynine%20OR%20hydroxymitragynine&include=actions&sort=updated_desc&per_page=20&page=2&apikey=\{OPENSTATES_API_KEY\}$/) })
+    expect(scraper.follow!(billsDoc(search), ctx(null)).page2).toEqual({ kind: 'json', url: expect.stringMatching(/^https:\/\/v3\.openstates\.org\/bills\?q=kratom%20OR%20mitragynine%20OR%20hydroxymitragynine&include=actions&sort=updated_desc&per_page=20&page=2$/), headers: { 'x-api-key': '{OPENSTATES_API_KEY}' } })
     // Page 1's oldest bill is no newer than the mark: nothing more to read.
     expect(scraper.follow!(billsDoc(search), ctx({ updated_at: rows(1, 19)[0]!.updated_at }))).toEqual({})
     // The mark lies beyond page 1: keep reading.

@@ -19,15 +19,15 @@ import { defineScraper, effectFromTitle, type FollowContext, isoDate, LayoutChan
 // older ones, and bills beyond the first 100 updated between two runs, are left to LegiScan, the
 // primary source for bills (us-legiscan), which this one only confirms or hears of first.
 //
-// The key goes in the `apikey` query parameter, which api-v3 accepts like the X-API-KEY header
-// (api/auth.py): the framework fills `{ENV}` placeholders in URLs (and redacts them in records),
-// not in headers.
+// The key goes in the X-API-KEY header (api-v3 api/auth.py accepts it there or as `apikey` in the
+// query): a header is never part of a recorded URL, an error message or a log line (issue 10).
 //
 // Query: websearch syntax (PostgreSQL websearch_to_tsquery, english): `OR` between words.
 // "7-hydroxymitragynine" is indexed as its parts, so "hydroxymitragynine" finds 7-OH-only bills.
 const QUERY = 'kratom OR mitragynine OR hydroxymitragynine'
 const pageUrl = (page: number) =>
-  `https://v3.openstates.org/bills?q=${encodeURIComponent(QUERY)}&include=actions&sort=updated_desc&per_page=20&page=${page}&apikey={OPENSTATES_API_KEY}`
+  `https://v3.openstates.org/bills?q=${encodeURIComponent(QUERY)}&include=actions&sort=updated_desc&per_page=20&page=${page}`
+const KEY_HEADER = { 'x-api-key': '{OPENSTATES_API_KEY}' }
 
 /** Pages read per run at most (page 1 + PAGES_PER_RUN - 1 followed), 20 bills each. */
 export const PAGES_PER_RUN = 5
@@ -200,15 +200,15 @@ export default defineScraper({
   emptyPossible: true,
   requiresEnv: ['OPENSTATES_API_KEY'],
   maxFollow: PAGES_PER_RUN - 1,
-  sources: { bills: { kind: 'json', url: pageUrl(1) } },
+  sources: { bills: { kind: 'json', url: pageUrl(1), headers: KEY_HEADER } },
   follow({ bills }, { previous }: FollowContext<Memory>) {
     const page = readPage(bills.json, 'page1')
     const oldest = page.results.at(-1)
     // Page 1 already reaches back to what the last run saw: nothing newer lies beyond it.
     if (previous && oldest && Date.parse(oldest.updated_at) <= Date.parse(previous.updated_at)) return {}
     const last = Math.min(page.pagination.max_page, PAGES_PER_RUN)
-    const out: Record<string, { kind: 'json'; url: string }> = {}
-    for (let n = 2; n <= last; n++) out[followName(n)] = { kind: 'json', url: pageUrl(n) }
+    const out: Record<string, { kind: 'json'; url: string; headers: Record<string, string> }> = {}
+    for (let n = 2; n <= last; n++) out[followName(n)] = { kind: 'json', url: pageUrl(n), headers: KEY_HEADER }
     return out
   },
   remember({ bills }, { previous }): Memory {

@@ -175,5 +175,5 @@ export function loadBaseline(stores: Stores, engine: DiffEngine, dir: string = B
       counts: { observations: fresh.length, events: result.events.length, confirmed: result.confirmed, held: result.held },
     })
     return { run_id: runId, entries: dataset.entries.length, applied: fresh.length, result }
-  })()
+  }).immediate()
 }

@@ -52,7 +52,7 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR, upTo?: number): Mi
     db.transaction(() => {
       db.exec(file.sql)
       insert.run(file.version, file.name, file.sha256, new Date().toISOString())
-    })()
+    }).immediate()
     done.push(file.name)
   }
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0

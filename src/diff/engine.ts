@@ -266,7 +266,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           if (obs.kind === 'status') applyStatus(batch, obs, now, today, out, cache)
           else applyMeasure(batch, obs, now, out)
         }
-      })()
+      }).immediate()
       return out
     },
 
@@ -303,7 +303,7 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           timeline.markActivated(row.id, now)
           fired.push(event)
         }
-      })()
+      }).immediate()
       return fired
     },
   }

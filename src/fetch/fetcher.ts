@@ -7,6 +7,7 @@ import type { ScrapingStore } from '../db/stores/scraping.js'
 import { INSTALL_CHROMIUM_HINT, createBrowserPool, resolveChromium, type BrowserPool } from './browser.js'
 import { createHttpClient, type HttpClient } from './http.js'
 import { createHostPacer } from './polite.js'
+import { createRedactor, redactError } from './redact.js'
 import { createRobots, type Robots } from './robots.js'
 
 export type SourceKind = 'html' | 'browser' | 'json' | 'pdf'
@@ -75,6 +76,8 @@ export function createFetcher(deps: { config: Config; log: Logger; store: Scrapi
     return pool
   }
   metrics.setBrowserMemorySource(() => pool?.memoryMb() ?? null)
+  // Source API keys are filled into URLs below this layer; nothing that leaves it may carry one.
+  const redact = createRedactor(config)
 
   return {
     /** The Chromium executable browser sources will use, or null (browser scrapers are then disabled). */
@@ -82,6 +85,7 @@ export function createFetcher(deps: { config: Config; log: Logger; store: Scrapi
     /**
      * Fetches one source. `conditional` sends the stored validators (ETag / Last-Modified) and
      * answers `notModified` on 304. Throws FetchError / BlockedError (the run is degraded).
+     * Every URL and error it returns or throws is redacted: source API keys appear as `{NAME}`.
      */
     async fetch(target: FetchTarget, options: { conditional: boolean }): Promise<Fetched> {
       const host = new URL(target.url).host
@@ -109,11 +113,11 @@ export function createFetcher(deps: { config: Config; log: Logger; store: Scrapi
           return { url: cached.final_url, body: Buffer.alloc(0), contentType: '', notModified: true, cachedSnapshotId: cached.snapshot_id, etag: cached.etag, lastModified: cached.last_modified }
         }
         if (res.notModified) throw new FetchError(`${target.recordUrl}: HTTP 304 to an unconditional request.`, 'http', 304)
-        const finalUrl = res.url === target.url ? target.recordUrl : res.url
+        const finalUrl = res.url === target.url ? target.recordUrl : redact(res.url)
         return { url: finalUrl, body: res.body, contentType: res.contentType, notModified: false, cachedSnapshotId: null, etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') }
       } catch (error) {
         result = error instanceof BlockedError ? 'blocked' : 'error'
-        throw error
+        throw redactError(error, redact)
       } finally {
         metrics.fetchSeconds.observe({ host, kind: target.kind, result }, (performance.now() - started) / 1000)
       }

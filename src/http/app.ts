@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
-import { createReadCache } from './cache.js'
+import { bodyLimit } from 'hono/body-limit'
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js'
+import { createReadCache, entryLimit } from './cache.js'
 import type { AppDeps, AppEnv } from './env.js'
 import { problem, problemResponse } from './problem.js'
 import { changes } from './routes/changes.js'
@@ -15,9 +17,16 @@ import { reviews } from './routes/reviews.js'
 import { scrapers } from './routes/scrapers.js'
 import { httpMetrics } from '../metrics.js'
 
+/** The largest request body accepted (every write takes a small JSON object). */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/** True when a request carries a body (a stream whose declared length, if any, is above zero). */
+const hasBody = (req: Request) => req.body !== null && (req.headers.has('transfer-encoding') || req.headers.get('content-length') !== '0')
+
 /** Builds the HTTP app over its dependencies. The only place routes are mounted. */
 export function createApp(deps: AppDeps) {
-  const cache = createReadCache()
+  const maxBytes = deps.config.READ_CACHE_MAX_MB * 1024 * 1024
+  const cache = createReadCache({ maxBytes, maxEntryBytes: entryLimit(maxBytes) })
   const app = new Hono<AppEnv>()
   app.use(httpMetrics())
   app.use(async (c, next) => {
@@ -32,6 +41,26 @@ export function createApp(deps: AppDeps) {
     await next()
     if (c.error || c.res.status === 404) c.res.headers.set('x-request-id', requestId)
   })
+  // Bodies: at most MAX_BODY_BYTES (413 before reading more: a declared length is refused at once,
+  // a chunked body as soon as it passes the limit), and JSON only (415 naming what was sent).
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(`the request body is larger than ${MAX_BODY_BYTES} bytes; send the JSON object the route documents (see /docs).`)
+      },
+    }),
+  )
+  app.use(async (c, next) => {
+    if (hasBody(c.req.raw)) {
+      const type = c.req.header('content-type') ?? ''
+      if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
+        const given = type ? `"${type.split(';')[0]!.trim()}"` : 'sent without a Content-Type'
+        throw new UnsupportedMediaTypeError(`the request body is ${given}; send JSON with "Content-Type: application/json".`)
+      }
+    }
+    await next()
+  })
   app.route('/', health)
   app.route('/jurisdictions', jurisdictions)
   app.route('/changes', changes)
@@ -44,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', pages)
   app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}; see the README for the API.`))
   app.onError(problemResponse)
-  return app
+  // The read cache is exposed for tests and metrics (its size in entries and bytes).
+  return Object.assign(app, { readCache: cache })
 }
 export type App = ReturnType<typeof createApp>

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import type { ApiKey } from '../db/stores/keys.js'
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js'
+import { ConflictError, ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js'
 import type { AppEnv } from './env.js'
 import { writeLimiter } from './rate-limit.js'
 
@@ -12,7 +12,8 @@ export interface AuthEnv extends AppEnv {
 /**
  * Requires `Authorization: Bearer <key>` (created with `kratomwatch keys create`); with
  * `{ admin: true }` the key must be an admin key. Sets `c.var.apiKey`. Writes (any method but
- * GET/HEAD/OPTIONS) are rate-limited per key (WRITE_RATE_PER_MINUTE, WRITE_RATE_BURST): 429 + Retry-After.
+ * GET/HEAD/OPTIONS) are rate-limited per key (WRITE_RATE_PER_MINUTE, WRITE_RATE_BURST): 429 + Retry-After,
+ * and refused with 409 by a read-only API process (role api), whose database connection cannot write.
  */
 export function requireKey(options: { admin?: boolean } = {}) {
   return createMiddleware<AuthEnv>(async (c, next) => {
@@ -24,6 +25,11 @@ export function requireKey(options: { admin?: boolean } = {}) {
     if (options.admin && !key.is_admin) throw new ForbiddenError('this endpoint needs an admin key (kratomwatch keys create --name NAME --admin).')
     // Per-key rate limit on writes (issue 4): every write route authenticates here, so all are covered.
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      if (c.var.deps.config.ROLE === 'api') {
+        throw new ConflictError(
+          'this process is a read-only API process (role api) and writes nothing; send writes to the writer process (serve --role all or worker).',
+        )
+      }
       const wait = writeLimiter(c.var.deps).take(key.id, c.var.deps.clock().getTime())
       if (wait > 0) throw new RateLimitedError(wait)
     }

@@ -7,18 +7,49 @@ interface Entry {
   version: string
   etag: string
   body: string
+  /** UTF-8 size of the body (plus the key), what the byte budget counts. */
+  bytes: number
 }
 
-const MAX_ENTRIES = 5000
+/** Bounds of the read cache: total UTF-8 bytes of the bodies kept, and the largest body worth keeping. */
+export interface ReadCacheLimits {
+  maxBytes: number
+  maxEntryBytes: number
+}
+
+/** The per-entry bound for a total: an eighth of it, at most 4 MiB (a `/changes?limit=500` page is ~400 kB). */
+export const entryLimit = (maxBytes: number): number => Math.min(4 * 1024 * 1024, Math.floor(maxBytes / 8))
 
 /**
  * Serves reads from an in-process cache keyed by request and data version, with a strong ETag
  * (hash of the body, equal across replicas) and Cache-Control, answering 304 on a match. The
  * version changes when any connection commits and when the UTC date changes (scheduled rules).
  * `text` serves pages and feeds, `json` the API; one cache per app.
+ *
+ * Bounded in bytes, not entries (every distinct query string is an entry, and a body can be large):
+ * least recently used entries are dropped once the bodies pass `maxBytes`, and a body larger than
+ * `maxEntryBytes` is served but not kept. Memory held is therefore at most `maxBytes` plus one body.
  */
-export function createReadCache() {
+export function createReadCache(limits: ReadCacheLimits = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: entryLimit(64 * 1024 * 1024) }) {
+  // Map order is recency order: a hit moves its entry to the end, eviction takes from the front.
   const entries = new Map<string, Entry>()
+  let bytes = 0
+
+  function remember(key: string, entry: Entry) {
+    const old = entries.get(key)
+    if (old) {
+      entries.delete(key)
+      bytes -= old.bytes
+    }
+    if (entry.bytes > limits.maxEntryBytes) return
+    entries.set(key, entry)
+    bytes += entry.bytes
+    for (const [k, e] of entries) {
+      if (bytes <= limits.maxBytes) break
+      entries.delete(k)
+      bytes -= e.bytes
+    }
+  }
 
   function text(c: Context<AppEnv>, key: string, contentType: string, build: () => string, extraHeaders: Record<string, string> = {}) {
     const { stores, clock, config } = c.var.deps
@@ -26,8 +57,10 @@ export function createReadCache() {
     let entry = entries.get(key)
     if (!entry || entry.version !== version) {
       const body = build()
-      entry = { version, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` }
-      if (entries.size >= MAX_ENTRIES) entries.clear()
+      entry = { version, body, bytes: Buffer.byteLength(body) + key.length, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` }
+      remember(key, entry)
+    } else {
+      entries.delete(key)
       entries.set(key, entry)
     }
     const headers = {
@@ -40,7 +73,9 @@ export function createReadCache() {
   }
 
   const json = (c: Context<AppEnv>, key: string, build: () => unknown) => text(c, key, 'application/json; charset=utf-8', () => JSON.stringify(build()))
-  return { text, json }
+  /** What the cache holds now (for tests and metrics). */
+  const stats = () => ({ entries: entries.size, bytes })
+  return { text, json, stats }
 }
 export type ReadCache = ReturnType<typeof createReadCache>
 export type CachedJson = ReadCache['json']

@@ -14,9 +14,23 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   conflict: 409,
   'rate-limited': 429,
   'unsafe-url': 400,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
 }
 
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
 
 /** Writes an RFC 9457 problem+json response. */
 export function problem(c: Context<AppEnv>, status: ContentfulStatusCode, type: string, detail: string, extra: Record<string, unknown> = {}) {

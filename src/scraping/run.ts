@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Config } from '../config.js'
 import type { Stores } from '../db/stores/index.js'
 import type { DiffEngine } from '../diff/engine.js'
@@ -92,6 +93,41 @@ export function resolveHeaders(headers: Record<string, string> | undefined, conf
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace(/\{([A-Z][A-Z0-9_]*)\}/g, (_, name: string) => envValue(config, name) ?? '')]))
 }
 
+/** A run row older than this is abandoned whoever owns it: fetch timeouts bound a run to minutes. */
+export const STALE_RUN_MS = 6 * 3_600_000
+
+/**
+ * True when the process that owns a `running` row is gone: its pid no longer exists on this host,
+ * the row predates owners, or it is older than STALE_RUN_MS (a reused pid, or another host sharing
+ * the file, which cannot be asked). This process's own runs are never gone.
+ */
+export function runOwnerGone(run: { owner: string | null; started_at: string }, now: Date): boolean {
+  if (now.getTime() - Date.parse(run.started_at) > STALE_RUN_MS) return true
+  if (!run.owner) return true
+  const cut = run.owner.lastIndexOf(':')
+  const pid = Number(run.owner.slice(cut + 1))
+  if (run.owner.slice(0, cut) !== hostname() || !Number.isInteger(pid)) return false
+  if (pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
+/**
+ * Marks `failed` the runs left `running` by processes that died (SIGKILL, power loss): at every
+ * start of a writer (serve, CLI scrape) and again when the scheduler starts. Runs of live processes
+ * (a CLI scrape beside the service) are left alone. Returns the ids marked.
+ */
+export function sweepAbandonedRuns(stores: Stores, clock: () => Date, why = 'the process running it ended during the run'): number[] {
+  const now = clock()
+  const gone = stores.scraping.runningRuns().filter((r) => runOwnerGone(r, now))
+  for (const r of gone) stores.runs.finish(r.id, { finished_at: now.toISOString(), outcome: 'failed', error: `abandoned: ${why}` })
+  return gone.map((r) => r.id)
+}
+
 /**
  * The run pipeline: fetch → (follow → fetch the followed sources) → snapshot → skip when unchanged
  * → parse → validate → diff engine → remember →
@@ -130,7 +166,7 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
     stores.db.transaction(() => {
       stores.runs.finish(runId, { finished_at: now, outcome: r.outcome, reason: r.reason, error: r.error, counts: r.counts })
       events.push(...streakEvents(def, runId, r.outcome, r.reason, r.error, now))
-    })()
+    }).immediate()
     metrics.runs.inc({ scraper: def.id, outcome: r.outcome })
     return { scraper_id: def.id, run_id: runId, ...r, events, observations: r.observations ?? [] }
   }
@@ -243,20 +279,27 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
       }
       if (dry) return result({ outcome: 'unchanged', reason: null, error: null, observations, counts: { ...baseCounts, observations: observations.length } })
 
-      // 4. the diff engine commits in one transaction.
-      let applied
-      try {
-        applied = engine.apply({ source_id: def.id, trust: def.trust, run_id: runId, snapshot_id: snapshotIds[0] ?? null, observations })
-      } catch (error) {
-        if (error instanceof ObservationError) throw new OutputInvalidError(`${def.id}: ${error.message}`, { cause: error })
-        throw error
-      }
-      // Stored only after the engine committed: a run that failed before keeps the old memory, so
-      // what it did not finish is fetched again next time.
-      if (memoryJson !== null) store.putMemory({ scraper_id: def.id, parser_version: def.parserVersion, memory_json: memoryJson, run_id: runId!, updated_at: clock().toISOString() })
-      const counts = { ...baseCounts, observations: observations.length, events: applied.events.length, confirmed: applied.confirmed, held: applied.held, ignored: applied.ignored }
-      const r = result({ outcome: applied.events.length ? 'changed' : 'unchanged', reason: null, error: null, events: applied.events, observations, counts })
-      log.info({ run_id: runId, outcome: r.outcome, ...counts }, 'scrape run finished')
+      // 4. one transaction: the diff engine's changes, the memory and the run's outcome. A process
+      // killed at any point leaves either all of them or none (then the run row is still `running`,
+      // and the next start marks it failed: nothing it found was recorded).
+      const r = stores.db.transaction((): RunResult => {
+        let applied
+        try {
+          applied = engine.apply({ source_id: def.id, trust: def.trust, run_id: runId, snapshot_id: snapshotIds[0] ?? null, observations })
+        } catch (error) {
+          if (error instanceof ObservationError) throw new OutputInvalidError(`${def.id}: ${error.message}`, { cause: error })
+          throw error
+        }
+        // Stored with the engine's changes: a run that failed before keeps the old memory, so
+        // what it did not finish is fetched again next time.
+        if (memoryJson !== null) {
+          store.putMemory({ scraper_id: def.id, parser_version: def.parserVersion, memory_json: memoryJson, run_id: runId!, updated_at: clock().toISOString() })
+        }
+        const { confirmed, held, ignored } = applied
+        const counts = { ...baseCounts, observations: observations.length, events: applied.events.length, confirmed, held, ignored }
+        return result({ outcome: applied.events.length ? 'changed' : 'unchanged', reason: null, error: null, events: applied.events, observations, counts })
+      }).immediate()
+      log.info({ run_id: runId, outcome: r.outcome, ...r.counts }, 'scrape run finished')
       return r
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -293,11 +336,12 @@ export function createRunner(deps: { stores: Stores; engine: DiffEngine; store: 
       return [...inFlight.keys()]
     },
     /**
-     * Marks runs left `running` as failed: this runner's own (`mine`, at shutdown), or every one in
-     * the database (at start-up, left by a process that died mid-run).
+     * Marks runs left `running` as failed: this runner's own (`mine`, at shutdown), or those whose
+     * owning process is gone (`dead`, at start-up: see `sweepAbandonedRuns`).
      */
-    abandonRunning(why: string, scope: 'mine' | 'all'): number {
-      const ids = scope === 'mine' ? [...openRuns] : store.runningRunIds()
+    abandonRunning(why: string, scope: 'mine' | 'dead'): number {
+      if (scope === 'dead') return sweepAbandonedRuns(stores, clock, why).length
+      const ids = [...openRuns]
       openRuns.clear()
       const now = clock().toISOString()
       for (const id of ids) stores.runs.finish(id, { finished_at: now, outcome: 'failed', error: `abandoned: ${why}` })

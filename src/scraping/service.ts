@@ -126,7 +126,7 @@ export async function createScrapingService(deps: { config: Config; stores: Stor
     health: () => scraperHealth(store, registry, { nextRun: (id) => scheduler?.nextRun(id) ?? null, running: runner.running() }),
     /** Starts cron tasks for every enabled scraper and the daily maintenance job. */
     async startScheduler(options: { maxRandomDelayMs?: number } = {}): Promise<Scheduler> {
-      const abandoned = runner.abandonRunning('the previous process ended during the run', 'all')
+      const abandoned = runner.abandonRunning('the previous process ended during the run', 'dead')
       if (abandoned) log.warn({ runs: abandoned }, 'runs left running by a previous process marked failed')
       const override = config.SCHEDULER_CRON_OVERRIDE
       if (override && !validCron(override)) throw new ConfigError(`SCHEDULER_CRON_OVERRIDE "${override}" is not a valid cron expression.`)

@@ -2,9 +2,24 @@ import type { UpcomingItem } from './data.js'
 import { subjectName } from './describe.js'
 import { STATUS_LOOK } from './status-style.js'
 
-/** Escapes a TEXT value (RFC 5545 § 3.3.11). */
+/**
+ * Removes what no iCalendar value may contain: control characters other than HTAB (RFC 5545 § 3.1,
+ * CTL), and C1 controls. Line breaks (CR LF, a lone CR or a lone LF) are left for the TEXT escape.
+ */
+export function stripIcalControls(text: string): string {
+  return [...text].filter((ch) => {
+    const code = ch.charCodeAt(0)
+    return code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code <= 0x9f))
+  }).join('')
+}
+
+/**
+ * Escapes a TEXT value (RFC 5545 § 3.3.11): backslash, semicolon and comma escaped, every line
+ * break (CR LF, lone CR, lone LF) as `\n`, other control characters removed, so a value can never
+ * end its content line (a raw CR could inject `BEGIN:VEVENT`).
+ */
 export function escapeIcalText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+  return stripIcalControls(text).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n')
 }
 
 /** Folds a content line to at most 75 octets per line (RFC 5545 § 3.1), never splitting a UTF-8 character. */
@@ -41,7 +56,7 @@ export function renderCalendar(items: UpcomingItem[], options: { baseUrl: string
     const description = [item.summary, item.citation && item.kind === 'status' ? `Citation: ${item.citation}` : '', item.url ? `Source: ${item.url}` : ''].filter(Boolean).join('\n')
     lines.push(
       'BEGIN:VEVENT',
-      `UID:${item.uid}@kratomwatch`,
+      `UID:${stripIcalControls(item.uid).replace(/[\r\n]/g, '')}@kratomwatch`,
       `DTSTAMP:${stamp}`,
       `DTSTART;VALUE=DATE:${basicDate(item.date)}`,
       `DTEND;VALUE=DATE:${basicDate(nextDay(item.date))}`,

@@ -107,7 +107,7 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
           const existing = webhooks.deliveryForEvent(sub.id, event.id)
           if (existing ? webhooks.requeue(existing, 'recover', now) : enqueueEvent(sub, event, payloadOf(event))) count++
         }
-      })()
+      }).immediate()
       if (count) notify()
       return count
     },

@@ -42,7 +42,9 @@ const hostAllowlisted = (policy: UrlPolicy, hostname: string) => policy.allowedH
  */
 export function refusedAddress(ip: string, policy: UrlPolicy): string | null {
   let address: ipaddr.IPv4 | ipaddr.IPv6
+  let given: ipaddr.IPv4 | ipaddr.IPv6
   try {
+    given = ipaddr.parse(ip)
     address = ipaddr.process(ip) // unwraps IPv4-mapped IPv6
   } catch {
     return `"${ip}" is not an IP address`
@@ -51,15 +53,32 @@ export function refusedAddress(ip: string, policy: UrlPolicy): string | null {
   if (METADATA.has(address.toString())) return `${address.toString()} is a cloud metadata address`
   const range = address.range()
   if (range !== 'unicast') return `${address.toString()} is a ${range} address`
+  // Every IPv6 form that carries an IPv4 address is refused, whatever that address: NAT64, SIIT,
+  // 6to4 and Teredo are ranges above; the deprecated IPv4-compatible ::a.b.c.d (::7f00:1 is
+  // 127.0.0.1) is "unicast" to ipaddr.js, and a mapped public address is judged as IPv4 above.
+  if (given.kind() === 'ipv6') {
+    const parts = (given as ipaddr.IPv6).parts
+    if (parts.slice(0, 6).every((p) => p === 0) || (given as ipaddr.IPv6).isIPv4MappedAddress()) {
+      const v4 = ipaddr.fromByteArray(given.toByteArray().slice(12)).toString()
+      return `${given.toString()} is an IPv6 address embedding the IPv4 address ${v4}; use a global IPv6 address or the IPv4 address itself`
+    }
+  }
   return null
 }
 
 /**
- * Checks a webhook URL without touching the network: https (or http when configured), no
- * credentials, and an IP-literal host (in any numeric, octal or hex form, which the URL parser
+ * Checks a webhook URL without touching the network: no control characters, https (or http
+ * when configured), no credentials, and an IP-literal host (in any numeric, octal or hex form, which the URL parser
  * normalises) must be a public address. Returns the parsed URL; throws UnsafeUrlError.
  */
 export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
+  // The URL parser drops tabs and newlines silently (and a raw CR LF is header injection in the
+  // making): refuse every control character instead of storing one URL and requesting another.
+  const at = [...raw].findIndex((ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))
+  if (at >= 0) {
+    const code = [...raw][at]!.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+    throw new UnsafeUrlError(`the URL contains the control character U+${code} at position ${at}; remove it.`)
+  }
   let url: URL
   try {
     url = new URL(raw)

@@ -147,7 +147,7 @@ CREATE TABLE scrape_runs (
   reason         TEXT,
   error          TEXT,
   counts_json    TEXT NOT NULL DEFAULT '{}'
-, content_sha256 TEXT) STRICT;
+, content_sha256 TEXT, owner TEXT) STRICT;
 
 CREATE TABLE scraper_memory (
   scraper_id     TEXT PRIMARY KEY,

@@ -8,6 +8,7 @@ import { createScrapingService, type ScrapingService } from '../../src/scraping/
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { testDb } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv } from '../helpers/fixture-server.js'
+import { deadOwner } from '../helpers/processes.js'
 
 const services: ScrapingService[] = []
 afterEach(async () => {
@@ -71,7 +72,7 @@ describe('scheduler', () => {
     })
     services.push(service)
     // a run left "running" by a dead process is closed as failed when scheduling starts
-    const stale = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'schedule', '2026-11-25T11:00:00Z')
+    const stale = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'schedule', '2026-11-25T11:00:00Z', await deadOwner())
     const scheduler = await service.startScheduler({ maxRandomDelayMs: 0 })
     expect(scheduler.names().sort()).toEqual(['maintenance', 'us-tx-statutes-hs-444'])
     expect(t.stores.runs.get(stale)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^abandoned/) })

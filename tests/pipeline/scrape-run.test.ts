@@ -3,11 +3,13 @@ import { loadBaseline } from '../../src/baseline/load.js'
 import { loadConfig } from '../../src/config.js'
 import { silentLogger } from '../../src/log.js'
 import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { STALE_RUN_MS } from '../../src/scraping/run.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import aka from '../../scrapers/us/us-aka-state-map.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { testDb, type TestDb } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv } from '../helpers/fixture-server.js'
+import { deadOwner, liveOwner } from '../helpers/processes.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
 
 const services: ScrapingService[] = []
@@ -188,13 +190,19 @@ describe('scrape run pipeline', () => {
 })
 
 describe('abandoned runs', () => {
-  it('at shutdown marks only this runner\'s unfinished runs; at start-up sweeps what a dead process left', async () => {
+  it('at shutdown marks only this runner\'s unfinished runs; at start-up sweeps what a dead process left, not a live one\'s', async () => {
     const { t, service } = await setup()
-    // A run row another process (say a CLI `scrape`) has open at the same time.
-    const foreign = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'cli', t.clock().toISOString())
+    // A run row another live process (say a CLI `scrape`) has open at the same time, and one a killed process left.
+    const foreign = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'cli', t.clock().toISOString(), await liveOwner())
+    const killed = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'cli', t.clock().toISOString(), await deadOwner())
     expect(service.runner.abandonRunning('the service stopped during the run', 'mine')).toBe(0)
     expect(t.stores.runs.get(foreign)!.outcome).toBe('running')
-    expect(service.runner.abandonRunning('the previous process ended during the run', 'all')).toBe(1)
-    expect(t.stores.runs.get(foreign)).toMatchObject({ outcome: 'failed', error: 'abandoned: the previous process ended during the run' })
+    expect(service.runner.abandonRunning('the previous process ended during the run', 'dead')).toBe(1)
+    expect(t.stores.runs.get(foreign)!.outcome).toBe('running')
+    expect(t.stores.runs.get(killed)).toMatchObject({ outcome: 'failed', error: 'abandoned: the previous process ended during the run' })
+    // A row older than any run can last is abandoned whoever owns it (a reused pid, another host).
+    t.clock.set(new Date(t.clock().getTime() + STALE_RUN_MS + 1000).toISOString())
+    expect(service.runner.abandonRunning('the previous process ended during the run', 'dead')).toBe(1)
+    expect(t.stores.runs.get(foreign)!.outcome).toBe('failed')
   })
 })

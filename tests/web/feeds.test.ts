@@ -186,6 +186,41 @@ describe('GET /calendar.ics', () => {
     expect(text).toContain('HB3')
   })
 
+  it('never lets a control character through: a lone CR becomes an escaped line break, NUL, VT and DEL are dropped', async () => {
+    const t = testDb()
+    t.engine.apply({
+      source_id: 'test-legislature',
+      trust: 'primary',
+      run_id: null,
+      snapshot_id: null,
+      observations: [
+        StatusObservation.parse({
+          kind: 'status',
+          jurisdiction: 'US-MT',
+          subject: 'kratom',
+          status: 'banned',
+          citation: 'Mont. HB 1\u0000 (2027)\u000b',
+          summary: 'Banned.\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:injected\u007f\u0085\r\nnext\tline',
+          effective_date: '2027-01-01',
+          source_url: 'https://leg.mt.gov/bills/hb1',
+          confidence: 'high',
+        }),
+      ],
+    })
+    const text = await (await testApp(t).app.request('/calendar.ics')).text()
+    // Only CR LF line ends (and HTAB) remain of the control characters.
+    const isControl = (ch: string) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f)
+    const controls = [...text.replace(/\r\n/g, '').replace(/\t/g, '')].filter(isControl)
+    expect(controls).toEqual([])
+    const lines = contentLines(text)
+    expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(1)
+    expect(lines.filter((l) => l.startsWith('SUMMARY:'))).toHaveLength(1)
+    const description = lines.find((l) => l.startsWith('DESCRIPTION:'))!
+    expect(description).toBe(
+      'DESCRIPTION:Banned.\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:injected\\nnext\tline\\nCitation: Mont. HB 1 (2027)\\nSource: https://leg.mt.gov/bills/hb1',
+    )
+  })
+
   it('folds without splitting a multi-byte character', () => {
     const folded = foldLine(`SUMMARY:${'é'.repeat(100)}`)
     for (const line of folded.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75)

@@ -49,6 +49,11 @@ describe('POST /webhooks', () => {
     [{ url: 'http://169.254.169.254/latest/meta-data' }, 'url', /metadata/],
     [{ url: 'http://[::ffff:7f00:2]:8080/' }, 'url', /127\.0\.0\.2 is a loopback/],
     [{ url: 'http://user:pw@127.0.0.1/hook' }, 'url', /credentials/],
+    [{ url: 'http://[::7f00:1]/' }, 'url', /embedding the IPv4 address 127\.0\.0\.1/],
+    [{ url: 'http://[::a9fe:a9fe]/' }, 'url', /embedding the IPv4 address 169\.254\.169\.254/],
+    [{ url: 'http://127.0.0.1:9/a\r\nX-Injected: 1' }, 'url', /control character U\+000D at position 20/],
+    [{ url: 'http://127.0.0.1:9/a\tb' }, 'url', /control character U\+0009/],
+    [{ url: 'http://127.0.0.1:9/a\u0000' }, 'url', /control character U\+0000/],
   ])('answers 400 naming the field for %j', async (body, field, message) => {
     const t = setup()
     const res = await t.call(t.alice, 'POST', '/webhooks', body)
@@ -66,6 +71,19 @@ describe('POST /webhooks', () => {
     expect(JSON.stringify(await http.json())).toMatch(/must use https/)
     const loop = await t.call(t.alice, 'POST', '/webhooks', { url: 'https://127.0.0.1/hook' })
     expect(JSON.stringify(await loop.json())).toMatch(/loopback/)
+  })
+})
+
+describe('webhook URL normalisation', () => {
+  it('stores the URL as the WHATWG parser serialises it, on create and on patch', async () => {
+    const t = setup()
+    const res = await t.call(t.alice, 'POST', '/webhooks', { url: 'HTTP://127.0.0.1:9/a b/../c?x=ü' })
+    expect(res.status).toBe(201)
+    const created = (await res.json()) as { id: string; url: string }
+    expect(created.url).toBe('http://127.0.0.1:9/c?x=%C3%BC')
+    expect(((await (await t.call(t.alice, 'GET', `/webhooks/${created.id}`)).json()) as { url: string }).url).toBe('http://127.0.0.1:9/c?x=%C3%BC')
+    const patched = await t.call(t.alice, 'PATCH', `/webhooks/${created.id}`, { url: 'http://127.0.0.1:9/./d/%7e' })
+    expect(((await patched.json()) as { url: string }).url).toBe('http://127.0.0.1:9/d/%7e')
   })
 })
 

@@ -40,6 +40,14 @@ describe('webhook url guard', () => {
     ['IPv4-mapped IPv6 metadata (hex form)', 'https://[::ffff:a9fe:a9fe]/', /169\.254\.169\.254 is a cloud metadata/],
     ['IPv4-mapped IPv6 private', 'https://[::ffff:10.0.0.1]/', /private/],
     ['NAT64 embedding', 'https://[64:ff9b::7f00:1]/', /rfc6052/],
+    ['local-use NAT64 embedding', 'https://[64:ff9b:1::7f00:1]/', /rfc6052/],
+    ['IPv4-compatible IPv6 loopback', 'https://[::7f00:1]/', /embedding the IPv4 address 127\.0\.0\.1/],
+    ['IPv4-compatible IPv6 metadata', 'https://[::a9fe:a9fe]/', /embedding the IPv4 address 169\.254\.169\.254/],
+    ['IPv4-compatible IPv6 public', 'https://[::808:808]/', /embedding the IPv4 address 8\.8\.8\.8/],
+    ['IPv4-mapped IPv6 public', 'https://[::ffff:8.8.8.8]/', /embedding the IPv4 address 8\.8\.8\.8/],
+    ['SIIT embedding', 'https://[::ffff:0:7f00:1]/', /rfc6145/],
+    ['6to4 embedding', 'https://[2002:7f00:1::]/', /6to4/],
+    ['Teredo embedding', 'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', /teredo/],
   ])('refuses %s (%s)', (_name, url, reason) => {
     expect(() => checkUrlShape(url, strict)).toThrow(UnsafeUrlError)
     expect(() => checkUrlShape(url, strict)).toThrow(reason)

@@ -42,7 +42,7 @@ export function jurisdictionStore(db: Db) {
           const { code, name, level, parent, ocd_id } = p
           upsertStmt.run({ code, name, level, parent, ocd_id, origin, lat: local.location?.lat ?? null, lon: local.location?.lon ?? null, fips: local.fips ?? null })
         }
-      })()
+      }).immediate()
     },
     get,
     list: (f: JurisdictionFilter): JurisdictionRow[] => listStmt.all({ level: f.level ?? null, parent: f.parent ?? null, after: f.after ?? null, limit: f.limit }) as JurisdictionRow[],

@@ -13,6 +13,9 @@ export interface ApiKey {
 
 const hash = (key: string) => createHash('sha256').update(key).digest()
 
+/** `last_used_at` is written at most this often per key: a read must not make every request a write. */
+export const LAST_USED_RESOLUTION_MS = 60_000
+
 /** API keys: shown once at creation, stored as sha256, compared in constant time. */
 export function keyStore(db: Db) {
   const insertStmt = db.prepare('INSERT INTO api_keys (name, prefix, sha256, is_admin, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -31,14 +34,19 @@ export function keyStore(db: Db) {
       const id = Number(insertStmt.run(name, prefix, hash(key).toString('hex'), admin ? 1 : 0, now).lastInsertRowid)
       return { key, record: { id, name, prefix, is_admin: admin, created_at: now, revoked_at: null, last_used_at: null } }
     },
-    /** The live key matching a presented secret, or undefined. Constant-time on the hash. */
+    /**
+     * The live key matching a presented secret, or undefined. Constant-time on the hash. Records
+     * `last_used_at` when it is older than a minute, and never on a read-only connection.
+     */
     verify(presented: string, now: string): ApiKey | undefined {
       const prefix = /^kw_([0-9a-f]{8})_/.exec(presented)?.[1]
       if (!prefix) return undefined
       const given = hash(presented)
       for (const row of byPrefixStmt.all(prefix) as (Omit<ApiKey, 'is_admin'> & { is_admin: number; sha256: string })[]) {
         if (timingSafeEqual(given, Buffer.from(row.sha256, 'hex'))) {
-          touchStmt.run(now, row.id)
+          // A read-only process (serve --role api) never writes; a writer records use to the minute.
+          const stale = !row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS
+          if (stale && !db.readonly) touchStmt.run(now, row.id)
           const { sha256: _sha, ...rest } = row
           return toKey(rest)
         }

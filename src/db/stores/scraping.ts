@@ -50,6 +50,7 @@ export function scrapingStore(db: Db) {
   const recentAll = db.prepare(`SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome != 'running' ORDER BY id DESC LIMIT ?`)
   const scraperIds = db.prepare(`SELECT DISTINCT scraper_id FROM scrape_runs WHERE trigger != 'baseline' ORDER BY scraper_id`).pluck()
   const running = db.prepare(`SELECT id FROM scrape_runs WHERE outcome = 'running'`).pluck()
+  const runningOwned = db.prepare(`SELECT id, owner, started_at FROM scrape_runs WHERE outcome = 'running' ORDER BY id`)
   const getMemory = db.prepare('SELECT * FROM scraper_memory WHERE scraper_id = ?')
   const putMemory = db.prepare(`INSERT INTO scraper_memory (scraper_id, parser_version, memory_json, run_id, updated_at)
     VALUES (@scraper_id, @parser_version, @memory_json, @run_id, @updated_at)
@@ -78,6 +79,8 @@ export function scrapingStore(db: Db) {
       listRuns.all(scraperId, { before: page.before ?? null, limit: page.limit }).map((r) => toRun(r as Record<string, unknown>)!),
     scraperIdsWithRuns: () => scraperIds.all() as string[],
     runningRunIds: () => running.all() as number[],
+    /** Runs still marked `running`, with the process that owns each (`host:pid`, null before migration 0006). */
+    runningRuns: () => runningOwned.all() as { id: number; owner: string | null; started_at: string }[],
     /** What `remember` returned after the scraper's last successful run, or undefined. */
     memory(scraperId: string): ScraperMemory | undefined {
       const row = getMemory.get(scraperId) as { scraper_id: string; parser_version: string; memory_json: string; run_id: number; updated_at: string } | undefined
@@ -109,7 +112,7 @@ export function scrapingStore(db: Db) {
         const n = db.prepare('DELETE FROM snapshots WHERE id IN (SELECT id FROM prune_ids)').run().changes
         db.prepare('DELETE FROM prune_ids').run()
         return n
-      })()
+      }).immediate()
     },
   }
 }

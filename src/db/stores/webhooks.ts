@@ -216,7 +216,7 @@ export function webhookStore(db: Db) {
       db.transaction(() => {
         insertSub.run({ id, key_id: keyId, ...toRaw(input), now })
         insertSecret.run(id, secret, now)
-      })()
+      }).immediate()
       return get(id)!
     },
     get,
@@ -253,7 +253,7 @@ export function webhookStore(db: Db) {
         expireCurrent.run({ id, expires_at: oldExpiresAt })
         insertSecret.run(id, secret, now)
         pruneSecrets.run(now)
-      })()
+      }).immediate()
     },
     /** Secrets that sign at `now`, newest first. */
     secrets: (id: string, now: string): string[] => liveSecrets.all({ id, now }) as string[],
@@ -281,7 +281,7 @@ export function webhookStore(db: Db) {
           claimed.push({ delivery: { ...row, state: 'delivering', attempts: attempt }, attempt_id: attemptId, url })
         }
         return claimed
-      })()
+      }).immediate()
     },
     /** The earliest time the head of an enabled subscription's queue is due, if any (a waiting delivery is not due before its head). */
     nextDueAt: (): string | null => (nextDueStmt.get() as string | null) ?? null,
@@ -313,7 +313,7 @@ export function webhookStore(db: Db) {
         })
         markFailing.run({ id: delivery.subscription_id, now })
         if (result.disable_reason) changed(disableSub.run({ id: delivery.subscription_id, reason: result.disable_reason, now }))
-      })()
+      }).immediate()
     },
     /**
      * After a restart: attempts that were in flight when the process died are marked interrupted
@@ -323,7 +323,7 @@ export function webhookStore(db: Db) {
       return db.transaction(() => {
         interruptAttempts.run({ now })
         return resetDelivering.run({ now }).changes
-      })()
+      }).immediate()
     },
     /** Queues a delivery again from its first attempt, with the same webhook-id. */
     requeue: (delivery: Delivery, trigger: DeliveryTrigger, now: string): boolean => requeue.run({ seq: delivery.seq, trigger, now }).changes === 1,

@@ -69,7 +69,7 @@ export const reviews = new Hono<AuthEnv>()
         observations: [StatusObservation.parse(review.observation)],
         approval: { review_id: id, by, note },
       })
-    })()
+    }).immediate()
     return c.json({ review: stores.reviews.get(id), events: result.events })
   })
   .post('/:id/reject', validate('param', Id), validate('json', Decision), (c) => {

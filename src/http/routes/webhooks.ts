@@ -109,7 +109,8 @@ async function checkInput(c: Ctx, input: Partial<SubscriptionInput>): Promise<vo
   }
   if (input.url !== undefined) {
     try {
-      await checkUrl(input.url, urlPolicy(config))
+      // Stored as the WHATWG parser serialises it: what is shown is what is requested.
+      input.url = (await checkUrl(input.url, urlPolicy(config))).href
     } catch (error) {
       if (!(error instanceof UnsafeUrlError)) throw error
       issues.push({ field: 'url', message: error.message })
@@ -186,7 +187,7 @@ export const webhooks = new Hono<AuthEnv>()
       if (body.enabled === true && !sub.enabled) stores.webhooks.enable(sub.id, now)
       if (body.enabled === false && sub.enabled) stores.webhooks.disable(sub.id, `disabled by key #${c.var.apiKey.id} at ${now}`, now)
       return stores.webhooks.get(sub.id)!
-    })()
+    }).immediate()
     if (body.enabled === true && !sub.enabled) outboxFor(stores, { publicBaseUrl: c.var.deps.config.PUBLIC_BASE_URL }).notify()
     return c.json(updated)
   })

@@ -1,0 +1,75 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { createReadCache } from '../../src/http/cache.js'
+import type { AppEnv } from '../../src/http/env.js'
+import { baselineApp, testApp } from '../helpers/db.js'
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+
+const MiB = 1024 * 1024
+
+describe('read cache', () => {
+  it('keeps the heap bounded across 10,000 distinct large queries', async () => {
+    const t = testApp()
+    const cache = createReadCache({ maxBytes: 16 * MiB, maxEntryBytes: 2 * MiB })
+    // The real middleware chain's shape: deps and the cache on the context, a route keyed by its query.
+    const app = new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('deps', { stores: t.stores, clock: t.clock, config: t.config } as never)
+        await next()
+      })
+      .get('/big', (c) => cache.text(c, `big:${c.req.query('n')}`, 'text/plain', () => `${c.req.query('n')}:`.padEnd(400_000, '.')))
+    gc()
+    const before = process.memoryUsage().heapUsed
+    let peak = 0
+    for (let n = 0; n < 10_000; n++) {
+      const res = await app.request(`/big?n=${n}`)
+      expect((await res.text()).length).toBe(400_000)
+      if (n % 2500 === 2499) {
+        gc()
+        peak = Math.max(peak, process.memoryUsage().heapUsed - before)
+        expect(cache.stats().bytes).toBeLessThanOrEqual(16 * MiB)
+      }
+    }
+    // Without a byte bound this held 10,000 × 400 kB = 4 GB. Now: the 16 MiB budget plus the test's own garbage.
+    expect(peak).toBeLessThan(64 * MiB)
+    expect(cache.stats().entries).toBeLessThanOrEqual(Math.floor((16 * MiB) / 400_000))
+    // The most recent entries are the ones kept: a repeat is a hit (same ETag, 304).
+    const last = await app.request('/big?n=9999')
+    expect((await app.request('/big?n=9999', { headers: { 'if-none-match': last.headers.get('etag')! } })).status).toBe(304)
+  }, 120_000)
+
+  it('serves a body larger than the per-entry bound without keeping it', async () => {
+    const t = testApp()
+    const cache = createReadCache({ maxBytes: 4 * MiB, maxEntryBytes: MiB })
+    const app = new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('deps', { stores: t.stores, clock: t.clock, config: t.config } as never)
+        await next()
+      })
+      .get('/huge', (c) => cache.text(c, 'huge', 'text/plain', () => 'x'.repeat(2 * MiB)))
+    expect((await (await app.request('/huge')).text()).length).toBe(2 * MiB)
+    expect(cache.stats()).toEqual({ entries: 0, bytes: 0 })
+  })
+
+  it('in the app: bounded by READ_CACHE_MAX_MB, one entry whatever the parameter order, duplicates refused', async () => {
+    const { app } = baselineApp({ READ_CACHE_MAX_MB: '2' })
+    for (let limit = 281; limit <= 300; limit++) expect((await app.request(`/changes?limit=${limit}`)).status).toBe(200)
+    expect(app.readCache.stats().bytes).toBeLessThanOrEqual(2 * MiB)
+    expect(app.readCache.stats().entries).toBeLessThan(20)
+
+    const entries = () => app.readCache.stats().entries
+    await app.request('/changes?type=status.changed&subject=kratom&limit=3')
+    const n = entries()
+    const a = await app.request('/changes?type=status.changed&subject=kratom&limit=3')
+    const b = await app.request('/changes?limit=3&subject=kratom&type=status.changed')
+    expect(b.headers.get('etag')).toBe(a.headers.get('etag'))
+    expect(entries()).toBe(n)
+    const dup = await app.request('/changes?limit=3&limit=4')
+    expect(dup.status).toBe(400)
+    expect(entries()).toBe(n)
+  })
+})
