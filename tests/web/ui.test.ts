@@ -168,6 +168,11 @@ describeWithBrowser('web ui', () => {
     await page.locator('.opblock').first().waitFor()
     expect(await page.locator('.opblock').count()).toBeGreaterThan(10)
     expect(await page.locator('.opblock-summary-path', { hasText: '/jurisdictions/{code}/changes.atom' }).count()).toBeGreaterThan(0)
+    // Clean: no Swagger UI warning (e.g. "OpenAPI.jsonSchemaDialect … not supported"), and part of the site.
+    expect(await page.locator('.version-pragma').count()).toBe(0)
+    expect(await page.getByText('not supported').count()).toBe(0)
+    await page.locator('header.kw-site a', { hasText: 'kratomwatch' }).click()
+    await page.waitForURL(`${base}/`)
     await page.goto(base + '/j/US-AL')
     expect([...hosts]).toEqual([new URL(base).host])
     await page.context().close()
