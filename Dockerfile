@@ -32,6 +32,8 @@ COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 # The curated dataset is read at start from src/baseline (see src/paths.ts); static web assets too.
 COPY src/baseline ./src/baseline
+# The CLI on the PATH: docker run --rm -v kratomwatch-data:/data kratomwatch kratomwatch keys create --name ops
+RUN chmod +x dist/src/cli.js && ln -s /app/dist/src/cli.js /usr/local/bin/kratomwatch
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
