@@ -178,7 +178,7 @@ export function renderUsMap(statuses: Map<string, RegionStatus>, names: Map<stri
 export function renderWorldMap(statuses: Map<string, RegionStatus>, names: Map<string, string>, caption: string): Html {
   worldShapes ??= loadWorldShapes()
   const regions = worldShapes.shapes.map((s) => region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined))
-  return html`<svg class="map map-world" viewBox="0 0 ${WORLD_SIZE.width} ${WORLD_SIZE.height}" role="group" aria-label="${caption}"><path class="sphere" d="${raw(worldShapes.sphere)}"/><g class="regions">${regions}</g></svg>`
+  return html`<svg class="map map-world" viewBox="0 0 ${WORLD_SIZE.width} ${WORLD_SIZE.height}" role="group" aria-label="${caption}"><path class="sphere" d="${raw(worldShapes.sphere)}"/><g class="regions">${regions}</g>${worldPendingMarkers(statuses)}</svg>`
 }
 
 /** Since when, confidence and pending measures, as the end of a region's title ("; since 2016-05-10; …"). */
@@ -261,5 +261,29 @@ export function pendingMarkers(statuses: Map<string, RegionStatus>): Html {
       const dx = US_CALLOUTS[code] ? 40 : 20
       return [html`<circle class="pending-marker" data-code="${code}" cx="${at[0] + dx}" cy="${at[1] - 7}" r="4.5"/>`]
     })
+  return html`<g class="pending-markers" aria-hidden="true">${marks}</g>`
+}
+
+let worldCentroids: Map<string, [number, number]> | undefined
+function loadWorldCentroids(): Map<string, [number, number]> {
+  const topo = readTopology('world-atlas/countries-110m.json')
+  const countries = feature(topo, topo.objects.countries as GeometryCollection<{ name: string }>)
+  const projection = geoEqualEarth().fitSize([WORLD_SIZE.width, WORLD_SIZE.height], { type: 'Sphere' })
+  const measure = geoPath(projection)
+  const out = new Map<string, [number, number]>()
+  for (const f of countries.features) {
+    const alpha2 = f.id === undefined ? undefined : iso31661NumericToAlpha2[String(f.id).padStart(3, '0')]
+    const [x, y] = measure.centroid(f as GeoPermissibleObjects)
+    if (alpha2 && Number.isFinite(x) && Number.isFinite(y)) out.set(alpha2, [Math.round(x), Math.round(y)])
+  }
+  return out
+}
+
+/** The same pending-bill marker on the world map, at each country's centroid. */
+export function worldPendingMarkers(statuses: Map<string, RegionStatus>): Html {
+  worldCentroids ??= loadWorldCentroids()
+  const marks = [...statuses.entries()]
+    .filter(([code, r]) => r.pending?.length && worldCentroids!.has(code))
+    .map(([code]) => html`<circle class="pending-marker" data-code="${code}" cx="${worldCentroids!.get(code)![0]}" cy="${worldCentroids!.get(code)![1]}" r="3.5"/>`)
   return html`<g class="pending-markers" aria-hidden="true">${marks}</g>`
 }

@@ -74,6 +74,7 @@ header.site nav a{margin-right:.7rem;display:inline-block;padding:.2rem 0}
 main{padding:0 .7rem 2rem}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.stack,table.stack tbody,table.stack tr{display:block;width:100%}
+table.stack caption{display:block;text-align:left;font-weight:600;padding:.2rem 0}
 table.stack tr{border-bottom:1px solid var(--line);padding:.35rem 0}
 table.stack th,table.stack td{display:block;border:0;padding:.1rem .2rem}
 table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}

@@ -118,8 +118,11 @@ describe('GET /', () => {
     const bill = { jurisdiction: 'US-LA', url: 'https://legis.la.gov/bill/HB999', last_action: 'Referred to committee', last_action_date: '2026-11-20', effective_date: null }
     t.stores.measures.upsert({ ...bill, id: 'US-LA/2026/HB999', title: 'Bans kratom', stage: 'introduced', proposed_effect: { subject: 'kratom', status: 'banned' } }, 'test', '2026-11-25T00:00:00Z')
     t.stores.measures.upsert({ ...bill, id: 'US-MS/2025/SB1', jurisdiction: 'US-MS', title: 'Regulates kratom', stage: 'enacted', proposed_effect: null }, 'test', '2026-11-25T00:00:00Z')
+    t.stores.measures.upsert({ ...bill, id: 'TH/2026/NCB-7', jurisdiction: 'TH', title: 'Narcotics Control Board notice on 7-OH', stage: 'proposed_rule', url: 'https://www.oncb.go.th/x', proposed_effect: null }, 'test', '2026-11-25T00:00:00Z')
     const { $ } = await page(app, '/')
     expect($('svg.map-us .pending-markers circle.pending-marker').map((_, c) => $(c).attr('data-code')).get()).toEqual(['US-LA'])
+    expect($('svg.map-world .pending-markers circle.pending-marker').map((_, c) => $(c).attr('data-code')).get()).toEqual(['TH'])
+    expect($('svg.map-world path.region[data-code="TH"] title').text()).toContain('pending: TH/2026/NCB-7')
     expect($('svg.map-us path.region[data-code="US-LA"] title').text()).toContain('pending: US-LA/2026/HB999')
     expect($('#us-list li[data-code="US-LA"]').text()).toContain('1 pending bill')
     expect($('#us-list li[data-code="US-MS"]').text()).not.toContain('pending')
