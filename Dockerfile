@@ -34,6 +34,8 @@ COPY migrations ./migrations
 COPY src/baseline ./src/baseline
 # Fixture sidecars and real-sources.json tell GET /scrapers which scrapers are proven on real responses (src/scraping/provenance.ts).
 COPY fixtures ./fixtures
+# The CLI on the PATH: docker run --rm -v kratomwatch-data:/data kratomwatch kratomwatch keys create --name ops
+RUN chmod +x dist/src/cli.js && ln -s /app/dist/src/cli.js /usr/local/bin/kratomwatch
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scrapers/**/*.test.ts', 'tests/**/*.test.ts'],
     globals: false,
+    // Checks for Chromium once: without it the browser suites skip with one loud line (REQUIRE_CHROMIUM=1 fails instead).
+    globalSetup: ['tests/setup/chromium.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -4,17 +4,24 @@
  */
 import { checkDataset, coverage } from '../src/baseline/check.js'
 import { readDataset } from '../src/baseline/load.js'
+import { scriptArgs } from './args.js'
 
-if (process.argv.includes('--help')) {
-  console.log('usage: npm run dataset:check [-- --json]\n  Validates src/baseline/**/*.json and prints coverage (countries with a known status, local rules, 7-OH rows).')
-  process.exit(0)
-}
+const { values } = scriptArgs(
+  `
+usage: npm run dataset:check [-- --json]
+
+Validates src/baseline/**/*.json (schema, codes, duplicates, file placement) and prints coverage: countries
+with a known status, local rules, 7-OH rows, sources by kind. Exits 1 naming each problem.
+  --json   print the coverage as JSON
+`,
+  { json: { type: 'boolean' } },
+)
 try {
   const dataset = readDataset()
   const problems = checkDataset(dataset)
   for (const p of problems) console.error(`✗ ${p.file}: ${p.entry}: ${p.message}`)
   const cov = coverage(dataset)
-  if (process.argv.includes('--json')) console.log(JSON.stringify(cov, null, 2))
+  if (values.json) console.log(JSON.stringify(cov, null, 2))
   else {
     console.log(`${dataset.files.length} files, ${dataset.entries.length} entries, ${dataset.jurisdictions.length} local places`)
     console.log(`countries with a known status: kratom ${cov.countries_known.kratom}, 7-oh ${cov.countries_known['7-oh']} (of ${cov.countries})`)

@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { projectPath } from '../src/paths.js'
+import { fail, scriptArgs } from './args.js'
 
 /** Writes the scaffold for one scraper; returns the files created. Refuses to overwrite. */
 export function scaffoldScraper(root: string, region: string, name: string, kind: 'html' | 'browser' | 'json' | 'pdf' = 'html'): string[] {
@@ -78,13 +78,23 @@ describe('${id}', () => {
   return [file, test, fixtures]
 }
 
+const NEW_SCRAPER_USAGE = `
+usage: npm run scraper:new -- <region> <name> [--kind html|browser|json|pdf]
+
+Scaffolds scrapers/<region>/<region>-<name>.ts, its fact test and fixtures/<region>-<name>/ with a placeholder case.
+  <region>   lower-case jurisdiction code: us-la, th, us-ca-san-diego
+  <name>     lower-case kebab-case name of the source: legislature, statutes-hs-444
+  --kind     how the source is fetched (default html; browser = rendered by Chromium)
+
+example: npm run scraper:new -- us-la legislature
+next:    npm run fixture:capture -- us-la-legislature (docs/adding-a-scraper.md)
+`
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { kind: { type: 'string', default: 'html' } } })
+  const { positionals, values } = scriptArgs(NEW_SCRAPER_USAGE, { kind: { type: 'string', default: 'html' } })
   const [region, name] = positionals
-  if (!region || !name) {
-    console.error('usage: npm run scraper:new -- <region> <name> [--kind html|browser|json|pdf]   e.g. npm run scraper:new -- us-la legislature')
-    process.exit(2)
-  }
+  if (!region || !name) fail(`scraper:new needs a region and a name\n\n${NEW_SCRAPER_USAGE.trim()}`)
+  if (!['html', 'browser', 'json', 'pdf'].includes(values.kind as string)) fail(`--kind must be html, browser, json or pdf (got "${values.kind}")`)
   try {
     for (const f of scaffoldScraper(projectPath(''), region, name, values.kind as 'html')) console.log(`created ${f}`)
     console.log(`next: npm run fixture:capture -- ${region}-${name}   (on a machine with internet), then write parse and the facts in the test.`)

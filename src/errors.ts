@@ -112,37 +112,79 @@ export class FetchError extends ScrapeError {
   }
 }
 
-/** The source answered with a bot wall, a 403/429, or robots.txt forbids the URL. */
+/**
+ * The source answered with a bot wall, a 403/429, or robots.txt forbids the URL.
+ *
+ * @example
+ * ```ts
+ * if (/Just a moment|cf-challenge/.test(page.html)) throw new BlockedError('bot wall on the statute page')
+ * ```
+ */
 export class BlockedError extends ScrapeError {
   readonly code = 'blocked'
   readonly reason = 'blocked' as const
 }
 
-/** The source answered 200 with a "page not found" page. */
+/**
+ * The source answered 200 with a "page not found" page.
+ *
+ * @example
+ * ```ts
+ * if (/page (was )?not found/i.test(text(page.$('h1')))) throw new SoftNotFoundError('the bill page is a "not found" page')
+ * ```
+ */
 export class SoftNotFoundError extends ScrapeError {
   readonly code = 'soft-404'
   readonly reason = 'soft_404' as const
 }
 
-/** The page no longer has the structure the scraper expects (a selector matched nothing). */
+/**
+ * The page no longer has the structure the scraper expects (a selector matched nothing).
+ *
+ * @example
+ * ```ts
+ * if (!page.$('#statute-text').length) throw new LayoutChangedError('statute text block #statute-text is gone')
+ * ```
+ */
 export class LayoutChangedError extends ScrapeError {
   readonly code = 'layout-changed'
   readonly reason = 'structure' as const
 }
 
-/** The page holds a value the scraper has no rule for (e.g. an unseen status label). */
+/**
+ * The page holds a value the scraper has no rule for (e.g. an unseen status label).
+ *
+ * @example
+ * ```ts
+ * throw new UnknownValueError(`unknown number word "${word}" in the minimum-age sentence`)
+ * ```
+ */
 export class UnknownValueError extends ScrapeError {
   readonly code = 'unknown-value'
   readonly reason = 'structure' as const
 }
 
-/** The scraper returned observations that fail validation. */
+/**
+ * The scraper returned observations that fail validation.
+ *
+ * @example
+ * ```ts
+ * // thrown by the runner when parse returns an observation that fails the Observation schema
+ * ```
+ */
 export class OutputInvalidError extends ScrapeError {
   readonly code = 'output-invalid'
   readonly reason = 'structure' as const
 }
 
-/** The scraper returned nothing although it did not declare empty output possible. */
+/**
+ * The scraper returned nothing although it did not declare empty output possible.
+ *
+ * @example
+ * ```ts
+ * // thrown by the runner when parse returns [] and the definition has no emptyPossible: true
+ * ```
+ */
 export class EmptyResultError extends ScrapeError {
   readonly code = 'empty-result'
   readonly reason = 'empty_unexpected' as const

@@ -8,7 +8,9 @@ import { openDb, type Db } from './db/open.js'
 import { DatabaseOpenError } from './errors.js'
 import { createStores, type Stores } from './db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from './diff/engine.js'
+import { resolveChromium } from './fetch/browser.js'
 import { createApp } from './http/app.js'
+import { loadRegistry, type RegisteredScraper } from './scraping/registry.js'
 import { sweepAbandonedRuns } from './scraping/run.js'
 import { createScrapingService, type ScrapingService } from './scraping/service.js'
 import type { Logger } from './log.js'
@@ -99,6 +101,15 @@ export interface Service {
   stop(): Promise<void>
 }
 
+/**
+ * The scraper registry a read-only API process (no scraping service) shows on GET /scrapers: titles, schedules
+ * and disabled reasons, loaded once on first use; null when it cannot be loaded.
+ */
+export function lazyScraperRegistry(config: Config): () => Promise<RegisteredScraper[] | null> {
+  let once: Promise<RegisteredScraper[] | null> | undefined
+  return () => (once ??= loadRegistry({ config, chromiumPath: resolveChromium(config.CHROMIUM_PATH) }).catch(() => null))
+}
+
 /** Starts the service: core, then the HTTP server. Resolves once it listens. */
 export async function startService(config: Config, log: Logger, clock: () => Date = () => new Date()): Promise<Service> {
   const core = openCore(config, log, clock)
@@ -111,7 +122,8 @@ export async function startService(config: Config, log: Logger, clock: () => Dat
     core.db.close()
     throw error
   }
-  const app = createApp({ config, stores: core.stores, engine: core.engine, views: core.views, log, clock, ready: () => ready, scraping })
+  const scraperRegistry = lazyScraperRegistry(config)
+  const app = createApp({ config, stores: core.stores, engine: core.engine, views: core.views, log, clock, ready: () => ready, scraping, scraperRegistry })
   let server: ServerType
   try {
     server = await new Promise<ServerType>((resolve, reject) => {

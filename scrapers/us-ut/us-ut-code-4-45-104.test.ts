@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { load } from 'cheerio'
 import { describe, expect, it } from 'vitest'
+import { itWithBrowser } from '../../tests/helpers/chromium.js'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
 import scraper from './us-ut-code-4-45-104.js'
 
@@ -9,7 +10,7 @@ import scraper from './us-ut-code-4-45-104.js'
 // class B, then class A misdemeanor, then a third degree felony. The page needs JavaScript, so this
 // runs through real Chromium. The fixture is SYNTHETIC (see the sidecar).
 describe('us-ut-code-4-45-104', () => {
-  it('reads 7-OH products as banned from 2026-05-06 (pure leaf kratom only)', async () => {
+  itWithBrowser('reads 7-OH products as banned from 2026-05-06 (pure leaf kratom only)', async () => {
     const run = await scrapeFixture(scraper, 'section-2026-11')
     expect(run.outcome, run.error ?? '').toBe('changed')
     expect(run.observations).toHaveLength(1)
@@ -23,7 +24,7 @@ describe('us-ut-code-4-45-104', () => {
     expect($('#secdiv').text().trim()).toBe('Loading...')
   })
 
-  it('comes out degraded when the script inserts no section text', async () => {
+  itWithBrowser('comes out degraded when the script inserts no section text', async () => {
     const run = await scrapeFixture(scraper, 'version-missing.degraded')
     expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
   })

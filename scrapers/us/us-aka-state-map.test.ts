@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
+import { describeWithBrowser } from '../../tests/helpers/chromium.js'
 import { scrapeFixture } from '../../tests/helpers/fixture-server.js'
 import scraper from './us-aka-state-map.js'
 
 // The fixture is SYNTHETIC (see fixtures/us-aka-state-map/*.source.json). What is checked: the
 // list exists only after JavaScript ran (a browser source), and labels map as a person reviewed them.
-describe('us-aka-state-map', () => {
+describeWithBrowser('us-aka-state-map', () => {
   it('reads the rendered state list: Alabama banned, Texas regulated 18+', async () => {
     const run = await scrapeFixture(scraper, 'state-list-2026-11')
     expect(run.outcome).not.toBe('degraded')

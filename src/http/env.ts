@@ -3,6 +3,7 @@ import type { Stores } from '../db/stores/index.js'
 import type { DiffEngine } from '../diff/engine.js'
 import type { Logger } from '../log.js'
 import type { StatusViews } from '../read/status-view.js'
+import type { RegisteredScraper } from '../scraping/registry.js'
 import type { ScrapingService } from '../scraping/service.js'
 import type { CachedJson, CachedText } from './cache.js'
 
@@ -19,6 +20,11 @@ export interface AppDeps {
   ready: () => boolean
   /** The scraping side (registry, runner, scheduler); present in the writer roles (all, worker). */
   scraping?: ScrapingService
+  /**
+   * Read-only role: the scraper registry (titles, schedules, disabled reasons) for GET /scrapers, loaded once
+   * by the caller (main.ts), so routes never reach into the fetch layer; null when it cannot be loaded.
+   */
+  scraperRegistry?: () => Promise<RegisteredScraper[] | null>
 }
 
 export interface AppEnv {

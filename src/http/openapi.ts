@@ -149,7 +149,8 @@ export function buildOpenApi(input: OpenApiInput) {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     ...(input.serverUrl ? { servers: [{ url: input.serverUrl }] } : {}),
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // No jsonSchemaDialect: the default (the OAS 3.1 base dialect, JSON Schema 2020-12) is what zod emits, and
+    // Swagger UI shows a red "not supported" warning for any other value (seen 2026-11, swagger-ui 5.x).
     tags: [...tags].sort().map((name) => ({ name })),
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {

@@ -6,50 +6,73 @@ import { JurisdictionCode, type ObservationInput } from '../domain/index.js'
 
 /** A source fetched as HTML (static) or rendered in the shared browser. */
 export interface HtmlSource {
+  /** `'html'` for a static page; `'browser'` for a page that needs JavaScript (rendered by the shared Chromium). */
   kind: 'html' | 'browser'
   /** The real source URL (https). `{ENV_NAME}` placeholders are filled from configuration (API keys). */
   url: string
+  /** Extra request headers, e.g. `{ accept: 'application/xml' }` or an API key header `{ 'x-api-key': '{OPENSTATES_API_KEY}' }`. */
   headers?: Record<string, string>
   /** Browser sources only: clicks and waits before the content is read. Extraction stays in `parse`. */
   prepare?: (page: Page) => Promise<void>
   /** Browser sources only: a selector that must appear before the content is read. */
   waitFor?: string
 }
+/** A source fetched as JSON (an API); `parse` receives it parsed. */
 export interface JsonSource {
+  /** Always `'json'`. */
   kind: 'json'
+  /** The real source URL (https). `{ENV_NAME}` placeholders are filled from configuration (API keys). */
   url: string
+  /** Extra request headers, e.g. an API key header `{ 'x-api-key': '{OPENSTATES_API_KEY}' }`. */
   headers?: Record<string, string>
 }
+/** A source fetched as PDF; `parse` receives its extracted text. */
 export interface PdfSource {
+  /** Always `'pdf'`. */
   kind: 'pdf'
+  /** The real source URL (https). */
   url: string
+  /** Extra request headers. */
   headers?: Record<string, string>
 }
+/** Any declared source: `{ kind: 'html' | 'browser' | 'json' | 'pdf', url, … }`. */
 export type Source = HtmlSource | JsonSource | PdfSource
 
 /** An HTML or rendered page, loaded into cheerio. */
 export interface HtmlDocument {
+  /** How it was fetched: `'html'` (static) or `'browser'` (rendered by Chromium). */
   kind: 'html' | 'browser'
+  /** The URL it was read from (the real one, also in tests). */
   url: string
+  /** cheerio, loaded with the page: `$('h1')`. */
   $: CheerioAPI
+  /** The raw HTML (after rendering, for browser sources). */
   html: string
 }
 /** A JSON response, parsed. */
 export interface JsonDocument {
+  /** Always `'json'`. */
   kind: 'json'
+  /** The URL it was read from. */
   url: string
+  /** The parsed body: check its shape before use (throw LayoutChangedError when it is not what you expect). */
   json: unknown
 }
 /** A PDF, as extracted text (pages joined by a blank line). */
 export interface PdfDocument {
+  /** Always `'pdf'`. */
   kind: 'pdf'
+  /** The URL it was read from. */
   url: string
+  /** The extracted text, pages joined by a blank line. */
   text: string
 }
+/** Any fetched document: HTML (also rendered), JSON or PDF text. */
 export type FetchedDocument = HtmlDocument | JsonDocument | PdfDocument
 
 /** The document type `parse` receives for each source. */
 export type DocumentOf<S extends Source> = S extends { kind: 'json' } ? JsonDocument : S extends { kind: 'pdf' } ? PdfDocument : HtmlDocument
+/** The documents `parse` receives, keyed by source name: `parse({ chapter }) { chapter.$('h1') }`. */
 export type Documents<S extends Record<string, Source>> = { [K in keyof S]: DocumentOf<S[K]> }
 
 /** Context passed to `parse` besides the documents. */
@@ -73,6 +96,7 @@ export interface FollowContext<M = unknown> {
 
 /** Context passed to `remember`: as for `follow`, plus the followed documents of this run. */
 export interface RememberContext<M = unknown> extends FollowContext<M> {
+  /** The documents `follow` asked for this run, by name. */
   followed: Record<string, FetchedDocument>
 }
 
@@ -97,9 +121,11 @@ export interface ScraperDefinition<S extends Record<string, Source> = Record<str
   title: string
   /** Jurisdiction codes this scraper reports on. */
   jurisdictions: string[]
+  /** `'primary'` for a legislature, regulator, gazette or its API; `'secondary'` for aggregators (changes go to review). */
   trust: 'primary' | 'secondary'
   /** node-cron expression (UTC), 5 or 6 fields. */
   schedule: string
+  /** The sources by name: `{ chapter: { kind: 'html', url: 'https://…' } }`; `parse` receives them under the same names. */
   sources: S
   /** Bump when `parse` changes meaning: an unchanged page is then parsed again. */
   parserVersion: string
@@ -147,6 +173,7 @@ export interface ScraperDefinition<S extends Record<string, Source> = Record<str
    * ```
    */
   remember?(documents: Documents<S>, context: RememberContext<M>): M
+  /** Pure: from the fetched documents to observations. Reads the sentence each status rests on, or throws an SDK error. */
   parse(documents: Documents<S>, context: ParseContext): readonly ScraperOutput[]
 }
 

@@ -9,6 +9,7 @@ import { describeEvent, subjectName } from './describe.js'
 import { html, type Html } from './html.js'
 import { layout } from './layout.js'
 import { renderUsMap, renderWorldMap, type MapPoint, type RegionStatus } from './map.js'
+import { placeList } from './place-list.js'
 import { webDataFor } from './respond.js'
 import { STATUS_LOOK, STATUSES, UNCONFIRMED_TEXT, statusBadge, statusClass } from './status-style.js'
 
@@ -76,18 +77,20 @@ export function homePage(deps: AppDeps, subject: string): string {
   const recent = data.changesInLaw({ until: today, limit: 8 })
   const upcoming = data.upcoming({ today, limit: 10 })
   const names = data.names([...recent.flatMap((e) => (e.jurisdiction ? [e.jurisdiction] : [])), ...locals.flatMap((l) => (l.place.parent ? [l.place.parent] : []))])
-  const region = (p: Pick<ListedPlace, 'status' | 'at_least' | 'unconfirmed' | 'min_age'>): RegionStatus => ({
+  const details = mapDetails(deps, [...states, ...countries], subject)
+  const region = (p: Pick<ListedPlace, 'code' | 'status' | 'at_least' | 'unconfirmed' | 'min_age'>): RegionStatus => ({
     status: p.status,
     atLeast: p.at_least,
     unconfirmed: p.unconfirmed,
     note: p.min_age ? `minimum age ${p.min_age}` : undefined,
+    ...details.get(p.code),
   })
   const stateMap = new Map(states.map((p) => [p.code, region(p)]))
   const countryMap = new Map(countries.map((p) => [p.code, region(p)]))
   const stateNames = new Map(states.map((p) => [p.code, p.name]))
   const points: MapPoint[] = locals.flatMap(({ place, effective }) =>
     place.lat !== null && place.lon !== null && (place.level === 'county' || place.level === 'city')
-      ? [{ code: place.code, name: place.name, level: place.level, lat: place.lat, lon: place.lon, ...region(effective) }]
+      ? [{ code: place.code, name: place.name, level: place.level, lat: place.lat, lon: place.lon, ...region({ ...effective, code: place.code }) }]
       : [],
   )
   const countryNames = new Map(countries.map((p) => [p.code, p.name]))
@@ -96,7 +99,7 @@ export function homePage(deps: AppDeps, subject: string): string {
   const lastChange = data.latestEvents({ limit: 1 })[0]?.detected_at
 
   const placeRow = (p: ListedPlace) =>
-    html`<tr data-code="${p.code}"><th scope="row">${link(p.code, p.name)}</th><td>${effectiveBadge(p)}</td><td>${ageText(p.min_age)}</td><td>${p.decided_by ? link(p.decided_by) : '—'}</td></tr>`
+    html`<tr data-code="${p.code}"><th scope="row">${link(p.code, p.name)}</th><td data-label="Effective status">${effectiveBadge(p)}</td><td data-label="Minimum age">${ageText(p.min_age)}</td><td data-label="Decided by">${p.decided_by ? link(p.decided_by) : '—'}</td></tr>`
 
   const body = html`<h1>Is ${name} legal? Status by state and country</h1>
 <p class="meta">Data as of <time datetime="${today}">${today}</time>${lastChange ? html` · last change recorded <time datetime="${lastChange}">${dateTime(lastChange)}</time>` : ''} · every status links to its citation and source.</p>
@@ -106,14 +109,20 @@ ${legend()}
 <section aria-labelledby="us-h">
 <h2 id="us-h">United States: ${name}</h2>
 <figure>${renderUsMap(stateMap, stateNames, `Map of US states by the effective status of ${name}`, points)}
-<figcaption class="meta">State labels show the postal code and status symbol; circles are cities and squares counties with rules of their own. The tables below list every state and local rule.</figcaption></figure>
+<figcaption class="meta">State labels show the postal code and status symbol; small states are labelled at the right; circles are cities and squares counties with rules of their own. <svg class="marker-key" viewBox="0 0 12 12" aria-hidden="true" focusable="false"><circle class="pending-marker" cx="6" cy="6" r="4.5"/></svg> marks a pending bill or rule. Hover or focus a state for its status, since when, minimum age, confidence and pending measures; the list below says the same.</figcaption></figure>
+<h3 id="us-list-h">List view: every US state and territory</h3>
+${placeList(
+    'us-list',
+    states.map((p) => ({ code: p.code, name: p.name, status: p.status, atLeast: p.at_least, unconfirmed: p.unconfirmed, since: details.get(p.code)?.since ?? null, minAge: p.min_age, decidedBy: p.decided_by, pending: details.get(p.code)?.pending ?? [] })),
+    `US states and territories, with the effective status of ${name}`,
+  )}
 </section>
 <section aria-labelledby="local-h">
 <h2 id="local-h">Counties and cities with their own rules</h2>
-<table><caption class="visually-hidden">Local jurisdictions and the effective status of ${name}</caption>
+<table class="stack" id="local-table"><caption class="visually-hidden">Local jurisdictions and the effective status of ${name}</caption>
 <thead><tr><th scope="col">Place</th><th scope="col">In</th><th scope="col">Effective status</th><th scope="col">Decided by</th></tr></thead>
 <tbody>${locals.map(
-    (l) => html`<tr data-code="${l.place.code}"><th scope="row">${link(l.place.code, l.place.name)} <span class="meta">${l.place.level}</span></th><td>${l.place.parent ? link(l.place.parent, names.get(l.place.parent) ?? l.place.parent) : ''}</td><td>${effectiveBadge(l.effective)}</td><td>${l.effective.decided_by ? link(l.effective.decided_by) : '—'}</td></tr>`,
+    (l) => html`<tr data-code="${l.place.code}"><th scope="row">${link(l.place.code, l.place.name)} <span class="meta">${l.place.level}</span></th><td data-label="In">${l.place.parent ? link(l.place.parent, names.get(l.place.parent) ?? l.place.parent) : ''}</td><td data-label="Effective status">${effectiveBadge(l.effective)}</td><td data-label="Decided by">${l.effective.decided_by ? link(l.effective.decided_by) : '—'}</td></tr>`,
   )}</tbody></table>
 </section>
 <section aria-labelledby="recent-h">
@@ -128,18 +137,12 @@ ${upcomingList(upcoming)}
 <p><a href="/calendar.ics">Subscribe to the calendar (iCalendar)</a></p>
 </div></div>
 </section>
-<section aria-labelledby="us-table-h">
-<h2 id="us-table-h">Table: US states and territories</h2>
-<table id="us-table"><caption class="visually-hidden">Effective status of ${name} in every US state and territory</caption>
-<thead><tr><th scope="col">State</th><th scope="col">Effective status</th><th scope="col">Minimum age</th><th scope="col">Decided by</th></tr></thead>
-<tbody>${states.map(placeRow)}</tbody></table>
-</section>
 <section aria-labelledby="world-h">
 <h2 id="world-h">World: ${name}</h2>
 <figure>${renderWorldMap(countryMap, countryNames, `World map of countries by the status of ${name}`)}
 <figcaption class="meta">Grey hatched countries have no recorded status (unknown), which does not mean legal.</figcaption></figure>
 <h3 id="world-table-h">Countries with a recorded status</h3>
-<table id="world-table"><caption class="visually-hidden">Countries with a recorded status for ${name}</caption>
+<table id="world-table" class="stack"><caption class="visually-hidden">Countries with a recorded status for ${name}</caption>
 <thead><tr><th scope="col">Country</th><th scope="col">Effective status</th><th scope="col">Minimum age</th><th scope="col">Decided by</th></tr></thead>
 <tbody>${known.map(placeRow)}</tbody></table>
 <p class="meta">${countries.length - known.length} other countries have no recorded status.</p>
@@ -152,6 +155,22 @@ ${upcomingList(upcoming)}
   })
 }
 
+/** Pending measures are those still moving: not yet enacted, final, failed, vetoed or withdrawn. */
+const PENDING_STAGES = new Set(['introduced', 'passed_chamber', 'passed_legislature', 'proposed_rule'])
+
+/** For the map titles and list: since when, the confidence and the pending measures of each place (for one subject). */
+function mapDetails(deps: AppDeps, places: { code: string }[], subject: string): Map<string, Pick<RegionStatus, 'since' | 'confidence' | 'pending'>> {
+  const out = new Map<string, Pick<RegionStatus, 'since' | 'confidence' | 'pending'>>()
+  for (const p of places) {
+    const view = deps.views.jurisdiction(p.code)
+    const effective = view?.subjects[subject]?.effective
+    if (!view || !effective) continue
+    const pending = view.measures.filter((m) => PENDING_STAGES.has(m.stage) && (!m.proposed_effect || m.proposed_effect.subject === subject)).map((m) => m.id)
+    out.set(p.code, { since: effective.since, confidence: effective.confidence, pending })
+  }
+  return out
+}
+
 function effectiveBlock(code: string, effective: EffectiveStatus & { since: string | null }): Html {
   return html`<dl class="facts">
 <dt>Effective status</dt><dd class="big">${effectiveBadge(effective)}</dd>
@@ -162,10 +181,10 @@ function effectiveBlock(code: string, effective: EffectiveStatus & { since: stri
 <dt>Conditions</dt><dd>${effective.conditions.length ? html`<ul>${effective.conditions.map((c) => html`<li>${c}</li>`)}</ul>` : 'none recorded'}</dd>
 <dt>Confidence</dt><dd>${effective.confidence ?? '—'}</dd>
 </dl>
-<table class="chain"><caption>How the status is decided (country → state → local)</caption>
+<table class="chain stack"><caption>How the status is decided (country → state → local)</caption>
 <thead><tr><th scope="col">Place</th><th scope="col">Status there</th><th scope="col">Citation</th><th scope="col">In effect since</th><th scope="col">Counts?</th></tr></thead>
 <tbody>${effective.chain.map(
-    (l) => html`<tr><th scope="row">${link(l.code, l.name)} <span class="meta">${l.level}</span></th><td>${l.status ? statusBadge(l.status) : '—'}</td><td>${l.citation ? ext(l.source_url, l.citation) : '—'}</td><td>${l.effective_date ?? '—'}</td><td>${l.applied ? 'yes' : 'no'}<div class="meta">${l.note}</div></td></tr>`,
+    (l) => html`<tr><th scope="row">${link(l.code, l.name)} <span class="meta">${l.level}</span></th><td data-label="Status there">${l.status ? statusBadge(l.status) : '—'}</td><td data-label="Citation">${l.citation ? ext(l.source_url, l.citation) : '—'}</td><td data-label="In effect since">${l.effective_date ?? '—'}</td><td data-label="Counts?">${l.applied ? 'yes' : 'no'}<div class="meta">${l.note}</div></td></tr>`,
   )}</tbody></table>`
 }
 
@@ -219,8 +238,8 @@ ${entry.timeline.length ? html`<h3>Timeline of ${view.name}'s own rules</h3><ol 
 <section aria-labelledby="measures-h">
 <h2 id="measures-h">Bills and rules</h2>
 ${view.measures.length
-    ? html`<table><thead><tr><th scope="col">Measure</th><th scope="col">Stage</th><th scope="col">Last action</th><th scope="col">Would make</th><th scope="col">Effective</th></tr></thead><tbody>${view.measures.map(
-        (m) => html`<tr><th scope="row">${ext(m.url, m.id)}<div>${m.title}</div></th><td>${m.stage.replaceAll('_', ' ')}</td><td>${m.last_action ?? '—'}${m.last_action_date ? html` <span class="meta">(${m.last_action_date})</span>` : ''}</td><td>${m.proposed_effect ? html`${subjectName(m.proposed_effect.subject)} ${statusBadge(m.proposed_effect.status)}` : '—'}</td><td>${m.effective_date ?? '—'}</td></tr>`,
+    ? html`<table class="stack"><thead><tr><th scope="col">Measure</th><th scope="col">Stage</th><th scope="col">Last action</th><th scope="col">Would make</th><th scope="col">Effective</th></tr></thead><tbody>${view.measures.map(
+        (m) => html`<tr><th scope="row">${ext(m.url, m.id)}<div>${m.title}</div></th><td data-label="Stage">${m.stage.replaceAll('_', ' ')}</td><td data-label="Last action">${m.last_action ?? '—'}${m.last_action_date ? html` <span class="meta">(${m.last_action_date})</span>` : ''}</td><td data-label="Would make">${m.proposed_effect ? html`${subjectName(m.proposed_effect.subject)} ${statusBadge(m.proposed_effect.status)}` : '—'}</td><td data-label="Effective">${m.effective_date ?? '—'}</td></tr>`,
       )}</tbody></table>`
     : html`<p>No bills or rules are recorded for ${view.name}.</p>`}
 ${upcomingMeasures.length ? html`<h3>Measures taking effect later</h3><ul>${upcomingMeasures.map((m) => html`<li><strong>${m.effective_date}</strong>: ${ext(m.url, m.id)} — ${m.title}</li>`)}</ul>` : ''}
@@ -232,8 +251,8 @@ ${history.next_cursor ? html`<p><a href="/jurisdictions/${view.code}/history?cur
 </section>
 ${childStatus.length
     ? html`<section aria-labelledby="children-h"><h2 id="children-h">Places within ${view.name}</h2>
-<table><thead><tr><th scope="col">Place</th>${subjects.map((s) => html`<th scope="col">${subjectName(s.id)}</th>`)}</tr></thead>
-<tbody>${childStatus.map((c) => html`<tr data-code="${c.code}"><th scope="row">${link(c.code, c.name)}</th>${c.bySubject.map((st) => html`<td>${statusBadge(st)}</td>`)}</tr>`)}</tbody></table></section>`
+<table class="stack"><thead><tr><th scope="col">Place</th>${subjects.map((s) => html`<th scope="col">${subjectName(s.id)}</th>`)}</tr></thead>
+<tbody>${childStatus.map((c) => html`<tr data-code="${c.code}"><th scope="row">${link(c.code, c.name)}</th>${c.bySubject.map((st, i) => html`<td data-label="${subjectName(subjects[i]!.id)}">${statusBadge(st)}</td>`)}</tr>`)}</tbody></table></section>`
     : ''}`
   return layout({
     title: `${view.name} (${view.code}): kratom and 7-OH status — kratomwatch`,

@@ -29,6 +29,7 @@ figure{margin:0}
 .map-world .region.unconfirmed{stroke-width:.6;stroke-dasharray:1.2 1.2}
 .badge.unconfirmed{border-style:dashed}
 .badge .unconf{font-style:italic;font-weight:normal}
+.badge .meta{color:inherit}
 .at-least{font-weight:normal}
 .kind{font-size:.8em;padding:0 .3em;border:1px solid var(--line);border-radius:3px}
 .kind-commercial{background:#fde0dd}
@@ -58,6 +59,35 @@ form.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin:.6rem 
 form.filters label{display:flex;flex-direction:column;font-size:.9rem}
 input,select,button{font:inherit;padding:.25rem .4rem}
 .note{background:#fff8e1;border-left:4px solid #f9a825;padding:.4rem .8rem}
+.map .callouts text{font-size:11px;font-weight:600;dominant-baseline:middle;fill:#111}
+.map .callouts line{stroke:#444;stroke-width:.8}
+.map .callouts .region{stroke:#444;stroke-width:.6}
+.map a:hover rect.region,.map a:focus rect.region{stroke:#000;stroke-width:1.5}
+.pending-marker{fill:#fff;stroke:#1d1d1f;stroke-width:2.4}
+.marker-key{width:1em;height:1em;vertical-align:-.15em}
+.place-list{list-style:none;padding:0;margin:.5rem 0 1rem;display:grid;grid-template-columns:repeat(auto-fill,minmax(min(15rem,100%),1fr));gap:.35rem}
+.place-list a{display:flex;flex-wrap:wrap;align-items:center;gap:.15rem .5rem;min-height:2.75rem;padding:.35rem .6rem;border:1px solid var(--line);border-radius:.4rem;text-decoration:none;color:var(--ink)}
+.place-list a:hover{border-color:var(--accent)}
+.pl-name{font-weight:600;flex:1 1 auto}
+.pl-facts{font-size:.85rem;color:var(--muted);width:100%}
+.pl-pending{color:#7a3b00}
+td,th,dd{overflow-wrap:anywhere}
+@media (max-width:40rem){
+header.site{gap:.3rem 1rem}
+header.site nav a{margin-right:.7rem;display:inline-block;padding:.2rem 0}
+main{padding:0 .7rem 2rem}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack,table.stack tbody,table.stack tr{display:block;width:100%}
+table.stack caption{display:block;text-align:left;font-weight:600;padding:.2rem 0}
+table.stack tr{border-bottom:1px solid var(--line);padding:.35rem 0}
+table.stack th,table.stack td{display:block;border:0;padding:.1rem .2rem}
+table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
+dl.facts{grid-template-columns:1fr}
+dl.facts dd{margin-bottom:.35rem}
+.badge{white-space:normal}
+.subject{padding:.2rem .6rem .6rem}
+form.filters label,form.filters input,form.filters select{max-width:100%}
+}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `.trim()
 

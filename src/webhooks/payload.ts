@@ -1,4 +1,6 @@
-import type { ChangeEvent, Status } from '../domain/index.js'
+import type { z } from 'zod'
+import type { ChangeEvent } from '../domain/index.js'
+import type { EffectiveSummarySchema } from './payload-schema.js'
 
 /** Largest body we send (bytes); the issue's contract is "under 20 kB". */
 export const MAX_PAYLOAD_BYTES = 20_000
@@ -22,14 +24,8 @@ function links(event: ChangeEvent, base: string) {
   }
 }
 
-/** The effective answer at the event's place and date: its own rule combined with every level above it. */
-export interface EffectiveSummary {
-  status: Status
-  at_least: Status | null
-  decided_by: string | null
-  unconfirmed: boolean
-  explanation: string
-}
+/** The effective answer at the event's place and date (schema: `EffectiveSummarySchema` in payload-schema.ts). */
+export type EffectiveSummary = z.infer<typeof EffectiveSummarySchema>
 
 /**
  * The JSON body of a change-event webhook: `{type, timestamp, data}` where data carries before,

@@ -66,6 +66,10 @@ export function refusedAddress(ip: string, policy: UrlPolicy): string | null {
   return null
 }
 
+/** What to do about a refused address: use a public one, or (local testing, private networks) allow-list it. */
+const ALLOW_HINT = (host: string) =>
+  `Use a public address, or, for local testing or a private network, have the server allow it with WEBHOOK_ALLOWED_HOSTS=${host} (hosts, IPs or CIDRs, comma-separated).`
+
 /**
  * Checks a webhook URL without touching the network: no control characters, https (or http
  * when configured), no credentials, and an IP-literal host (in any numeric, octal or hex form, which the URL parser
@@ -86,13 +90,14 @@ export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
     throw new UnsafeUrlError(`"${raw}" is not an absolute URL; give the full https:// address of your endpoint.`)
   }
   if (url.protocol !== 'https:' && !(policy.allowHttp && url.protocol === 'http:')) {
-    throw new UnsafeUrlError(`webhook URLs must use https${policy.allowHttp ? ' or http' : ''} (got "${url.protocol}").`)
+    const hint = url.protocol === 'http:' ? ' For development and tests, the server can allow http:// with WEBHOOK_ALLOW_HTTP=true.' : ''
+    throw new UnsafeUrlError(`webhook URLs must use https${policy.allowHttp ? ' or http' : ''} (got "${url.protocol}").${hint}`)
   }
   if (url.username || url.password) throw new UnsafeUrlError('webhook URLs must not contain credentials (user:password@); authenticate deliveries by verifying their signature instead.')
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (isIP(host)) {
     const reason = refusedAddress(host, policy)
-    if (reason) throw new UnsafeUrlError(`webhook URL host refused: ${reason}. Use a public address.`)
+    if (reason) throw new UnsafeUrlError(`webhook URL host refused: ${reason}. ${ALLOW_HINT(host)}`)
   }
   return url
 }
@@ -114,7 +119,7 @@ export async function checkUrl(raw: string, policy: UrlPolicy, resolve: Resolver
   if (addresses.length === 0) throw new UnsafeUrlError(`the webhook host "${host}" has no addresses; check the URL.`)
   for (const a of addresses) {
     const reason = refusedAddress(a, policy)
-    if (reason) throw new UnsafeUrlError(`webhook host "${host}" resolves to a refused address: ${reason}. Use a public address.`)
+    if (reason) throw new UnsafeUrlError(`webhook host "${host}" resolves to a refused address: ${reason}. ${ALLOW_HINT(host)}`)
   }
   return url
 }

@@ -10,6 +10,7 @@ import { createStores, type Stores } from '../../src/db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from '../../src/diff/engine.js'
 import { createApp } from '../../src/http/app.js'
 import { silentLogger } from '../../src/log.js'
+import { lazyScraperRegistry } from '../../src/main.js'
 import { createStatusViews } from '../../src/read/status-view.js'
 
 const cleanups: (() => void)[] = []
@@ -79,7 +80,7 @@ export function testDb(options: { seed?: boolean; clock?: TestClock } = {}): Tes
 /** The HTTP app over a test database, driven with `app.request()`. */
 export function testApp(t: TestDb = testDb(), env: Record<string, string> = {}) {
   const config: Config = loadConfig({ DATABASE_PATH: t.path, ...env })
-  const app = createApp({ config, stores: t.stores, engine: t.engine, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true })
+  const app = createApp({ config, stores: t.stores, engine: t.engine, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true, scraperRegistry: lazyScraperRegistry(config) })
   return { ...t, app, config }
 }
 

@@ -155,7 +155,7 @@ export type FixtureServer = Awaited<ReturnType<typeof fixtureServer>>
 
 /** Configuration for tests of the scraping framework: every fetch goes to `server`, no politeness delay, fast retries. */
 export function scrapeTestEnv(server: { origin: string }, env: Record<string, string> = {}): Record<string, string> {
-  return { FETCH_ORIGIN_OVERRIDE: server.origin, FETCH_HOST_DELAY_MS: '0', FETCH_RETRIES: '2', FETCH_TIMEOUT_MS: '3000', SCHEDULER_ENABLED: 'false', ...env }
+  return { FETCH_ORIGIN_OVERRIDE: server.origin, FETCH_HOST_DELAY_MS: '0', FETCH_RETRIES: '2', FETCH_TIMEOUT_MS: '3000', SCHEDULER_ENABLED: 'false', ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}), ...env }
 }
 
 /**

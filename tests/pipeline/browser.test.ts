@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
-import { MEMORY_CHECK_EVERY, createBrowserPool, resolveChromium, type BrowserPool } from '../../src/fetch/browser.js'
+import { afterEach, expect, it } from 'vitest'
+import { MEMORY_CHECK_EVERY, createBrowserPool, type BrowserPool } from '../../src/fetch/browser.js'
 import { silentLogger } from '../../src/log.js'
+import { CHROMIUM, describeWithBrowser } from '../helpers/chromium.js'
 import { closeFixtureServers, fixtureServer } from '../helpers/fixture-server.js'
 
-const CHROMIUM = resolveChromium()
 const pools: BrowserPool[] = []
 afterEach(async () => {
   while (pools.length) await pools.pop()!.close()
@@ -45,7 +45,7 @@ function chromiumChild(): number | undefined {
   return undefined
 }
 
-describe.skipIf(!CHROMIUM)('browser pool (real Chromium)', () => {
+describeWithBrowser('browser pool (real Chromium)', () => {
   it('renders JavaScript, blocks images, and gives every job a fresh context', async () => {
     const { server, pool } = await setup()
     const first = await pool.render({ url: URL_, waitFor: 'p.late' })

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
 import { silentLogger } from '../../src/log.js'
+import { lazyScraperRegistry } from '../../src/main.js'
 import { createStatusViews } from '../../src/read/status-view.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
 import { fixtureCases } from '../../src/scraping/fixtures.js'
@@ -35,7 +36,9 @@ async function setup(withScraping = true) {
       })
     : undefined
   if (scraping) services.push(scraping)
-  const app = createApp({ config, stores: t.stores, engine: t.engine, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true, scraping })
+  const app = createApp({ config, stores: t.stores, engine: t.engine, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true, scraping,
+    // The api role: main.ts hands routes a registry loader (routes never import the fetch layer).
+    scraperRegistry: withScraping ? undefined : lazyScraperRegistry(config) })
   const admin = t.stores.keys.create('maintainer', true, '2026-11-25T00:00:00Z').key
   const user = t.stores.keys.create('reader', false, '2026-11-25T00:00:00Z').key
   const serve = (name: string) => server.serveCase(TX, fixtureCases(TX).find((c) => c.name === name)!)

@@ -11,6 +11,7 @@ import { testDb, type TestDb } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv } from '../helpers/fixture-server.js'
 import { deadOwner, liveOwner } from '../helpers/processes.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
+import { itWithBrowser } from '../helpers/chromium.js'
 
 const services: ScrapingService[] = []
 afterEach(async () => {
@@ -143,7 +144,7 @@ describe('scrape run pipeline', () => {
     expect(t.stores.runs.get(result.run_id!)).toMatchObject({ outcome: 'degraded', reason: 'structure' })
   })
 
-  it('browser source through real Chromium; a secondary source alone only queues a review', async () => {
+  itWithBrowser('browser source through real Chromium; a secondary source alone only queues a review', async () => {
     const { service, serve, t } = await setup([aka as ScraperDefinition], { baseline: true })
     serve(aka as ScraperDefinition, 'state-list-texas-ban-synthetic')
     const result = await service.run('us-aka-state-map')

@@ -2,18 +2,18 @@ import { readFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadBaseline } from '../../src/baseline/load.js'
 import { loadConfig } from '../../src/config.js'
-import { resolveChromium } from '../../src/fetch/browser.js'
 import { fixtureCases } from '../../src/scraping/fixtures.js'
 import { loadRegistry, type RegisteredScraper } from '../../src/scraping/registry.js'
 import { FOLLOWED_PREFIX, resolveUrl } from '../../src/scraping/run.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import { silentLogger } from '../../src/log.js'
+import { CHROMIUM } from '../helpers/chromium.js'
 import { testDb } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv, type FixtureServer } from '../helpers/fixture-server.js'
 
 // Generic: every discovered scraper × every fixture case, through the real fetch layer (fixture
 // server behind the origin override) and the real run pipeline. No per-scraper code here.
-const registry: RegisteredScraper[] = await loadRegistry({ config: loadConfig({}), chromiumPath: resolveChromium() })
+const registry: RegisteredScraper[] = await loadRegistry({ config: loadConfig({}), chromiumPath: CHROMIUM })
 
 describe.each(registry.map((r) => [r.def.id, r] as const))('scraper %s', (_id, reg) => {
   let server: FixtureServer

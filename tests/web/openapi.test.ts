@@ -29,6 +29,9 @@ describe('GET /openapi.json', () => {
     expect(result.valid).toBe(true)
     expect(validator.version).toBe('3.1')
     expect(() => validator.resolveRefs()).not.toThrow()
+    // Swagger UI supports only the default dialect (a red warning otherwise): leave the field out.
+    expect(doc).not.toHaveProperty('jsonSchemaDialect')
+    expect(JSON.stringify(doc)).not.toContain('"$schema"')
   })
 
   it('documents every route registered in the app, and every route module has docs', async () => {
@@ -117,5 +120,8 @@ describe('GET /docs', () => {
     }
     expect(await (await app.request('/docs/init.js')).text()).toContain("url: '/openapi.json'")
     expect((await app.request('/docs/package.json')).status).toBe(400)
+    // Part of the site: a header linking back to the map and the change feed.
+    expect(page).toContain('<a class="kw-brand" href="/">kratomwatch</a>')
+    expect(page).toContain('<a href="/changes.html">Changes</a>')
   })
 })

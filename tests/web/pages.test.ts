@@ -27,10 +27,11 @@ function expectOnlyLocalAssets($: cheerio.CheerioAPI) {
 }
 
 describe('GET /', () => {
-  it('renders both maps with every state, a legend and a table, under 200 kB, without scripts', async () => {
+  it('renders both maps with every state, a legend and a list, under 240 kB, without scripts', async () => {
     const { app, views } = baselineApp()
     const { res, body, $ } = await page(app, '/')
-    expect(Buffer.byteLength(body)).toBeLessThan(200_000)
+    // 240 kB (about 45 kB compressed): the two maps with a full title per place, the list view and the tables.
+    expect(Buffer.byteLength(body)).toBeLessThan(240_000)
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
     expectOnlyLocalAssets($)
     const regions = $('svg.map-us path.region')
@@ -51,7 +52,7 @@ describe('GET /', () => {
     expect($('svg.map-world path.region').length).toBeGreaterThan(170)
     expect($('.legend li').length).toBe(6)
     expect($('.legend').text()).toContain('dotted outline: unconfirmed')
-    expect($('#us-table tbody tr').length).toBeGreaterThanOrEqual(51)
+    expect($('#us-list li').length).toBeGreaterThanOrEqual(51)
     expect($('tr[data-code="US-CA-SAN-DIEGO"] .badge').attr('class')).toContain(`st-${views.effective('US-CA-SAN-DIEGO', 'kratom')!.status}`)
   })
 
@@ -87,9 +88,74 @@ describe('GET /', () => {
     const { $ } = await page(app, '/')
     const region = $('svg.map-us path.region[data-code="US-KS"]')
     expect(region.attr('data-status')).toBe('unknown')
-    expect(region.find('title').text()).toBe('Kansas: Unknown (at least legal, possibly banned)')
+    expect(region.find('title').text()).toMatch(/^Kansas: Unknown \(at least legal, possibly banned\); since /)
     expect($('svg.map-us .labels text').filter((_, t) => $(t).text().startsWith('KS ')).text()).toBe('KS ?')
-    expect($('#us-table tr[data-code="US-KS"] .badge').text()).toContain('Unknown — at least Legal')
+    expect($('#us-list li[data-code="US-KS"] .badge').text()).toContain('Unknown — at least Legal')
+  })
+
+  it('says per place, in the title, the status, since when, minimum age, confidence and pending measures', async () => {
+    const { app, views } = baselineApp()
+    const { $ } = await page(app, '/')
+    for (const code of ['US-AL', 'US-TX', 'US-KS', 'TH', 'DE']) {
+      const effective = views.jurisdiction(code)!.subjects.kratom!.effective
+      const svg = code.startsWith('US-') ? 'svg.map-us' : 'svg.map-world'
+      const title = $(`${svg} path.region[data-code="${code}"] title`).text()
+      expect(title, code).toContain(effective.since ? `since ${effective.since}` : 'since before any recorded change')
+      // An unknown answer has no confidence of its own: the title says Unknown instead.
+      if (effective.confidence) expect(title, code).toContain(`confidence ${effective.confidence}`)
+      else expect(effective.status).toBe('unknown')
+      if (effective.min_age) expect(title, code).toContain(`minimum age ${effective.min_age}`)
+      expect($(`${svg} a[href="/j/${code}"]`).attr('aria-label')).toBe(title)
+    }
+  })
+
+  it('labels the small states with callouts (leader line, swatch, code and symbol) linked to their pages', async () => {
+    const { app, views } = baselineApp()
+    const { $ } = await page(app, '/')
+    const symbols: Record<string, string> = { legal: '✓', regulated: '◐', restricted: '▲', banned: '✕', unknown: '?' }
+    for (const code of ['US-RI', 'US-CT', 'US-NJ', 'US-DE', 'US-MA', 'US-MD', 'US-DC']) {
+      const callout = $(`svg.map-us .callouts a[data-callout="${code}"]`)
+      expect(callout.length, code).toBe(1)
+      expect(callout.attr('href')).toBe(`/j/${code}`)
+      expect(callout.find('line').length, code).toBe(1)
+      expect(callout.find('text').text()).toBe(`${code.slice(3)} ${symbols[views.effective(code, 'kratom')!.status]}`)
+      expect(callout.find('rect').attr('class')).toContain(`st-${views.effective(code, 'kratom')!.status}`)
+      // Not labelled twice: no in-map label for a state with a callout.
+      expect($('svg.map-us .labels text').filter((_, t) => $(t).text().startsWith(`${code.slice(3)} `)).length, code).toBe(0)
+    }
+  })
+
+  it('marks a place with a pending bill on the map, in its title and in the list view; an enacted one is not pending', async () => {
+    const t = testDb()
+    loadBaseline(t.stores, t.engine, undefined, t.clock)
+    const { app } = testApp(t)
+    const bill = { jurisdiction: 'US-LA', url: 'https://legis.la.gov/bill/HB999', last_action: 'Referred to committee', last_action_date: '2026-11-20', effective_date: null }
+    t.stores.measures.upsert({ ...bill, id: 'US-LA/2026/HB999', title: 'Bans kratom', stage: 'introduced', proposed_effect: { subject: 'kratom', status: 'banned' } }, 'test', '2026-11-25T00:00:00Z')
+    t.stores.measures.upsert({ ...bill, id: 'US-MS/2025/SB1', jurisdiction: 'US-MS', title: 'Regulates kratom', stage: 'enacted', proposed_effect: null }, 'test', '2026-11-25T00:00:00Z')
+    t.stores.measures.upsert({ ...bill, id: 'TH/2026/NCB-7', jurisdiction: 'TH', title: 'Narcotics Control Board notice on 7-OH', stage: 'proposed_rule', url: 'https://www.oncb.go.th/x', proposed_effect: null }, 'test', '2026-11-25T00:00:00Z')
+    const { $ } = await page(app, '/')
+    expect($('svg.map-us .pending-markers circle.pending-marker').map((_, c) => $(c).attr('data-code')).get()).toEqual(['US-LA'])
+    expect($('svg.map-world .pending-markers circle.pending-marker').map((_, c) => $(c).attr('data-code')).get()).toEqual(['TH'])
+    expect($('svg.map-world path.region[data-code="TH"] title').text()).toContain('pending: TH/2026/NCB-7')
+    expect($('svg.map-us path.region[data-code="US-LA"] title').text()).toContain('pending: US-LA/2026/HB999')
+    expect($('#us-list li[data-code="US-LA"]').text()).toContain('1 pending bill')
+    expect($('#us-list li[data-code="US-MS"]').text()).not.toContain('pending')
+    // A bill about the other subject is not pending for this one.
+    expect((await page(app, '/?subject=7-oh')).$('svg.map-us circle.pending-marker').length).toBe(0)
+  })
+
+  it('lists every state in the list view with the status the API gives, since when, and a link to its page', async () => {
+    const { app, views } = baselineApp()
+    const { $ } = await page(app, '/')
+    const states = views.list({ level: 'state', parent: 'US', subject: 'kratom', limit: 500 }).items
+    expect($('#us-list li').length).toBe(states.length)
+    for (const s of states) {
+      const li = $(`#us-list li[data-code="${s.code}"]`)
+      expect(li.find('a').attr('href')).toBe(`/j/${s.code}`)
+      expect(li.find('.badge').attr('class'), s.code).toContain(`st-${s.status}`)
+      const since = views.jurisdiction(s.code)!.subjects.kratom!.effective.since
+      expect(li.find('.pl-facts').text(), s.code).toContain(since ? `since ${since}` : 'no dated change')
+    }
   })
 
   it('lists changes in law first on a fresh start, not the first undated rows', async () => {

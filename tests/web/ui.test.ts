@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AxeBuilder } from '@axe-core/playwright'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { silentLogger } from '../../src/log.js'
 import { startService, type Service } from '../../src/main.js'
+import { CHROMIUM, describeWithBrowser } from '../helpers/chromium.js'
 
 /**
  * The public pages in a real browser (Debian's Chromium) against the real service: a temp
@@ -53,18 +54,38 @@ async function newPage(options: { viewport: { width: number; height: number } })
   return context.newPage()
 }
 
-async function expectNoSeriousA11yViolations(page: Page) {
+async function expectNoA11yViolations(page: Page) {
   const result = await new AxeBuilder({ page }).analyze()
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([])
+  expect(result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([])
 }
+
+/** Elements whose right edge passes the viewport (what makes a page scroll sideways), for the failure message. */
+async function overflowing(page: Page): Promise<{ scrollWidth: number; width: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const culprits = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (right ${Math.round(e.getBoundingClientRect().right)})`)
+    return { scrollWidth: document.documentElement.scrollWidth, width, culprits }
+  })
+}
+
+/** The pages a person opens most: the maps, a state, a country, a city and the change feed. */
+const PAGES = [
+  { path: '/', name: 'home' },
+  { path: '/j/US-LA', name: 'state-us-la' },
+  { path: '/j/TH', name: 'country-th' },
+  { path: '/j/US-CA-SAN-DIEGO', name: 'city-us-ca-san-diego' },
+  { path: '/changes.html', name: 'changes' },
+]
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kratomwatch-ui-'))
   mkdirSync(ARTIFACTS, { recursive: true })
   service = await startService(loadConfig({ DATABASE_PATH: join(dir, 'ui.db'), PORT: '0', LOG_LEVEL: 'silent' }), silentLogger)
   base = `http://127.0.0.1:${service.port}`
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  if (CHROMIUM) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
 })
 
 afterAll(async () => {
@@ -73,7 +94,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('web ui', () => {
+describeWithBrowser('web ui', () => {
   it('draws every state with the status the API gives, and local rules in the table', async () => {
     const expected = await stateStatuses('kratom')
     const page = await newPage({ viewport: { width: 1280, height: 900 } })
@@ -93,7 +114,7 @@ describe('web ui', () => {
     const sanDiego = await api<{ subjects: Record<string, { effective: { status: string } }> }>('/jurisdictions/US-CA-SAN-DIEGO')
     const badge = page.locator('tr[data-code="US-CA-SAN-DIEGO"] .badge')
     await expect.poll(() => badge.getAttribute('class')).toContain(`st-${sanDiego.subjects.kratom!.effective.status}`)
-    expect(await page.locator('#us-table tbody tr').count()).toBe(expected.size)
+    expect(await page.locator('#us-list li').count()).toBe(expected.size)
     await page.screenshot({ path: join(ARTIFACTS, 'web-home.png'), fullPage: true })
     await page.locator('svg.map-us').screenshot({ path: join(ARTIFACTS, 'web-home-us-map.png') })
     await page.context().close()
@@ -148,17 +169,60 @@ describe('web ui', () => {
     await page.locator('.opblock').first().waitFor()
     expect(await page.locator('.opblock').count()).toBeGreaterThan(10)
     expect(await page.locator('.opblock-summary-path', { hasText: '/jurisdictions/{code}/changes.atom' }).count()).toBeGreaterThan(0)
+    // Clean: no Swagger UI warning (e.g. "OpenAPI.jsonSchemaDialect … not supported"), and part of the site.
+    expect(await page.locator('.version-pragma').count()).toBe(0)
+    expect(await page.getByText('not supported').count()).toBe(0)
+    await page.locator('header.kw-site a', { hasText: 'kratomwatch' }).click()
+    await page.waitForURL(`${base}/`)
     await page.goto(base + '/j/US-AL')
     expect([...hosts]).toEqual([new URL(base).host])
     await page.context().close()
   })
 
-  it('has no serious or critical accessibility violations on the main pages', async () => {
-    const page = await newPage({ viewport: { width: 1280, height: 900 } })
-    for (const path of ['/', '/j/US-CA-SAN-DIEGO', '/changes.html?subject=kratom']) {
+  it.each([360, 1280])('at %i px every main page fits without sideways scrolling and has no axe-core violations (screenshots written)', async (width) => {
+    const page = await newPage({ viewport: { width, height: 800 } })
+    for (const { path, name } of PAGES) {
       await page.goto(base + path)
-      await expectNoSeriousA11yViolations(page)
+      const fit = await overflowing(page)
+      expect(fit.scrollWidth, `${path} at ${width} px: ${fit.culprits.join(', ')}`).toBeLessThanOrEqual(fit.width)
+      await expectNoA11yViolations(page)
+      await page.screenshot({ path: join(ARTIFACTS, `web-${name}-${width}.png`), fullPage: true })
     }
+    await page.context().close()
+  })
+
+  it('on a phone the map has a list view with large tap targets that lead to each state', async () => {
+    const expected = await stateStatuses('kratom')
+    const page = await newPage({ viewport: { width: 360, height: 800 } })
+    await page.goto(base + '/')
+    const items = page.locator('#us-list li')
+    expect(await items.count()).toBe(expected.size)
+    for (const [code, status] of expected) expect(await page.locator(`#us-list li[data-code="${code}"] .badge`).getAttribute('class'), code).toContain(`st-${status}`)
+    const box = await page.locator('#us-list li[data-code="US-RI"] a').boundingBox()
+    expect(box!.height).toBeGreaterThanOrEqual(44)
+    expect(box!.width).toBeGreaterThan(300)
+    await page.locator('#us-list li[data-code="US-RI"] a').click()
+    await page.waitForURL(`${base}/j/US-RI`)
+    await page.context().close()
+  })
+
+  it('labels the small states beside the map, readable and apart, and a callout opens the state', async () => {
+    const expected = await stateStatuses('kratom')
+    const page = await newPage({ viewport: { width: 1280, height: 900 } })
+    await page.goto(base + '/')
+    const boxes = []
+    for (const code of ['US-MA', 'US-RI', 'US-CT', 'US-NJ', 'US-DE', 'US-MD', 'US-DC']) {
+      const text = page.locator(`svg.map-us .callouts a[data-callout="${code}"] text`)
+      expect(await text.textContent(), code).toMatch(new RegExp(`^${code.slice(3)} `))
+      const box = (await text.boundingBox())!
+      expect(box.height, code).toBeGreaterThanOrEqual(8)
+      boxes.push({ code, ...box })
+      expect(await page.locator(`svg.map-us .callouts a[data-callout="${code}"] rect`).getAttribute('class'), code).toContain(`st-${expected.get(code)}`)
+    }
+    // No two callout labels overlap.
+    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(a.y + a.height <= b.y || b.y + b.height <= a.y, `${a.code} / ${b.code}`).toBe(true)
+    await page.locator('svg.map-us .callouts a[data-callout="US-RI"] text').click()
+    await page.waitForURL(`${base}/j/US-RI`)
     await page.context().close()
   })
 })

@@ -68,9 +68,20 @@ describe('POST /webhooks', () => {
     const t = setup({ WEBHOOK_ALLOW_HTTP: 'false', WEBHOOK_ALLOWED_HOSTS: '' })
     const http = await t.call(t.alice, 'POST', '/webhooks', { url: 'http://93.184.216.34/hook' })
     expect(http.status).toBe(400)
-    expect(JSON.stringify(await http.json())).toMatch(/must use https/)
+    // The 400s name the setting that would allow it, so a developer testing locally knows what to change.
+    expect(JSON.stringify(await http.json())).toMatch(/must use https.*WEBHOOK_ALLOW_HTTP=true/)
     const loop = await t.call(t.alice, 'POST', '/webhooks', { url: 'https://127.0.0.1/hook' })
-    expect(JSON.stringify(await loop.json())).toMatch(/loopback/)
+    expect(JSON.stringify(await loop.json())).toMatch(/loopback.*WEBHOOK_ALLOWED_HOSTS=127\.0\.0\.1/)
+  })
+
+  it('says what format recover wants for since', async () => {
+    const t = setup()
+    const sub = (await (await t.call(t.alice, 'POST', '/webhooks', { url: HOOK })).json()) as { id: string }
+    const res = await t.call(t.alice, 'POST', `/webhooks/${sub.id}/recover`, { since: 'last tuesday' })
+    expect(res.status).toBe(400)
+    const problem = (await res.json()) as { errors: { field: string; message: string }[] }
+    expect(problem.errors).toEqual([{ field: 'since', message: expect.stringMatching(/2026-11-01.*2026-11-01T08:00:00Z/) }])
+    expect((await t.call(t.alice, 'POST', `/webhooks/${sub.id}/recover`, { since: '2026-11-01T08:00:00Z' })).status).toBe(202)
   })
 })
 

@@ -45,10 +45,16 @@ const DOCS_HTML = `<!doctype html>
 <title>kratomwatch API documentation</title>
 <link rel="stylesheet" href="/docs/swagger-ui.css?v=${SWAGGER_VERSION}">
 <link rel="icon" type="image/png" href="/docs/favicon-32x32.png?v=${SWAGGER_VERSION}">
+<style>
+.kw-site{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:baseline;padding:.6rem 1rem;border-bottom:1px solid #d0d0d0;font-family:system-ui,sans-serif}
+.kw-site a{color:#0b57d0}.kw-site .kw-brand{font-weight:700;font-size:1.2rem;color:#1d1d1f;text-decoration:none}
+</style>
 </head>
 <body>
+<header class="kw-site"><a class="kw-brand" href="/">kratomwatch</a>
+<nav aria-label="Site"><a href="/">Map</a> · <a href="/changes.html">Changes</a> · <a href="/openapi.json">OpenAPI JSON</a> · <a href="/changes.atom">Atom feed</a></nav></header>
 <noscript><p>This page needs JavaScript. The raw OpenAPI document is at <a href="/openapi.json">/openapi.json</a>.</p></noscript>
-<main id="swagger-ui"></main>
+<main><div id="swagger-ui"></div></main>
 <script src="/docs/swagger-ui-bundle.js?v=${SWAGGER_VERSION}"></script>
 <script src="/docs/init.js?v=${SWAGGER_VERSION}"></script>
 </body>

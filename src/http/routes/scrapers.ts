@@ -1,10 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { ConflictError, NotFoundError } from '../../errors.js'
-import type { Config } from '../../config.js'
-import { resolveChromium } from '../../fetch/browser.js'
 import { ScraperProvenance } from '../../scraping/provenance.js'
-import { loadRegistry, type RegisteredScraper } from '../../scraping/registry.js'
 import { scraperHealth } from '../../scraping/service.js'
 import { requireKey, type AuthEnv } from '../auth.js'
 import type { AppEnv } from '../env.js'
@@ -65,28 +62,21 @@ const RunResultView = z.strictObject({
   counts: z.record(z.string(), z.number()),
 })
 
-// Read-only (api role) processes load the registry once, for titles, schedules and disabled reasons.
-let registryOnce: Promise<RegisteredScraper[] | null> | undefined
-function readOnlyRegistry(config: Config): Promise<RegisteredScraper[] | null> {
-  registryOnce ??= loadRegistry({ config, chromiumPath: resolveChromium(config.CHROMIUM_PATH) }).catch(() => null)
-  return registryOnce
-}
-
 /** GET /scrapers (health), GET /scrapers/:id/runs, POST /scrapers/:id/run (admin key). */
 export const scrapers = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const { scraping, stores, config } = c.var.deps
-    const items = scraping ? scraping.health() : scraperHealth(stores.scraping, await readOnlyRegistry(config))
+    const { scraping, stores, scraperRegistry } = c.var.deps
+    const items = scraping ? scraping.health() : scraperHealth(stores.scraping, (await scraperRegistry?.()) ?? null)
     return c.json({ items }, 200, { 'cache-control': 'no-store' })
   })
   .get('/:id/runs', validate('param', Id), validate('query', RunsQuery), async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const { stores, scraping, config } = c.var.deps
+    const { stores, scraping, scraperRegistry } = c.var.deps
     const runs = stores.scraping.runs(id, q)
     if (runs.length === 0 && !q.before) {
       // A registered scraper with no runs yet is an empty list, in an API process too (it has no scraping service).
-      const registry = scraping?.registry ?? (await readOnlyRegistry(config)) ?? []
+      const registry = scraping?.registry ?? (await scraperRegistry?.()) ?? []
       if (!registry.some((r) => r.def.id === id)) throw new NotFoundError('scraper', id)
     }
     const items = runs.map((r) => ({

@@ -40,7 +40,13 @@ const DeliveriesQuery = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict()
-export const RecoverBody = z.object({ since: z.union([z.iso.datetime({ offset: true }), z.iso.date()]) }).strict()
+export const RecoverBody = z
+  .object({
+    since: z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: 'expected a date (2026-11-01, from midnight UTC) or an ISO 8601 date-time with a zone (2026-11-01T08:00:00Z)',
+    }),
+  })
+  .strict()
 
 export const WebhookView = z.object({
   id: z.string(),
