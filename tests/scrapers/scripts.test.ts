@@ -57,8 +57,8 @@ describe('every dev script', () => {
     return file ? [[name, file] as const] : []
   })
 
-  it('is an npm script whose file exists (scraper:new, fixture:capture, fixture:serve, dataset:check, db:new, docs:sdk)', () => {
-    expect(scripts.map(([name]) => name).sort()).toEqual(['dataset:check', 'db:new', 'docs:sdk', 'fixture:capture', 'fixture:serve', 'scraper:new'])
+  it('is an npm script whose file exists (scraper:new, fixture:capture, fixture:serve, dataset:check, dataset:places, db:new, docs:sdk)', () => {
+    expect(scripts.map(([name]) => name).sort()).toEqual(['dataset:check', 'dataset:places', 'db:new', 'docs:sdk', 'fixture:capture', 'fixture:serve', 'scraper:new'])
     for (const [, file] of scripts) expect(existsSync(file), file).toBe(true)
   })
 

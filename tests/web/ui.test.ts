@@ -189,7 +189,7 @@ describeWithBrowser('web ui', () => {
       await page.screenshot({ path: join(ARTIFACTS, `web-${name}-${width}.png`), fullPage: true })
     }
     await page.context().close()
-  })
+  }, 180_000) // five pages, each with an axe-core pass and a full-page screenshot: slow on 2 shared cores, never a timing claim
 
   it('on a phone the map has a list view with large tap targets that lead to each state', async () => {
     const expected = await stateStatuses('kratom')
