@@ -168,6 +168,18 @@ export function webhookStore(db: Db) {
 
   const insertDelivery = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
     VALUES (@id, @subscription_id, @event_id, @type, @payload, @now, @now, @now)`)
+  // Outbox rows in bulk: one INSERT of up to ENQUEUE_CHUNK rows (8 values each, under SQLite's 32,766 variables).
+  const ENQUEUE_CHUNK = 500
+  const insertDeliveries = new Map<number, ReturnType<Db['prepare']>>()
+  const insertDeliveriesOf = (n: number) => {
+    let stmt = insertDeliveries.get(n)
+    if (!stmt) {
+      stmt = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+        VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`)
+      insertDeliveries.set(n, stmt)
+    }
+    return stmt
+  }
   // The head of each enabled subscription's queue (lowest seq not yet settled), when it is due.
   // A subscription with a delivery in flight has a 'delivering' head, so it is skipped: one at a
   // time, in order. Driven by subscriptions and the partial index of open deliveries, so its cost
@@ -260,6 +272,16 @@ export function webhookStore(db: Db) {
 
     /** Adds one outbox row (ignored if this subscription already has one for the event). */
     enqueue: (d: NewDelivery): boolean => insertDelivery.run(d).changes === 1,
+    /** Queues many deliveries with a few multi-row INSERTs (duplicates per subscription and event are ignored); returns how many were new. */
+    enqueueMany(deliveries: readonly NewDelivery[]): number {
+      let queued = 0
+      for (let i = 0; i < deliveries.length; i += ENQUEUE_CHUNK) {
+        const chunk = deliveries.slice(i, i + ENQUEUE_CHUNK)
+        const values = chunk.flatMap((d) => [d.id, d.subscription_id, d.event_id, d.type, d.payload, d.now, d.now, d.now])
+        queued += insertDeliveriesOf(chunk.length).run(values).changes
+      }
+      return queued
+    },
     getDelivery: (id: string): Delivery | undefined => getDelivery.get(id) as Delivery | undefined,
     /** Subject ids that exist, for validating subscription filters. */
     /** Ids of every change event detected at or after `since` (ISO time), oldest first, for recovery. */
