@@ -10,6 +10,8 @@ interface Entry {
   body: string
   /** Response headers, built once per entry: a hit costs a map lookup and a write. */
   headers: Record<string, string>
+  /** The same without content-type, for 304. */
+  notModified: Record<string, string>
 }
 
 const DAY_MS = 86_400_000
@@ -40,14 +42,15 @@ export function createReadCache() {
       const body = build()
       const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`
       const cacheControl = `public, max-age=${config.CACHE_MAX_AGE}, stale-while-revalidate=${config.CACHE_MAX_AGE * 5}`
-      entry = { version, day, body, etag, headers: { ...extraHeaders, etag, 'cache-control': cacheControl, 'content-type': contentType } }
+      const notModified = { ...extraHeaders, etag, 'cache-control': cacheControl }
+      entry = { version, day, body, etag, headers: { ...notModified, 'content-type': contentType }, notModified }
       if (entries.size >= MAX_ENTRIES) entries.clear()
       entries.set(key, entry)
     }
     const ifNoneMatch = c.req.header('if-none-match')
-    if (ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, entry.etag)) {
-      const { 'content-type': _contentType, ...notModified } = entry.headers
-      return standalone ? new Response(null, { status: 304, headers: { ...notModified, 'x-request-id': c.get('requestId') } }) : c.body(null, 304, notModified)
+    if (ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag))) {
+      const headers = entry.notModified
+      return standalone ? new Response(null, { status: 304, headers: { ...headers, 'x-request-id': c.get('requestId') } }) : c.body(null, 304, headers)
     }
     return standalone ? new Response(entry.body, { status: 200, headers: { ...entry.headers, 'x-request-id': c.get('requestId') } }) : c.body(entry.body, 200, entry.headers)
   }
