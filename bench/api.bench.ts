@@ -22,7 +22,9 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 function startTarget(kind: 'api' | 'bare', dbPath: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'bench/serve-target.ts', kind, dbPath], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'bench/serve-target.ts', kind, dbPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const port = /PORT (\d+)/.exec(chunk.toString())?.[1]
@@ -97,7 +99,13 @@ function grownDb(dir: string, factor: number): { path: string; places: number; e
   const states = base.filter((j) => j.level === 'state' && j.parent === 'US').map((j) => j.code)
   const extra = base.length * (factor - 1)
   const perPlace = Math.max(1, Math.round((baseEvents * factor - baseEvents) / extra))
-  const places = Array.from({ length: extra }, (_, i) => ({ code: `${states[i % states.length]}-BENCH${i}`, name: `Bench City ${i}`, level: 'city' as const, parent: states[i % states.length]!, ocd_id: null }))
+  const places = Array.from({ length: extra }, (_, i) => ({
+    code: `${states[i % states.length]}-BENCH${i}`,
+    name: `Bench City ${i}`,
+    level: 'city' as const,
+    parent: states[i % states.length]!,
+    ocd_id: null,
+  }))
   stores.jurisdictions.upsert(places, 'dataset')
   for (let from = 0; from < places.length; from += 2000) {
     const observations = places.slice(from, from + 2000).flatMap((p, i) =>
@@ -127,7 +135,15 @@ export default async function apiBench(): Promise<Figure[]> {
   const core = openCore(loadConfig({ DATABASE_PATH: dbPath }), silentLogger)
   const paths = core.stores.jurisdictions.all().map((j) => `/jurisdictions/${j.code}`)
   const baseEvents = core.stores.events.lastId()
-  const deps = { config: loadConfig({ DATABASE_PATH: dbPath }), stores: core.stores, engine: core.engine, views: core.views, log: silentLogger, clock: () => new Date(), ready: () => true }
+  const deps = {
+    config: loadConfig({ DATABASE_PATH: dbPath }),
+    stores: core.stores,
+    engine: core.engine,
+    views: core.views,
+    log: silentLogger,
+    clock: () => new Date(),
+    ready: () => true,
+  }
   const figures: Figure[] = []
   try {
     console.log(`GET /jurisdictions/:code over ${paths.length} codes, 50 connections, ${DURATION_S}s per drive, ${ROUNDS} rounds`)
@@ -186,8 +202,13 @@ export default async function apiBench(): Promise<Figure[]> {
       const grownPaths = sample.map((i) => `/jurisdictions/${all[Math.floor((i * all.length) / sample.length)]!.code}`)
       const result = await withTarget('api', grown.path, (port) => warmDrive(port, grownPaths))
       const cost = base.rps / result.rps
-      console.log(`  ${`${factor}×`.padEnd(5)} ${String(grown.places).padStart(6)} places ${String(grown.events).padStart(7)} events   ${fmt(result)}   cost ×${cost.toFixed(2)}`)
-      figures.push(record(`read API growth: ${factor}× places and events, cost ÷ base`, `${cost.toFixed(2)}×`, `≤ ${factor}× (linear or better)`, cost <= factor))
+      console.log(
+        `  ${`${factor}×`.padEnd(5)} ${String(grown.places).padStart(6)} places ${String(grown.events).padStart(7)} events` +
+          `   ${fmt(result)}   cost ×${cost.toFixed(2)}`,
+      )
+      figures.push(
+        record(`read API growth: ${factor}× places and events, cost ÷ base`, `${cost.toFixed(2)}×`, `≤ ${factor}× (linear or better)`, cost <= factor),
+      )
     }
     return figures
   } finally {

@@ -32,7 +32,10 @@ export async function layerCosts(deps: AppDeps, paths: string[], n = 20_000, rou
     })
   }
   const apps: [string, { fetch: (r: Request) => Response | Promise<Response> }][] = [
-    ['hono, a map lookup (floor)', new Hono().get('/jurisdictions/:code', (c) => c.body(bodies.get(c.req.path) ?? '{}', 200, { 'content-type': 'application/json' }))],
+    [
+      'hono, a map lookup (floor)',
+      new Hono().get('/jurisdictions/:code', (c) => c.body(bodies.get(c.req.path) ?? '{}', 200, { 'content-type': 'application/json' })),
+    ],
     ['+ route, validation, read cache', withDeps(new Hono<AppEnv>()).route('/jurisdictions', jurisdictions)],
     ['+ metrics middleware', withDeps(new Hono<AppEnv>().use(httpMetrics())).route('/jurisdictions', jurisdictions)],
     ['+ request id, every route (the app)', createApp(deps)],

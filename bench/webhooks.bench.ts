@@ -66,7 +66,13 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
     const port = (servers[i % RECEIVERS]!.address() as AddressInfo).port
     const id = `ep_${randomBytes(9).toString('base64url')}`
     const secret = newSecret()
-    stores.webhooks.create(id, key.record.id, { url: `http://127.0.0.1:${port}/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] }, secret, new Date().toISOString())
+    stores.webhooks.create(
+      id,
+      key.record.id,
+      { url: `http://127.0.0.1:${port}/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] },
+      secret,
+      new Date().toISOString(),
+    )
     verifiers.set(id, new Webhook(secret))
   }
 
@@ -87,7 +93,18 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
       trust: 'primary',
       run_id: null,
       snapshot_id: null,
-      observations: [Observation.parse({ kind: 'status', jurisdiction: 'US-CA', subject: 'kratom', status: statuses[e % 3], citation: `Bench § ${e}`, effective_date: day, source_url: 'https://bench.example', confidence: 'high' })],
+      observations: [
+        Observation.parse({
+          kind: 'status',
+          jurisdiction: 'US-CA',
+          subject: 'kratom',
+          status: statuses[e % 3],
+          citation: `Bench § ${e}`,
+          effective_date: day,
+          source_url: 'https://bench.example',
+          confidence: 'high',
+        }),
+      ],
     })
     worker.wake()
   }
@@ -118,7 +135,17 @@ export default async function run(): Promise<Figure[]> {
   const perDelivery = grown.ms / grown.deliveries / (base.ms / base.deliveries)
   console.log(`growth: 10× the subscriptions took ${(grown.ms / base.ms).toFixed(2)}× the time (per delivery ×${perDelivery.toFixed(2)})`)
   return [
-    record('webhooks: 1,000 deliveries (1 event)', `${(base.ms / 1000).toFixed(2)} s`, '< 5 s, all verified', base.ms < 5000 && base.verified === base.deliveries),
-    record('webhooks growth: 10,000 subscriptions, time ÷ base', `${(grown.ms / base.ms).toFixed(2)}×`, '≤ 10× (linear or better)', grown.ms / base.ms <= 10 && grown.verified === grown.deliveries),
+    record(
+      'webhooks: 1,000 deliveries (1 event)',
+      `${(base.ms / 1000).toFixed(2)} s`,
+      '< 5 s, all verified',
+      base.ms < 5000 && base.verified === base.deliveries,
+    ),
+    record(
+      'webhooks growth: 10,000 subscriptions, time ÷ base',
+      `${(grown.ms / base.ms).toFixed(2)}×`,
+      '≤ 10× (linear or better)',
+      grown.ms / base.ms <= 10 && grown.verified === grown.deliveries,
+    ),
   ]
 }

@@ -86,7 +86,10 @@ function routeHistogram(registry: Registry) {
       let byStatus = byRoute.get(route)
       if (!byStatus) byRoute.set(route, (byStatus = new Map()))
       let s = byStatus.get(status)
-      if (!s) byStatus.set(status, (s = { labels: { method, route, status: String(status) }, counts: new Float64Array(HTTP_BUCKETS.length + 1), sum: 0, count: 0 }))
+      if (!s) {
+        s = { labels: { method, route, status: String(status) }, counts: new Float64Array(HTTP_BUCKETS.length + 1), sum: 0, count: 0 }
+        byStatus.set(status, s)
+      }
       let i = 0
       while (i < HTTP_BUCKETS.length && seconds > HTTP_BUCKETS[i]!) i++
       s.counts[i]!++

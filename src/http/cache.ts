@@ -52,7 +52,8 @@ export function createReadCache() {
       const headers = entry.notModified
       return standalone ? new Response(null, { status: 304, headers: { ...headers, 'x-request-id': c.get('requestId') } }) : c.body(null, 304, headers)
     }
-    return standalone ? new Response(entry.body, { status: 200, headers: { ...entry.headers, 'x-request-id': c.get('requestId') } }) : c.body(entry.body, 200, entry.headers)
+    if (!standalone) return c.body(entry.body, 200, entry.headers)
+    return new Response(entry.body, { status: 200, headers: { ...entry.headers, 'x-request-id': c.get('requestId') } })
   }
 
   const json = (c: Context<AppEnv>, key: string, build: () => unknown, options: { standalone?: boolean } = {}) =>

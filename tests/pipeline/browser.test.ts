@@ -66,7 +66,8 @@ describe.skipIf(!CHROMIUM)('browser pool (real Chromium)', () => {
 <body><img src="/picture?id=1"><p>text in a web font</p><script src="/app.js"></script></body></html>`
     server.set('https://rendered.example.gov/bare.html', { body: page, headers: { 'content-type': 'text/html; charset=utf-8' } })
     server.set('https://rendered.example.gov/plain.css', { body: 'p{color:red}', headers: { 'content-type': 'text/css' } })
-    server.set('https://rendered.example.gov/app.js', { body: 'document.body.setAttribute("data-script", "ran")', headers: { 'content-type': 'text/javascript' } })
+    const script = 'document.body.setAttribute("data-script", "ran")'
+    server.set('https://rendered.example.gov/app.js', { body: script, headers: { 'content-type': 'text/javascript' } })
     server.set('https://rendered.example.gov/picture?id=1', { body: 'png', headers: { 'content-type': 'image/png' } })
     server.set('https://rendered.example.gov/font?family=bench', { body: 'woff2', headers: { 'content-type': 'font/woff2' } })
     const out = await pool.render({ url: 'https://rendered.example.gov/bare.html', waitFor: 'body[data-script]' })

@@ -9,10 +9,17 @@ function queued(subs: number, perSub: number) {
   const key = t.stores.keys.create('k', false, NOW)
   const ids = Array.from({ length: subs }, (_, i) => `ep_${String(i).padStart(5, '0')}`)
   for (const id of ids) {
-    t.stores.webhooks.create(id, key.record.id, { url: `https://hooks.example/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] }, `whsec_${'A'.repeat(32)}`, NOW)
+    t.stores.webhooks.create(
+      id,
+      key.record.id,
+      { url: `https://hooks.example/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] },
+      `whsec_${'A'.repeat(32)}`,
+      NOW,
+    )
   }
   for (let k = 0; k < perSub; k++) {
-    for (const id of ids) t.stores.webhooks.enqueue({ id: `msg_${id}_${k}`, subscription_id: id, event_id: null, type: 'webhook.ping', payload: `{"k":${k}}`, now: NOW })
+    for (const id of ids)
+      t.stores.webhooks.enqueue({ id: `msg_${id}_${k}`, subscription_id: id, event_id: null, type: 'webhook.ping', payload: `{"k":${k}}`, now: NOW })
   }
   return { t, ids }
 }
@@ -45,7 +52,11 @@ describe('claiming due deliveries from a list read ahead', () => {
     const [first] = t.stores.webhooks.claimDue(NOW, 1) // reads the heads of all three
     expect(first!.delivery.id).toBe('msg_ep_00000_0')
     t.stores.webhooks.disable(ids[1]!, 'test', NOW)
-    t.stores.webhooks.update(ids[2]!, { url: 'https://moved.example/hook', description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] }, NOW)
+    t.stores.webhooks.update(
+      ids[2]!,
+      { url: 'https://moved.example/hook', description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] },
+      NOW,
+    )
     const next = t.stores.webhooks.claimDue(NOW, 5)
     // ep_00000 still has its head in flight, ep_00001 is disabled: only ep_00002, at its new address.
     expect(next.map((c) => [c.delivery.id, c.url])).toEqual([['msg_ep_00002_0', 'https://moved.example/hook']])
