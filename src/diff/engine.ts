@@ -280,13 +280,12 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
       const today = isoDay(at)
       const out: ApplyResult = { events: [], confirmed: 0, held: 0, ignored: 0 }
       // Chronological order per place and subject, so events read as history (input may come in any order).
+      // (The place|subject key is built once per observation, not once per comparison.)
       const ordered = batch.observations
-        .map((obs, index) => ({ obs, index }))
+        .map((obs, index) => ({ obs, index, key: obs.kind === 'status' ? `${obs.jurisdiction}|${obs.subject}` : null }))
         .sort((a, b) => {
           if (a.obs.kind !== 'status' || b.obs.kind !== 'status') return a.index - b.index
-          const ka = `${a.obs.jurisdiction}|${a.obs.subject}`
-          const kb = `${b.obs.jurisdiction}|${b.obs.subject}`
-          if (ka !== kb) return a.index - b.index
+          if (a.key !== b.key) return a.index - b.index
           return compareDates(a.obs.effective_date, b.obs.effective_date) || a.index - b.index
         })
         .map((o) => o.obs)

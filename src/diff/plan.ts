@@ -69,7 +69,12 @@ type MaterialView = Pick<TimelineRow, MaterialField>
 /** The material fields in which two statuses differ, in a fixed order. */
 export function materialDiff(before: MaterialView | null, after: MaterialView): MaterialField[] {
   if (!before) return [...MATERIAL_FIELDS]
-  return MATERIAL_FIELDS.filter((f) => JSON.stringify(normalise(f, before[f])) !== JSON.stringify(normalise(f, after[f])))
+  return MATERIAL_FIELDS.filter((f) => {
+    const a = normalise(f, before[f])
+    const b = normalise(f, after[f])
+    // Scalars compare as they are; only lists (conditions) need a structural comparison.
+    return typeof a === 'object' && a !== null ? JSON.stringify(a) !== JSON.stringify(b) : a !== b
+  })
 }
 
 function normalise(field: MaterialField, value: unknown): unknown {
