@@ -22,6 +22,7 @@ import { createScrapingService } from '../src/scraping/service.js'
 import aka from '../scrapers/us/us-aka-state-map.js'
 import texas from '../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { closeFixtureServers, fixtureServer } from '../tests/helpers/fixture-server.js'
+import { record, type Figure } from './table.js'
 
 const STATIC = Number(process.env.BENCH_STATIC ?? 400)
 const BROWSER = Number(process.env.BENCH_BROWSER ?? 60)
@@ -34,7 +35,7 @@ function copies(def: ScraperDefinition, n: number, prefix: string): ScraperDefin
   })
 }
 
-export default async function scrapeBench(): Promise<void> {
+export default async function scrapeBench(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-bench-'))
   const server = await fixtureServer()
   const db = openDb(join(dir, 'bench.db'))
@@ -79,4 +80,9 @@ export default async function scrapeBench(): Promise<void> {
   await closeFixtureServers()
   db.close()
   rmSync(dir, { recursive: true, force: true })
+  return [
+    record('scraping: static pages/min', s.pagesPerMin.toFixed(0), '≥ 500', s.pagesPerMin >= 500),
+    record('scraping: browser pages/min', b.pagesPerMin.toFixed(0), '≥ 120', b.pagesPerMin >= 120),
+    record('scraping: browser peak memory', `${peakBrowser.toFixed(0)} MB`, '< 600 MB', peakBrowser > 0 && peakBrowser < 600),
+  ]
 }

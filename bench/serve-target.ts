@@ -2,8 +2,9 @@
  * A benchmark target in its own process, so the load generator does not share its event loop.
  * `tsx bench/serve-target.ts api DB_PATH` starts the real service on a baseline database;
  * `tsx bench/serve-target.ts bare DB_PATH` starts a bare node:http handler serving the same JSON
- * bodies from memory (the ceiling). Prints `PORT <n>` once listening.
+ * bodies from memory with their ETags, answering 304 on a match (the ceiling). Prints `PORT <n>` once listening.
  */
+import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadConfig } from '../src/config.js'
@@ -18,12 +19,20 @@ if (kind === 'api') {
   console.log(`PORT ${service.port}`)
 } else {
   const core = openCore(config, silentLogger)
-  const bodies = new Map<string, string>()
-  for (const j of core.stores.jurisdictions.all()) bodies.set(`/jurisdictions/${j.code}`, JSON.stringify(core.views.jurisdiction(j.code)))
+  const bodies = new Map<string, { body: string; etag: string }>()
+  for (const j of core.stores.jurisdictions.all()) {
+    const body = JSON.stringify(core.views.jurisdiction(j.code))
+    bodies.set(`/jurisdictions/${j.code}`, { body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` })
+  }
   const server = createServer((req, res) => {
-    const body = bodies.get(req.url ?? '')
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' })
-    res.end(body ?? '{}')
+    const entry = bodies.get(req.url ?? '')
+    if (entry && req.headers['if-none-match'] === entry.etag) {
+      res.writeHead(304, { etag: entry.etag })
+      res.end()
+      return
+    }
+    res.writeHead(entry ? 200 : 404, { 'content-type': 'application/json; charset=utf-8', ...(entry ? { etag: entry.etag } : {}) })
+    res.end(entry?.body ?? '{}')
   })
   server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`))
 }

@@ -1,7 +1,8 @@
 /**
  * Webhook fan-out: 1,000 subscriptions on local receivers and one event, then 100 subscriptions ×
  * 100 events; time until every delivery arrived and was verified with `standardwebhooks` by its
- * receiver. Prints deliveries/s and peak memory. Target: 1,000 deliveries in under 5 s.
+ * receiver. Prints deliveries/s and peak memory. Target: 1,000 deliveries in under 5 s. Growth:
+ * 10,000 subscriptions × 1 event, printed as a ratio to the 1,000-subscription case.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -21,11 +22,12 @@ import { registerOutbox } from '../src/webhooks/outbox.js'
 import { createSender } from '../src/webhooks/send.js'
 import { newSecret } from '../src/webhooks/signer.js'
 import { createDeliveryWorker } from '../src/webhooks/worker.js'
+import { record, type Figure } from './table.js'
 
 const RECEIVERS = 8
 const CONCURRENCY = 64
 
-async function scenario(name: string, subscriptions: number, events: number): Promise<void> {
+async function scenario(name: string, subscriptions: number, events: number): Promise<{ ms: number; deliveries: number; verified: number; outboxMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-bench-'))
   const db = openDb(join(dir, 'bench.db'))
   migrate(db)
@@ -64,7 +66,13 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
     const port = (servers[i % RECEIVERS]!.address() as AddressInfo).port
     const id = `ep_${randomBytes(9).toString('base64url')}`
     const secret = newSecret()
-    stores.webhooks.create(id, key.record.id, { url: `http://127.0.0.1:${port}/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] }, secret, new Date().toISOString())
+    stores.webhooks.create(
+      id,
+      key.record.id,
+      { url: `http://127.0.0.1:${port}/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] },
+      secret,
+      new Date().toISOString(),
+    )
     verifiers.set(id, new Webhook(secret))
   }
 
@@ -85,7 +93,18 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
       trust: 'primary',
       run_id: null,
       snapshot_id: null,
-      observations: [Observation.parse({ kind: 'status', jurisdiction: 'US-CA', subject: 'kratom', status: statuses[e % 3], citation: `Bench § ${e}`, effective_date: day, source_url: 'https://bench.example', confidence: 'high' })],
+      observations: [
+        Observation.parse({
+          kind: 'status',
+          jurisdiction: 'US-CA',
+          subject: 'kratom',
+          status: statuses[e % 3],
+          citation: `Bench § ${e}`,
+          effective_date: day,
+          source_url: 'https://bench.example',
+          confidence: 'high',
+        }),
+      ],
     })
     worker.wake()
   }
@@ -104,10 +123,29 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
       ` = ${Math.round((expected / ms) * 1000)} deliveries/s; events + outbox rows written in ${outboxMs.toFixed(0)} ms;` +
       ` peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (concurrency ${CONCURRENCY}, ${RECEIVERS} receivers)`,
   )
+  return { ms, deliveries: expected, verified, outboxMs }
 }
 
-/** Runs both fan-out scenarios. */
-export default async function run(): Promise<void> {
-  await scenario('fan-out 1,000 subscriptions × 1 event', 1000, 1)
+/** Runs the fan-out scenarios: the base case, many events, and growth to 10,000 subscriptions. */
+export default async function run(): Promise<Figure[]> {
+  const base = await scenario('fan-out 1,000 subscriptions × 1 event', 1000, 1)
   await scenario('100 subscriptions × 100 events', 100, 100)
+  const grown = await scenario('growth: fan-out 10,000 subscriptions × 1 event', 10_000, 1)
+  // Cost per delivery at 10× the subscriptions, relative to the base case: ≤ 1 means linear or better.
+  const perDelivery = grown.ms / grown.deliveries / (base.ms / base.deliveries)
+  console.log(`growth: 10× the subscriptions took ${(grown.ms / base.ms).toFixed(2)}× the time (per delivery ×${perDelivery.toFixed(2)})`)
+  return [
+    record(
+      'webhooks: 1,000 deliveries (1 event)',
+      `${(base.ms / 1000).toFixed(2)} s`,
+      '< 5 s, all verified',
+      base.ms < 5000 && base.verified === base.deliveries,
+    ),
+    record(
+      'webhooks growth: 10,000 subscriptions, time ÷ base',
+      `${(grown.ms / base.ms).toFixed(2)}×`,
+      '≤ 10× (linear or better)',
+      grown.ms / base.ms <= 10 && grown.verified === grown.deliveries,
+    ),
+  ]
 }

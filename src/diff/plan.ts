@@ -44,11 +44,24 @@ export function compareDates(a: string | null, b: string | null): number {
   return a < b ? -1 : 1
 }
 
+/**
+ * The index of the first row starting after a date, among rows sorted by valid_from (null first):
+ * a binary search, so a place with a long history costs log(n) per observation, not n.
+ */
+export function indexAfter(rows: readonly Pick<TimelineRow, 'valid_from'>[], date: string | null): number {
+  let lo = 0
+  let hi = rows.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (compareDates(rows[mid]!.valid_from, date) <= 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 /** The row in force on a date among rows sorted by valid_from (null date = the undated row). */
 export function rowAt(rows: TimelineRow[], date: string | null): TimelineRow | null {
-  let found: TimelineRow | null = null
-  for (const row of rows) if (compareDates(row.valid_from, date) <= 0) found = row
-  return found
+  return rows[indexAfter(rows, date) - 1] ?? null
 }
 
 type MaterialView = Pick<TimelineRow, MaterialField>
@@ -56,7 +69,12 @@ type MaterialView = Pick<TimelineRow, MaterialField>
 /** The material fields in which two statuses differ, in a fixed order. */
 export function materialDiff(before: MaterialView | null, after: MaterialView): MaterialField[] {
   if (!before) return [...MATERIAL_FIELDS]
-  return MATERIAL_FIELDS.filter((f) => JSON.stringify(normalise(f, before[f])) !== JSON.stringify(normalise(f, after[f])))
+  return MATERIAL_FIELDS.filter((f) => {
+    const a = normalise(f, before[f])
+    const b = normalise(f, after[f])
+    // Scalars compare as they are; only lists (conditions) need a structural comparison.
+    return typeof a === 'object' && a !== null ? JSON.stringify(a) !== JSON.stringify(b) : a !== b
+  })
 }
 
 function normalise(field: MaterialField, value: unknown): unknown {
@@ -73,7 +91,8 @@ export function observationDate(obs: StatusObservation, ctx: PlanContext): strin
 /** Decides what one status observation does to the timeline of its (jurisdiction, subject). */
 export function planStatus(rows: TimelineRow[], obs: StatusObservation, ctx: PlanContext): StatusPlan {
   const date = observationDate(obs, ctx)
-  const current = rowAt(rows, date)
+  const after = indexAfter(rows, date)
+  const current = rows[after - 1] ?? null
   const changed = materialDiff(current, obs)
   if (changed.length === 0) return ctx.trust === 'secondary' && !ctx.approved ? { kind: 'none' } : { kind: 'confirm', row: current! }
   if (!ctx.approved) {
@@ -82,7 +101,7 @@ export function planStatus(rows: TimelineRow[], obs: StatusObservation, ctx: Pla
   }
   const scheduled = date !== null && date > ctx.today
   if (current && current.valid_from === date) return { kind: 'correct', row: current, scheduled, changed }
-  const next = rows.find((r) => compareDates(r.valid_from, date) > 0) ?? null
+  const next = rows[after] ?? null
   return { kind: 'insert', validFrom: date, validTo: next?.valid_from ?? null, close: current, scheduled, changed }
 }
 

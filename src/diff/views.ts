@@ -3,7 +3,7 @@ import { STALE_AFTER_DAYS, type SourceKind, type SourceRef } from '../domain/ind
 import type { ChainInput } from './effective-status.js'
 
 /** A timeline row as the API and events show it: the status, its evidence and its time span. */
-export function recordView(row: TimelineRow) {
+export function recordView(row: Omit<TimelineRow, 'id'>) {
   return {
     status: row.status,
     min_age: row.min_age,

@@ -64,6 +64,40 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       return places ? resolveEffective(chainFor(places, subject, inForceOf(rowsInForce(at)))) : undefined
     },
 
+    /**
+     * `effective` for many (place, subject, date) questions against an unchanging timeline, such as
+     * the events of one diff batch: each place's timeline is read once, then every answer is found in
+     * memory (a binary search by date), instead of one query per level per question.
+     */
+    effectiveResolver() {
+      const timelines = new Map<string, TimelineRow[]>()
+      const chains = new Map<string, JurisdictionRow[] | undefined>()
+      const rowOn = (at: string) => (code: string, subject: string) => {
+        const key = `${code}|${subject}`
+        let rows = timelines.get(key)
+        if (!rows) timelines.set(key, (rows = stores.timeline.rows(code, subject)))
+        // rows are sorted by (valid_from, id) with the undated row first: find the last one starting on or before `at`.
+        let lo = 0
+        let hi = rows.length
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1
+          const from = rows[mid]!.valid_from
+          if (from === null || from <= at) lo = mid + 1
+          else hi = mid
+        }
+        for (let i = lo - 1; i >= 0; i--) {
+          const r = rows[i]!
+          if (r.valid_to === null || r.valid_to > at) return r
+        }
+        return undefined
+      }
+      return (code: string, subject: string, at: string) => {
+        if (!chains.has(code)) chains.set(code, stores.jurisdictions.chain(code))
+        const places = chains.get(code)
+        return places ? resolveEffective(chainFor(places, subject, rowOn(at))) : undefined
+      }
+    },
+
     /** Everything about one place on a date: own and effective status per subject, upcoming changes, measures. */
     jurisdiction(code: string, at?: string) {
       const places = stores.jurisdictions.chain(code)

@@ -1,5 +1,5 @@
 import type { Stores } from '../db/stores/index.js'
-import type { Subscription } from '../db/stores/webhooks.js'
+import type { NewDelivery, Subscription } from '../db/stores/webhooks.js'
 import type { ChangeEvent } from '../domain/index.js'
 import { createStatusViews } from '../read/status-view.js'
 import { matches } from './match.js'
@@ -30,21 +30,21 @@ function lineageOf(stores: Stores, code: string | null): string[] {
  */
 export function registerOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbox {
   const outbox = createOutbox(stores, options)
-  stores.events.onAppend(outbox.listener)
+  stores.events.onAppendBatch(outbox.listener)
   registered.set(stores, outbox)
   return outbox
 }
 
 // The outbox registered for each set of stores, so routes in the same process (role all) can wake
 // the worker after a ping or recover; elsewhere the worker's polling picks those rows up.
-const registered = new WeakMap<Stores, Outbox & { listener: (event: ChangeEvent) => void }>()
+const registered = new WeakMap<Stores, Outbox & { listener: (events: readonly ChangeEvent[]) => void }>()
 
 /** The outbox registered for these stores by `registerOutbox`, or an unregistered one (role api). */
 export function outboxFor(stores: Stores, options: { publicBaseUrl: string }): Outbox {
   return registered.get(stores) ?? createOutbox(stores, options)
 }
 
-function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbox & { listener: (event: ChangeEvent) => void } {
+function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbox & { listener: (events: readonly ChangeEvent[]) => void } {
   const { webhooks } = stores
   const queuedListeners: (() => void)[] = []
   let notifyPending = false
@@ -60,29 +60,37 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
 
   // The place's effective answer on the event's date, so a subscriber hears "unknown" where the law is unconfirmed.
   const views = createStatusViews(stores)
-  const effectiveOf = (event: ChangeEvent): EffectiveSummary | undefined => {
+  // A batch's events share one resolver: each place's timeline is read once for all of them.
+  const effectiveOf = (event: ChangeEvent, effective: ReturnType<typeof views.effectiveResolver>): EffectiveSummary | undefined => {
     if (!event.type.startsWith('status.') || !event.jurisdiction || !event.subject) return undefined
-    const e = views.effective(event.jurisdiction, event.subject, event.effective_date ?? event.detected_at.slice(0, 10))
+    const e = effective(event.jurisdiction, event.subject, event.effective_date ?? event.detected_at.slice(0, 10))
     return e && { status: e.status, at_least: e.at_least, decided_by: e.decided_by, unconfirmed: e.unconfirmed, explanation: e.explanation }
   }
-  const payloadOf = (event: ChangeEvent) => eventPayload(event, options.publicBaseUrl, effectiveOf(event))
+  const payloadOf = (event: ChangeEvent, effective = views.effectiveResolver()) => eventPayload(event, options.publicBaseUrl, effectiveOf(event, effective))
 
   const enqueueEvent = (sub: Subscription, event: ChangeEvent, payload: string): boolean =>
     webhooks.enqueue({ id: newMessageId(), subscription_id: sub.id, event_id: event.id, type: event.type, payload, now: event.detected_at })
 
-  const listener = (event: ChangeEvent): void => {
+  // One call per batch of events (a whole diff-engine batch): subscriptions are read once and the rows written in bulk.
+  const listener = (appended: readonly ChangeEvent[]): void => {
     const subs = webhooks.enabled()
     if (subs.length === 0) return
     // The chain walk is needed only by subscriptions that follow a place with its descendants.
-    const lineage = subs.some((sub) => sub.include_descendants && sub.jurisdictions.length) ? lineageOf(stores, event.jurisdiction) : []
-    let payload: string | undefined
-    let queued = 0
-    for (const sub of subs) {
-      if (!matches(sub, event, lineage)) continue
-      payload ??= payloadOf(event)
-      if (enqueueEvent(sub, event, payload)) queued++
+    const needsLineage = subs.some((sub) => sub.include_descendants && sub.jurisdictions.length)
+    const rows: NewDelivery[] = []
+    const lineages = new Map<string | null, string[]>()
+    const effective = views.effectiveResolver()
+    for (const event of appended) {
+      let lineage = lineages.get(event.jurisdiction)
+      if (!lineage) lineages.set(event.jurisdiction, (lineage = needsLineage ? lineageOf(stores, event.jurisdiction) : []))
+      let payload: string | undefined
+      for (const sub of subs) {
+        if (!matches(sub, event, lineage)) continue
+        payload ??= payloadOf(event, effective)
+        rows.push({ id: newMessageId(), subscription_id: sub.id, event_id: event.id, type: event.type, payload, now: event.detected_at })
+      }
     }
-    if (queued) notify()
+    if (rows.length && webhooks.enqueueMany(rows)) notify()
   }
 
   return {

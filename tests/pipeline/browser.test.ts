@@ -59,6 +59,23 @@ describeWithBrowser('browser pool (real Chromium)', () => {
     expect(pool.launches()).toBe(1)
   })
 
+  it('never fetches images or web fonts, even at addresses without a file extension, and still loads scripts and styles', async () => {
+    const { server, pool } = await setup()
+    const page = `<!doctype html><html><head><link rel="stylesheet" href="/plain.css">
+<style>@font-face { font-family: Bench; src: url('/font?family=bench') format('woff2'); } body { font-family: Bench; }</style></head>
+<body><img src="/picture?id=1"><p>text in a web font</p><script src="/app.js"></script></body></html>`
+    server.set('https://rendered.example.gov/bare.html', { body: page, headers: { 'content-type': 'text/html; charset=utf-8' } })
+    server.set('https://rendered.example.gov/plain.css', { body: 'p{color:red}', headers: { 'content-type': 'text/css' } })
+    const script = 'document.body.setAttribute("data-script", "ran")'
+    server.set('https://rendered.example.gov/app.js', { body: script, headers: { 'content-type': 'text/javascript' } })
+    server.set('https://rendered.example.gov/picture?id=1', { body: 'png', headers: { 'content-type': 'image/png' } })
+    server.set('https://rendered.example.gov/font?family=bench', { body: 'woff2', headers: { 'content-type': 'font/woff2' } })
+    const out = await pool.render({ url: 'https://rendered.example.gov/bare.html', waitFor: 'body[data-script]' })
+    expect(out.html).toContain('data-script="ran"')
+    expect(server.hits('https://rendered.example.gov/plain.css')).toBe(1)
+    expect(server.requests.filter((r) => r.path.startsWith('/picture') || r.path.startsWith('/font'))).toEqual([])
+  })
+
   it('relaunches the browser after it crashes', async () => {
     const { pool } = await setup()
     await pool.render({ url: URL_ })

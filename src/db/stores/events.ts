@@ -34,6 +34,9 @@ function fromRaw(r: RawEvent): ChangeEvent {
  */
 export type EventListener = (event: ChangeEvent) => void
 
+/** Like EventListener, for a whole batch of appended events at once (see `deferListeners`). */
+export type EventBatchListener = (events: readonly ChangeEvent[]) => void
+
 export interface EventPage {
   items: ChangeEvent[]
   next_cursor: string | null
@@ -64,6 +67,16 @@ const NOT_NOTABLE = `type = 'status.details_updated' OR (type LIKE 'status.%' AN
 /** Change events: append-only, with a monotonic id that serves as the feed cursor. */
 export function eventStore(db: Db) {
   const listeners: EventListener[] = []
+  const batchListeners: EventBatchListener[] = []
+  // While `deferListeners` runs, appended events wait here and listeners see them together at its end.
+  let deferred: ChangeEvent[] | null = null
+  let listenerMs = 0
+  const notify = (appended: readonly ChangeEvent[]) => {
+    const started = performance.now()
+    for (const event of appended) for (const listener of listeners) listener(event)
+    for (const listener of batchListeners) listener(appended)
+    listenerMs += performance.now() - started
+  }
   const insertStmt = db.prepare(`INSERT INTO change_events (type, jurisdiction, subject, measure_id, scraper_id, changed_fields_json,
       before_json, after_json, effective_date, detected_at, supersedes, run_id, snapshot_id)
     VALUES (@type, @jurisdiction, @subject, @measure_id, @scraper_id, @changed_fields_json, @before_json, @after_json,
@@ -77,6 +90,30 @@ export function eventStore(db: Db) {
     onAppend(listener: EventListener): void {
       listeners.push(listener)
     },
+    /** Registers a listener that receives appended events in batches (one event, or a whole `deferListeners` batch). */
+    onAppendBatch(listener: EventBatchListener): void {
+      batchListeners.push(listener)
+    },
+    /**
+     * Runs `fn` with listeners deferred to its end, so they handle its events in one go (one read of
+     * the subscriptions, one bulk write of outbox rows). Call inside the transaction that appends:
+     * the listeners still run inside it. Nested calls join the outer batch.
+     */
+    deferListeners<T>(fn: () => T): T {
+      if (deferred) return fn()
+      deferred = []
+      try {
+        const out = fn()
+        const appended = deferred
+        deferred = null
+        if (appended.length) notify(appended)
+        return out
+      } finally {
+        deferred = null
+      }
+    },
+    /** Milliseconds spent in listeners since this store was created (the bench's outbox share). */
+    listenerMs: (): number => listenerMs,
     /** Appends one event and runs the listeners; call inside the transaction that made the change. */
     append(event: NewChangeEvent): ChangeEvent {
       const id = Number(
@@ -88,7 +125,8 @@ export function eventStore(db: Db) {
         }).lastInsertRowid,
       )
       const stored = { ...event, id }
-      for (const listener of listeners) listener(stored)
+      if (deferred) deferred.push(stored)
+      else notify([stored])
       return stored
     },
     get: (id: number): ChangeEvent | undefined => {

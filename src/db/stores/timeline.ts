@@ -83,13 +83,32 @@ export function timelineStore(db: Db) {
   const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')
   const confirmStmt = db.prepare(`UPDATE status_records SET verified_at = @verified_at, verified_by = @verified_by, sources_json = @sources_json, citation = @citation,
     summary = @summary, confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
+  const verifyManyStmt = db.prepare('UPDATE status_records SET verified_at = ?, verified_by = ? WHERE id IN (SELECT value FROM json_each(?))')
   const dueStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`)
   const activateStmt = db.prepare('UPDATE status_records SET activated_at = ? WHERE id = ?')
 
+  // Set by `sharingRows` for one diff batch: the engine's rows, which it keeps true as it writes.
+  let shared: Map<string, TimelineRow[]> | null = null
+
   return {
-    /** Every live row of one (jurisdiction, subject), oldest first (an undated row first). */
-    rows: (jurisdiction: string, subject: string): TimelineRow[] => (rowsStmt.all(jurisdiction, subject) as RawRow[]).map(fromRaw),
+    /** Every live row of one (jurisdiction, subject), oldest first (an undated row first). Treat the result as read-only. */
+    rows: (jurisdiction: string, subject: string): TimelineRow[] =>
+      shared?.get(`${jurisdiction}|${subject}`) ?? (rowsStmt.all(jurisdiction, subject) as RawRow[]).map(fromRaw),
+    /**
+     * Runs `fn` with `rows()` answered from `cache` (keyed `jurisdiction|subject`) where it holds the
+     * pair, so listeners of a diff batch (the webhook outbox) do not read again what the engine read.
+     * The caller keeps `cache` equal to the database while `fn` runs.
+     */
+    sharingRows<T>(cache: Map<string, TimelineRow[]>, fn: () => T): T {
+      const outer = shared
+      shared = cache
+      try {
+        return fn()
+      } finally {
+        shared = outer
+      }
+    },
     /** The rows in force on a date, one per subject at most. */
     inForce(jurisdiction: string, at: string): Map<string, TimelineRow> {
       const out = new Map<string, TimelineRow>()
@@ -117,6 +136,8 @@ export function timelineStore(db: Db) {
     confirm(id: number, update: { verified_at: string; verified_by: string; sources: SourceRef[]; citation: string; summary: string; confidence: Confidence; evidence: Record<string, unknown> | null }) {
       confirmStmt.run({ id, ...update, sources_json: JSON.stringify(update.sources), evidence_json: update.evidence ? JSON.stringify(update.evidence) : null })
     },
+    /** Many rows confirmed with nothing else to refresh: one statement for the lot. */
+    verifyMany: (ids: readonly number[], verifiedAt: string, verifiedBy: string) => void verifyManyStmt.run(verifiedAt, verifiedBy, JSON.stringify(ids)),
     /** Scheduled rows whose date has come and whose change has not been announced yet. */
     due: (today: string): TimelineRow[] => (dueStmt.all(today) as RawRow[]).map(fromRaw),
     markActivated: (id: number, at: string) => void activateStmt.run(at, id),

@@ -168,6 +168,18 @@ export function webhookStore(db: Db) {
 
   const insertDelivery = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
     VALUES (@id, @subscription_id, @event_id, @type, @payload, @now, @now, @now)`)
+  // Outbox rows in bulk: one INSERT of up to ENQUEUE_CHUNK rows (8 values each, under SQLite's 32,766 variables).
+  const ENQUEUE_CHUNK = 500
+  const insertDeliveries = new Map<number, ReturnType<Db['prepare']>>()
+  const insertDeliveriesOf = (n: number) => {
+    let stmt = insertDeliveries.get(n)
+    if (!stmt) {
+      stmt = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+        VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`)
+      insertDeliveries.set(n, stmt)
+    }
+    return stmt
+  }
   // The head of each enabled subscription's queue (lowest seq not yet settled), when it is due.
   // A subscription with a delivery in flight has a 'delivering' head, so it is skipped: one at a
   // time, in order. Driven by subscriptions and the partial index of open deliveries, so its cost
@@ -175,9 +187,24 @@ export function webhookStore(db: Db) {
   const HEADS = `SELECT d.*, s.url AS url FROM webhook_subscriptions s
     JOIN webhook_deliveries d ON d.seq = (SELECT MIN(h.seq) FROM webhook_deliveries h WHERE h.subscription_id = s.id AND h.state IN ('pending', 'delivering'))
     WHERE s.enabled = 1 AND d.state = 'pending'`
-  const dueStmt = db.prepare(`${HEADS} AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.seq LIMIT @limit`)
+  const dueSeqsStmt = db.prepare(`SELECT seq FROM (${HEADS} AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.seq LIMIT @limit)`).pluck()
+  // Claims one row if it is still what the heads query found: pending, due, the head of its queue, its subscription enabled.
+  const claimStmt = db.prepare(`UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, updated_at = @now
+    WHERE seq = @seq AND state = 'pending' AND next_attempt_at <= @now
+      AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id AND s.enabled = 1)
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries h WHERE h.subscription_id = webhook_deliveries.subscription_id
+        AND h.state IN ('pending', 'delivering') AND h.seq < webhook_deliveries.seq)
+    RETURNING *, (SELECT url FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id) AS url`)
+  // The heads query walks every enabled subscription, so it runs for up to CLAIM_AHEAD heads at once and
+  // later claims take from that list (each re-checked by claimStmt); a list older than CLAIM_AHEAD_MS is
+  // read again, so a delivery that came due waits at most that long behind it. Before, each claim walked
+  // every subscription: 10,000 subscriptions took 49x the time of 1,000 (bench growth case, 2026-11).
+  const CLAIM_AHEAD = 1000
+  const CLAIM_AHEAD_MS = 1000
+  let ahead: number[] = []
+  let aheadNext = 0
+  let aheadAt = -Infinity
   const nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM (${HEADS})`).pluck()
-  const startAttempt = db.prepare(`UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, updated_at = @now WHERE seq = @seq AND state = 'pending'`)
   const insertAttempt = db.prepare(`INSERT INTO webhook_attempts (delivery_seq, attempt, trigger, started_at) VALUES (@seq, @attempt, @trigger, @now)`)
   const finishAttemptStmt = db.prepare(`UPDATE webhook_attempts SET finished_at = @now, outcome = @outcome, status_code = @status_code,
       latency_ms = @latency_ms, error = @error, response_excerpt = @response_excerpt WHERE id = @id`)
@@ -260,6 +287,16 @@ export function webhookStore(db: Db) {
 
     /** Adds one outbox row (ignored if this subscription already has one for the event). */
     enqueue: (d: NewDelivery): boolean => insertDelivery.run(d).changes === 1,
+    /** Queues many deliveries with a few multi-row INSERTs (duplicates per subscription and event are ignored); returns how many were new. */
+    enqueueMany(deliveries: readonly NewDelivery[]): number {
+      let queued = 0
+      for (let i = 0; i < deliveries.length; i += ENQUEUE_CHUNK) {
+        const chunk = deliveries.slice(i, i + ENQUEUE_CHUNK)
+        const values = chunk.flatMap((d) => [d.id, d.subscription_id, d.event_id, d.type, d.payload, d.now, d.now, d.now])
+        queued += insertDeliveriesOf(chunk.length).run(values).changes
+      }
+      return queued
+    },
     getDelivery: (id: string): Delivery | undefined => getDelivery.get(id) as Delivery | undefined,
     /** Subject ids that exist, for validating subscription filters. */
     /** Ids of every change event detected at or after `since` (ISO time), oldest first, for recovery. */
@@ -272,13 +309,22 @@ export function webhookStore(db: Db) {
     claimDue(now: string, limit: number): ClaimedDelivery[] {
       if (limit <= 0) return []
       return db.transaction(() => {
-        const rows = dueStmt.all({ now, limit }) as (Delivery & { url: string })[]
         const claimed: ClaimedDelivery[] = []
-        for (const { url, ...row } of rows) {
-          if (startAttempt.run({ seq: row.seq, now }).changes !== 1) continue
-          const attempt = row.attempts + 1
-          const attemptId = Number(insertAttempt.run({ seq: row.seq, attempt, trigger: row.trigger, now }).lastInsertRowid)
-          claimed.push({ delivery: { ...row, state: 'delivering', attempts: attempt }, attempt_id: attemptId, url })
+        let refreshed = false
+        while (claimed.length < limit) {
+          if (aheadNext >= ahead.length || (!refreshed && performance.now() - aheadAt > CLAIM_AHEAD_MS)) {
+            if (refreshed) break
+            ahead = dueSeqsStmt.all({ now, limit: Math.max(limit, CLAIM_AHEAD) }) as number[]
+            aheadNext = 0
+            aheadAt = performance.now()
+            refreshed = true
+            if (ahead.length === 0) break
+          }
+          const got = claimStmt.get({ seq: ahead[aheadNext++], now }) as (Delivery & { url: string }) | undefined
+          if (!got) continue
+          const { url, ...row } = got
+          const attemptId = Number(insertAttempt.run({ seq: row.seq, attempt: row.attempts, trigger: row.trigger, now }).lastInsertRowid)
+          claimed.push({ delivery: row, attempt_id: attemptId, url })
         }
         return claimed
       }).immediate()

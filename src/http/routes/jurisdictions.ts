@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
+import { validator } from 'hono/validator'
 import { z } from 'zod'
 import { IsoDate, JurisdictionCode, Level, Status, SubjectId } from '../../domain/index.js'
 import { NotFoundError } from '../../errors.js'
 import type { AppEnv } from '../env.js'
 import { HistoryPage, JurisdictionList, JurisdictionView, Problem } from '../responses.js'
 import type { RouteDoc } from '../route-docs.js'
-import { validate } from '../validate.js'
+import { parseOrThrow, validate } from '../validate.js'
 
 const Params = z.object({ code: JurisdictionCode.describe('jurisdiction code, e.g. US-LA or US-CA-SAN-DIEGO (case-insensitive)') })
 
@@ -29,6 +30,15 @@ const HistoryQuery = z
   })
   .strict()
 
+// A code already in canonical form (what links and clients send) with no query string needs no zod
+// parse: the regex is JurisdictionCode's own. Anything else goes through the schemas, errors included.
+const CANONICAL_CODE = /^[A-Z]{2}(?:-[A-Z0-9]+)*$/
+const viewInput = validator('param', (params: Record<string, string>, c) => {
+  const code = params.code ?? ''
+  if (code.length <= 64 && CANONICAL_CODE.test(code) && !c.req.url.includes('?')) return { code, at: undefined }
+  return { code: parseOrThrow('param', Params, params).code, at: parseOrThrow('query', ViewQuery, c.req.query()).at }
+})
+
 /** GET /jurisdictions, /jurisdictions/:code (?at=), /jurisdictions/:code/history. */
 export const jurisdictions = new Hono<AppEnv>()
   .get('/', validate('query', ListQuery), (c) => {
@@ -36,14 +46,18 @@ export const jurisdictions = new Hono<AppEnv>()
     if (q.subject && !c.var.deps.views.subjects().some((s) => s.id === q.subject)) throw new NotFoundError('subject', q.subject)
     return c.var.cachedJson(c, `list:${JSON.stringify(q)}`, () => c.var.deps.views.list(q))
   })
-  .get('/:code', validate('param', Params), validate('query', ViewQuery), (c) => {
-    const { code } = c.req.valid('param')
-    const { at } = c.req.valid('query')
-    return c.var.cachedJson(c, `view:${code}:${at ?? ''}`, () => {
-      const view = c.var.deps.views.jurisdiction(code, at)
-      if (!view) throw new NotFoundError('jurisdiction', code)
-      return view
-    })
+  .get('/:code', viewInput, (c) => {
+    const { code, at } = c.req.valid('param')
+    return c.get('cachedJson')(
+      c,
+      at ? `view:${code}:${at}` : `view:${code}:`,
+      () => {
+        const view = c.get('deps').views.jurisdiction(code, at)
+        if (!view) throw new NotFoundError('jurisdiction', code)
+        return view
+      },
+      { standalone: true },
+    )
   })
   .get('/:code/history', validate('param', Params), validate('query', HistoryQuery), (c) => {
     const { code } = c.req.valid('param')
