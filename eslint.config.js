@@ -16,14 +16,22 @@ export default tseslint.config(
     files: ['scrapers/**/*.ts'],
     ignores: ['scrapers/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '../../*', '**/src/**'], message: 'Scrapers import only from #sdk.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*', '../../*', '**/src/**'], message: 'Scrapers import only from #sdk.' }] },
+      ],
     },
   },
   {
     // Routes get what they need through the app's dependencies (AppDeps), never from the fetch layer.
     files: ['src/http/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/fetch/*'], message: 'Pass what a route needs through AppDeps (src/http/env.ts).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/fetch/*'], message: 'Pass what a route needs through AppDeps (src/http/env.ts).' }],
+        },
+      ],
     },
   },
 )

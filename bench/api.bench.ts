@@ -22,9 +22,13 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 function startTarget(kind: 'api' | 'bare', dbPath: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'bench/serve-target.ts', kind, dbPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'bench/serve-target.ts', kind, dbPath],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const port = /PORT (\d+)/.exec(chunk.toString())?.[1]
@@ -56,7 +60,10 @@ async function drive(port: number, paths: string[], etags?: Map<string, string>)
     ],
   })
   const expected = etags ? 304 : 200
-  const wrong = Object.entries(result.statusCodeStats ?? {}).reduce((n, [code, s]) => (Number(code) === expected ? n : n + (s?.count ?? 0)), 0)
+  const wrong = Object.entries(result.statusCodeStats ?? {}).reduce(
+    (n, [code, s]) => (Number(code) === expected ? n : n + (s?.count ?? 0)),
+    0,
+  )
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + wrong }
 }
 
@@ -82,7 +89,8 @@ async function withTarget<T>(kind: 'api' | 'bare', dbPath: string, fn: (port: nu
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const fmt = (d: Drive) => `${d.rps.toFixed(0).padStart(7)} req/s   p99 ${String(d.p99).padStart(3)} ms   errors ${d.errors}`
+const fmt = (d: Drive) =>
+  `${d.rps.toFixed(0).padStart(7)} req/s   p99 ${String(d.p99).padStart(3)} ms   errors ${d.errors}`
 
 const STATUSES: Status[] = ['legal', 'regulated', 'restricted', 'banned']
 
@@ -146,7 +154,9 @@ export default async function apiBench(): Promise<Figure[]> {
   }
   const figures: Figure[] = []
   try {
-    console.log(`GET /jurisdictions/:code over ${paths.length} codes, 50 connections, ${DURATION_S}s per drive, ${ROUNDS} rounds`)
+    console.log(
+      `GET /jurisdictions/:code over ${paths.length} codes, 50 connections, ${DURATION_S}s per drive, ${ROUNDS} rounds`,
+    )
     const ratios: number[] = []
     const p99s: number[] = []
     const notModified: number[] = []
@@ -183,16 +193,24 @@ export default async function apiBench(): Promise<Figure[]> {
     console.log('cost of each layer, in process, µs per cached GET (best of 5 loops of 20,000):')
     let previous: number | null = null
     for (const { layer, usPerRequest } of await layerCosts(deps, paths)) {
-      console.log(`  ${layer.padEnd(40)} ${usPerRequest.toFixed(2).padStart(6)} µs${previous === null ? '' : `   (+${(usPerRequest - previous).toFixed(2)})`}`)
+      console.log(
+        `  ${layer.padEnd(40)} ${usPerRequest.toFixed(2).padStart(6)} µs${previous === null ? '' : `   (+${(usPerRequest - previous).toFixed(2)})`}`,
+      )
       previous = usPerRequest
     }
     core.db.close()
 
     // Growth: the same read, over the same number of distinct codes, on bigger databases.
-    const warmDrive = async (port: number, list: string[]) => (await etagsOf(port, list), await drive(port, list.slice(0, 50)), drive(port, list))
+    const warmDrive = async (port: number, list: string[]) => (
+      await etagsOf(port, list),
+      await drive(port, list.slice(0, 50)),
+      drive(port, list)
+    )
     const base = await withTarget('api', dbPath, (port) => warmDrive(port, paths))
     console.log(`growth (same ${paths.length} distinct codes per drive, sampled across the database):`)
-    console.log(`  1×    ${String(paths.length).padStart(6)} places ${String(baseEvents).padStart(7)} events   ${fmt(base)}`)
+    console.log(
+      `  1×    ${String(paths.length).padStart(6)} places ${String(baseEvents).padStart(7)} events   ${fmt(base)}`,
+    )
     for (const factor of [10, 100]) {
       const grown = grownDb(dir, factor)
       const sample = Array.from({ length: paths.length }, (_, i) => i)
@@ -207,7 +225,12 @@ export default async function apiBench(): Promise<Figure[]> {
           `   ${fmt(result)}   cost ×${cost.toFixed(2)}`,
       )
       figures.push(
-        record(`read API growth: ${factor}× places and events, cost ÷ base`, `${cost.toFixed(2)}×`, `≤ ${factor}× (linear or better)`, cost <= factor),
+        record(
+          `read API growth: ${factor}× places and events, cost ÷ base`,
+          `${cost.toFixed(2)}×`,
+          `≤ ${factor}× (linear or better)`,
+          cost <= factor,
+        ),
       )
     }
     return figures

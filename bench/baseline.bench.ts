@@ -21,7 +21,9 @@ export default async function baselineBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-bench-'))
   try {
     const [dataset, readMs] = time(() => readDataset())
-    console.log(`dataset: ${dataset.files.length} files, ${dataset.entries.length} entries, ${dataset.jurisdictions.length} local places`)
+    console.log(
+      `dataset: ${dataset.files.length} files, ${dataset.entries.length} entries, ${dataset.jurisdictions.length} local places`,
+    )
     console.log(`  read + validate      ${readMs.toFixed(0)} ms`)
     const db = openDb(join(dir, 'baseline.db'))
     migrate(db)
@@ -29,7 +31,9 @@ export default async function baselineBench(): Promise<void> {
     seedJurisdictions(stores)
     const engine = createDiffEngine(stores, () => new Date('2026-11-30T12:00:00Z'))
     const [first, firstMs] = time(() => loadBaseline(stores, engine))
-    console.log(`  first start (load)   ${firstMs.toFixed(0)} ms: ${first.applied} entries applied, ${first.result?.events.length ?? 0} events`)
+    console.log(
+      `  first start (load)   ${firstMs.toFixed(0)} ms: ${first.applied} entries applied, ${first.result?.events.length ?? 0} events`,
+    )
     const [again, againMs] = time(() => loadBaseline(stores, engine))
     console.log(`  next start (nothing) ${againMs.toFixed(0)} ms: ${again.applied} entries applied`)
     db.close()

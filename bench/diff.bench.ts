@@ -162,8 +162,23 @@ export default async function diffBench(): Promise<Figure[]> {
   console.log(line('unchanged', long.unchanged))
   const growth = long.changed.ms / base.changed.ms
   return [
-    record('diff: 10k changed, with outbox', `${(base.changed.ms / 1000).toFixed(2)} s`, '< 1 s', base.changed.ms < 1000),
-    record('diff: 10k unchanged, with outbox', `${(base.unchanged.ms / 1000).toFixed(2)} s`, '< 0.25 s', base.unchanged.ms < 250),
-    record('diff growth: 100× timeline / base (changed)', `${growth.toFixed(2)}×`, '≤ 1.5× (same work, longer rows)', growth <= 1.5),
+    record(
+      'diff: 10k changed, with outbox',
+      `${(base.changed.ms / 1000).toFixed(2)} s`,
+      '< 1 s',
+      base.changed.ms < 1000,
+    ),
+    record(
+      'diff: 10k unchanged, with outbox',
+      `${(base.unchanged.ms / 1000).toFixed(2)} s`,
+      '< 0.25 s',
+      base.unchanged.ms < 250,
+    ),
+    record(
+      'diff growth: 100× timeline / base (changed)',
+      `${growth.toFixed(2)}×`,
+      '≤ 1.5× (same work, longer rows)',
+      growth <= 1.5,
+    ),
   ]
 }

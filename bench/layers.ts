@@ -34,7 +34,9 @@ export async function layerCosts(deps: AppDeps, paths: string[], n = 20_000, rou
   const apps: [string, { fetch: (r: Request) => Response | Promise<Response> }][] = [
     [
       'hono, a map lookup (floor)',
-      new Hono().get('/jurisdictions/:code', (c) => c.body(bodies.get(c.req.path) ?? '{}', 200, { 'content-type': 'application/json' })),
+      new Hono().get('/jurisdictions/:code', (c) =>
+        c.body(bodies.get(c.req.path) ?? '{}', 200, { 'content-type': 'application/json' }),
+      ),
     ],
     ['+ route, validation, read cache', withDeps(new Hono<AppEnv>()).route('/jurisdictions', jurisdictions)],
     ['+ metrics middleware', withDeps(new Hono<AppEnv>().use(httpMetrics())).route('/jurisdictions', jurisdictions)],
@@ -49,7 +51,8 @@ export async function layerCosts(deps: AppDeps, paths: string[], n = 20_000, rou
       const start = performance.now()
       for (let i = 0; i < n; i++) {
         const res = await app.fetch(requests[i % requests.length]!)
-        if (res.status !== 200) throw new Error(`${layer}: ${requests[i % requests.length]!.url} answered ${res.status}`)
+        if (res.status !== 200)
+          throw new Error(`${layer}: ${requests[i % requests.length]!.url} answered ${res.status}`)
       }
       best = Math.min(best, ((performance.now() - start) * 1000) / n)
     }

@@ -30,7 +30,9 @@ const BROWSER = Number(process.env.BENCH_BROWSER ?? 60)
 /** Copies of a scraper, each on its own host, so per-host pacing does not serialise them. */
 function copies(def: ScraperDefinition, n: number, prefix: string): ScraperDefinition[] {
   return Array.from({ length: n }, (_, i) => {
-    const sources = Object.fromEntries(Object.entries(def.sources).map(([k, s]) => [k, { ...s, url: s.url.replace('://', `://${prefix}${i}.`) }]))
+    const sources = Object.fromEntries(
+      Object.entries(def.sources).map(([k, s]) => [k, { ...s, url: s.url.replace('://', `://${prefix}${i}.`) }]),
+    )
     return { ...def, id: `${def.id}-bench-${i}`, sources } as ScraperDefinition
   })
 }
@@ -49,8 +51,22 @@ export default async function scrapeBench(): Promise<Figure[]> {
   const akaCase = fixtureCases(aka as ScraperDefinition).find((c) => c.name === 'state-list-2026-11')!
   for (const d of statics) server.serveCase(d, { ...txCase })
   for (const d of browsers) server.serveCase(d, { ...akaCase })
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'bench.db'), FETCH_ORIGIN_OVERRIDE: server.origin, FETCH_HOST_DELAY_MS: '0', FETCH_CONCURRENCY: '8', BROWSER_CONCURRENCY: '2', SCHEDULER_ENABLED: 'false' })
-  const service = await createScrapingService({ config, stores, engine, clock: () => new Date(), log: silentLogger, registry: [...statics, ...browsers].map((def) => ({ def, file: '', region: 'bench', disabled: null })) })
+  const config = loadConfig({
+    DATABASE_PATH: join(dir, 'bench.db'),
+    FETCH_ORIGIN_OVERRIDE: server.origin,
+    FETCH_HOST_DELAY_MS: '0',
+    FETCH_CONCURRENCY: '8',
+    BROWSER_CONCURRENCY: '2',
+    SCHEDULER_ENABLED: 'false',
+  })
+  const service = await createScrapingService({
+    config,
+    stores,
+    engine,
+    clock: () => new Date(),
+    log: silentLogger,
+    registry: [...statics, ...browsers].map((def) => ({ def, file: '', region: 'bench', disabled: null })),
+  })
 
   let peakRss = 0
   let peakBrowser = 0
@@ -71,9 +87,13 @@ export default async function scrapeBench(): Promise<Figure[]> {
   }
 
   const s = await runAll(statics, 8)
-  console.log(`static : ${STATIC} pages in ${s.seconds.toFixed(2)} s → ${s.pagesPerMin.toFixed(0)} pages/min (target ≥ 500)`)
+  console.log(
+    `static : ${STATIC} pages in ${s.seconds.toFixed(2)} s → ${s.pagesPerMin.toFixed(0)} pages/min (target ≥ 500)`,
+  )
   const b = await runAll(browsers, 4)
-  console.log(`browser: ${BROWSER} pages in ${b.seconds.toFixed(2)} s → ${b.pagesPerMin.toFixed(0)} pages/min (target ≥ 120), ${service.fetcher.browserLaunches()} browser launch(es)`)
+  console.log(
+    `browser: ${BROWSER} pages in ${b.seconds.toFixed(2)} s → ${b.pagesPerMin.toFixed(0)} pages/min (target ≥ 120), ${service.fetcher.browserLaunches()} browser launch(es)`,
+  )
   clearInterval(sampler)
   console.log(`peak RSS: process ${peakRss.toFixed(0)} MB, browser ${peakBrowser.toFixed(0)} MB (target < 600 MB)`)
   await service.stop(0)
@@ -83,6 +103,11 @@ export default async function scrapeBench(): Promise<Figure[]> {
   return [
     record('scraping: static pages/min', s.pagesPerMin.toFixed(0), '≥ 500', s.pagesPerMin >= 500),
     record('scraping: browser pages/min', b.pagesPerMin.toFixed(0), '≥ 120', b.pagesPerMin >= 120),
-    record('scraping: browser peak memory', `${peakBrowser.toFixed(0)} MB`, '< 600 MB', peakBrowser > 0 && peakBrowser < 600),
+    record(
+      'scraping: browser peak memory',
+      `${peakBrowser.toFixed(0)} MB`,
+      '< 600 MB',
+      peakBrowser > 0 && peakBrowser < 600,
+    ),
   ]
 }

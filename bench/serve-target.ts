@@ -12,7 +12,12 @@ import { silentLogger } from '../src/log.js'
 import { openCore, startService } from '../src/main.js'
 
 const [kind, dbPath] = process.argv.slice(2)
-const config = loadConfig({ PORT: '0', DATABASE_PATH: dbPath!, SCHEDULER_ENABLED: 'false', ROLE: kind === 'api' ? 'api' : 'all' })
+const config = loadConfig({
+  PORT: '0',
+  DATABASE_PATH: dbPath!,
+  SCHEDULER_ENABLED: 'false',
+  ROLE: kind === 'api' ? 'api' : 'all',
+})
 
 if (kind === 'api') {
   const service = await startService(config, silentLogger)
@@ -22,7 +27,10 @@ if (kind === 'api') {
   const bodies = new Map<string, { body: string; etag: string }>()
   for (const j of core.stores.jurisdictions.all()) {
     const body = JSON.stringify(core.views.jurisdiction(j.code))
-    bodies.set(`/jurisdictions/${j.code}`, { body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` })
+    bodies.set(`/jurisdictions/${j.code}`, {
+      body,
+      etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`,
+    })
   }
   const server = createServer((req, res) => {
     const entry = bodies.get(req.url ?? '')
@@ -31,7 +39,10 @@ if (kind === 'api') {
       res.end()
       return
     }
-    res.writeHead(entry ? 200 : 404, { 'content-type': 'application/json; charset=utf-8', ...(entry ? { etag: entry.etag } : {}) })
+    res.writeHead(entry ? 200 : 404, {
+      'content-type': 'application/json; charset=utf-8',
+      ...(entry ? { etag: entry.etag } : {}),
+    })
     res.end(entry?.body ?? '{}')
   })
   server.listen(0, '127.0.0.1', () => console.log(`PORT ${(server.address() as AddressInfo).port}`))

@@ -27,7 +27,11 @@ import { record, type Figure } from './table.js'
 const RECEIVERS = 8
 const CONCURRENCY = 64
 
-async function scenario(name: string, subscriptions: number, events: number): Promise<{ ms: number; deliveries: number; verified: number; outboxMs: number }> {
+async function scenario(
+  name: string,
+  subscriptions: number,
+  events: number,
+): Promise<{ ms: number; deliveries: number; verified: number; outboxMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-bench-'))
   const db = openDb(join(dir, 'bench.db'))
   migrate(db)
@@ -50,7 +54,9 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
         try {
-          verifiers.get(req.url!.slice(1))!.verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>)
+          verifiers
+            .get(req.url!.slice(1))!
+            .verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>)
           verified++
         } catch {
           failed++
@@ -69,7 +75,14 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
     stores.webhooks.create(
       id,
       key.record.id,
-      { url: `http://127.0.0.1:${port}/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] },
+      {
+        url: `http://127.0.0.1:${port}/${id}`,
+        description: null,
+        events: [],
+        jurisdictions: [],
+        include_descendants: false,
+        subjects: [],
+      },
       secret,
       new Date().toISOString(),
     )
@@ -78,7 +91,14 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
 
   const policy = { allowHttp: true, allowedHosts: ['127.0.0.1'] }
   const sender = createSender({ policy, timeoutMs: 15_000 })
-  const worker = createDeliveryWorker({ store: stores.webhooks, send: sender.send, policy, log: silentLogger, concurrency: CONCURRENCY, pollMs: 1000 })
+  const worker = createDeliveryWorker({
+    store: stores.webhooks,
+    send: sender.send,
+    policy,
+    log: silentLogger,
+    concurrency: CONCURRENCY,
+    pollMs: 1000,
+  })
   let peakRss = process.memoryUsage().rss
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20)
   const all = new Promise<void>((resolve) => (done = resolve))
@@ -114,7 +134,9 @@ async function scenario(name: string, subscriptions: number, events: number): Pr
   clearInterval(sampler)
   await worker.stop()
   sender.close()
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))))
+  await Promise.all(
+    servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))),
+  )
   db.close()
   rmSync(dir, { recursive: true, force: true })
 
@@ -133,7 +155,9 @@ export default async function run(): Promise<Figure[]> {
   const grown = await scenario('growth: fan-out 10,000 subscriptions × 1 event', 10_000, 1)
   // Cost per delivery at 10× the subscriptions, relative to the base case: ≤ 1 means linear or better.
   const perDelivery = grown.ms / grown.deliveries / (base.ms / base.deliveries)
-  console.log(`growth: 10× the subscriptions took ${(grown.ms / base.ms).toFixed(2)}× the time (per delivery ×${perDelivery.toFixed(2)})`)
+  console.log(
+    `growth: 10× the subscriptions took ${(grown.ms / base.ms).toFixed(2)}× the time (per delivery ×${perDelivery.toFixed(2)})`,
+  )
   return [
     record(
       'webhooks: 1,000 deliveries (1 event)',

@@ -8,7 +8,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 export class ScriptUsageError extends Error {}
 
 /** Parses a script's arguments against its options; handles --help and prints errors with the usage. */
-export function scriptArgs<O extends NonNullable<ParseArgsConfig['options']>>(usage: string, options: O, argv: string[] = process.argv.slice(2)) {
+export function scriptArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  usage: string,
+  options: O,
+  argv: string[] = process.argv.slice(2),
+) {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage.trim())
     process.exit(0)

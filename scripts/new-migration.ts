@@ -9,11 +9,15 @@ import { fail, scriptArgs } from './args.js'
 
 /** Writes the next migration file in `dir`; returns its path. Refuses a bad name. */
 export function newMigration(dir: string, description: string): string {
-  if (!/^[a-z0-9]+(_[a-z0-9]+)*$/.test(description)) throw new Error(`"${description}" must be a lower-case snake_case description, e.g. add_measure_sponsors`)
+  if (!/^[a-z0-9]+(_[a-z0-9]+)*$/.test(description))
+    throw new Error(`"${description}" must be a lower-case snake_case description, e.g. add_measure_sponsors`)
   const next = (readMigrations(dir).at(-1)?.version ?? 0) + 1
   const file = join(dir, `${String(next).padStart(4, '0')}_${description}.sql`)
   if (existsSync(file)) throw new Error(`${file} exists already`)
-  writeFileSync(file, `-- ${String(next).padStart(4, '0')}_${description}.sql\n-- why: TODO(#13): say why this change is needed, in one or two lines.\n`)
+  writeFileSync(
+    file,
+    `-- ${String(next).padStart(4, '0')}_${description}.sql\n-- why: TODO(#13): say why this change is needed, in one or two lines.\n`,
+  )
   return file
 }
 

@@ -8,9 +8,16 @@ import { projectPath } from '../src/paths.js'
 import { fail, scriptArgs } from './args.js'
 
 /** Writes the scaffold for one scraper; returns the files created. Refuses to overwrite. */
-export function scaffoldScraper(root: string, region: string, name: string, kind: 'html' | 'browser' | 'json' | 'pdf' = 'html'): string[] {
-  if (!/^[a-z]{2}(-[a-z0-9]+)*$/.test(region)) throw new Error(`region "${region}" must be a lower-case jurisdiction code such as "us-la" or "th"`)
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new Error(`name "${name}" must be lower-case kebab-case, e.g. "legislature"`)
+export function scaffoldScraper(
+  root: string,
+  region: string,
+  name: string,
+  kind: 'html' | 'browser' | 'json' | 'pdf' = 'html',
+): string[] {
+  if (!/^[a-z]{2}(-[a-z0-9]+)*$/.test(region))
+    throw new Error(`region "${region}" must be a lower-case jurisdiction code such as "us-la" or "th"`)
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name))
+    throw new Error(`name "${name}" must be lower-case kebab-case, e.g. "legislature"`)
   const id = `${region}-${name}`
   const code = region.toUpperCase()
   const file = join(root, 'scrapers', region, `${id}.ts`)
@@ -38,7 +45,10 @@ export default defineScraper({
     page: { kind: '${kind}', url: 'https://example.gov/TODO' },
   },
   parse({ page }) {
-${kind === 'json' || kind === 'pdf' ? `    void page\n    return []\n` : `    const heading = text(expectOne(page.$, 'h1', 'page heading'))
+${
+  kind === 'json' || kind === 'pdf'
+    ? `    void page\n    return []\n`
+    : `    const heading = text(expectOne(page.$, 'h1', 'page heading'))
     return [
       {
         kind: 'status',
@@ -50,7 +60,8 @@ ${kind === 'json' || kind === 'pdf' ? `    void page\n    return []\n` : `    co
         confidence: 'low',
       },
     ]
-`}  },
+`
+}  },
 })
 `,
   )
@@ -71,9 +82,21 @@ describe('${id}', () => {
 `,
   )
   const ext = kind === 'browser' ? 'html' : kind
-  writeFileSync(join(fixtures, `page-${today.slice(0, 7)}.${ext}`), ext === 'html' ? `<!-- source: https://example.gov/TODO captured: ${new Date().toISOString()} (placeholder: replace with npm run fixture:capture -- ${id}) -->\n<html><head><title>TODO</title></head><body><h1>TODO</h1></body></html>\n` : ext === 'json' ? '{}\n' : '')
+  writeFileSync(
+    join(fixtures, `page-${today.slice(0, 7)}.${ext}`),
+    ext === 'html'
+      ? `<!-- source: https://example.gov/TODO captured: ${new Date().toISOString()} (placeholder: replace with npm run fixture:capture -- ${id}) -->\n<html><head><title>TODO</title></head><body><h1>TODO</h1></body></html>\n`
+      : ext === 'json'
+        ? '{}\n'
+        : '',
+  )
   // Every fixture says where it came from (src/scraping/provenance.ts); a capture replaces this placeholder with provenance real.
-  const sidecar = { source: 'https://example.gov/TODO', captured: new Date().toISOString(), provenance: 'synthetic', notes: `PLACEHOLDER: replace with npm run fixture:capture -- ${id}` }
+  const sidecar = {
+    source: 'https://example.gov/TODO',
+    captured: new Date().toISOString(),
+    provenance: 'synthetic',
+    notes: `PLACEHOLDER: replace with npm run fixture:capture -- ${id}`,
+  }
   writeFileSync(join(fixtures, `page-${today.slice(0, 7)}.source.json`), JSON.stringify(sidecar, null, 2) + '\n')
   return [file, test, fixtures]
 }
@@ -94,10 +117,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { positionals, values } = scriptArgs(NEW_SCRAPER_USAGE, { kind: { type: 'string', default: 'html' } })
   const [region, name] = positionals
   if (!region || !name) fail(`scraper:new needs a region and a name\n\n${NEW_SCRAPER_USAGE.trim()}`)
-  if (!['html', 'browser', 'json', 'pdf'].includes(values.kind as string)) fail(`--kind must be html, browser, json or pdf (got "${values.kind}")`)
+  if (!['html', 'browser', 'json', 'pdf'].includes(values.kind as string))
+    fail(`--kind must be html, browser, json or pdf (got "${values.kind}")`)
   try {
     for (const f of scaffoldScraper(projectPath(''), region, name, values.kind as 'html')) console.log(`created ${f}`)
-    console.log(`next: npm run fixture:capture -- ${region}-${name}   (on a machine with internet), then write parse and the facts in the test.`)
+    console.log(
+      `next: npm run fixture:capture -- ${region}-${name}   (on a machine with internet), then write parse and the facts in the test.`,
+    )
   } catch (error) {
     console.error(`scraper:new: ${(error as Error).message}`)
     process.exit(2)

@@ -21,12 +21,14 @@ const FIELD_NOTES: Record<string, string> = {
   conditions: 'Short conditions, each backed by a clause: `["labeling", "no sale to persons under 21"]`.',
   citation: 'Statute, rule or act the status rests on: `"Tex. Health & Safety Code ch. 444"`.',
   summary: 'One sentence a consumer understands.',
-  confidence: "`'high'` only for what the scraper reads from an official source; `'medium'`/`'low'` when inferred (low goes to review).",
+  confidence:
+    "`'high'` only for what the scraper reads from an official source; `'medium'`/`'low'` when inferred (low goes to review).",
   preempts_local: 'True when the state rule stops local rules below it.',
   evidence: 'Where it was read: `{ text: "<the sentence>", selector: "#section-3" }`.',
   id: 'Measure id: `<JURISDICTION>/<year>/<number>`, e.g. `US-LA/2025/SB154`.',
   title: "The bill's or rule's title as published.",
-  stage: '`introduced | passed_chamber | passed_legislature | enacted | vetoed | failed | withdrawn | proposed_rule | final_rule`.',
+  stage:
+    '`introduced | passed_chamber | passed_legislature | enacted | vetoed | failed | withdrawn | proposed_rule | final_rule`.',
   url: 'Official page of the bill or rule (https).',
   last_action: 'Latest action as the source words it, or null.',
   last_action_date: 'Date of the latest action, `YYYY-MM-DD`, or null.',
@@ -37,11 +39,22 @@ const FIELD_NOTES: Record<string, string> = {
 
 /** Summaries of exported types that are declared in src/domain without a doc comment (a doc comment there wins). */
 const TYPE_NOTES: Record<string, string> = {
-  ObservationInput: 'What `parse` returns, one per fact: a status observation (`kind: "status"`) or a measure (`kind: "measure"`, a bill or rule). Validated strictly: an unknown field is an error.',
-  StatusObservationInput: 'What a source says about one subject in one place, as `parse` writes it (defaults filled in by validation).',
+  ObservationInput:
+    'What `parse` returns, one per fact: a status observation (`kind: "status"`) or a measure (`kind: "measure"`, a bill or rule). Validated strictly: an unknown field is an error.',
+  StatusObservationInput:
+    'What a source says about one subject in one place, as `parse` writes it (defaults filled in by validation).',
 }
 
-const ORDER = ['defineScraper', 'statusRules', 'text', 'isoDate', 'expectOne', 'expectRows', 'expectMatch', 'effectFromTitle']
+const ORDER = [
+  'defineScraper',
+  'statusRules',
+  'text',
+  'isoDate',
+  'expectOne',
+  'expectRows',
+  'expectMatch',
+  'effectFromTitle',
+]
 
 interface Entry {
   name: string
@@ -66,13 +79,20 @@ interface Field {
 /** Types whose fields come from zod schemas: the FIELD_NOTES table fills in fields without a doc comment. */
 const OBSERVATION_TYPES = new Set(['StatusObservationInput', 'ObservationInput'])
 
-const doc = (checker: ts.TypeChecker, sym: ts.Symbol) => ts.displayPartsToString(sym.getDocumentationComment(checker)).trim()
+const doc = (checker: ts.TypeChecker, sym: ts.Symbol) =>
+  ts.displayPartsToString(sym.getDocumentationComment(checker)).trim()
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim()
 
 /** Reads the exports of src/scraping/sdk.ts with the TypeScript compiler: their doc comments, signatures and fields. */
 export function sdkEntries(): Entry[] {
   const file = projectPath('src/scraping/sdk.ts')
-  const program = ts.createProgram([file], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true })
+  const program = ts.createProgram([file], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+  })
   const checker = program.getTypeChecker()
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(file)!)!
   const entries: Entry[] = []
@@ -82,7 +102,12 @@ export function sdkEntries(): Entry[] {
     const examples = sym
       .getJsDocTags(checker)
       .filter((t) => t.name === 'example')
-      .map((t) => ts.displayPartsToString(t.text).replace(/^```ts\n?|\n?```$/g, '').trim())
+      .map((t) =>
+        ts
+          .displayPartsToString(t.text)
+          .replace(/^```ts\n?|\n?```$/g, '')
+          .trim(),
+      )
     const decl = sym.declarations?.[0]
     const isClass = !!(sym.flags & ts.SymbolFlags.Class)
     const isFunction = !!(sym.flags & ts.SymbolFlags.Function)
@@ -95,7 +120,11 @@ export function sdkEntries(): Entry[] {
     const fieldsOf = (type: ts.Type): Field[] =>
       checker.getPropertiesOfType(type).map((p) => ({
         name: p.getName(),
-        type: checker.typeToString(checker.getTypeOfSymbolAtLocation(p, decl!), undefined, ts.TypeFormatFlags.NoTruncation),
+        type: checker.typeToString(
+          checker.getTypeOfSymbolAtLocation(p, decl!),
+          undefined,
+          ts.TypeFormatFlags.NoTruncation,
+        ),
         optional: !!(p.flags & ts.SymbolFlags.Optional),
         doc: flat(doc(checker, p)) || (OBSERVATION_TYPES.has(name) ? (FIELD_NOTES[p.getName()] ?? '') : ''),
       }))
@@ -106,15 +135,33 @@ export function sdkEntries(): Entry[] {
       const type = checker.getDeclaredTypeOfSymbol(sym)
       const objects = type.isUnion() ? type.types.filter((t) => t.getProperty('kind')) : []
       if (type.isUnion() && objects.length === type.types.length && OBSERVATION_TYPES.has(name)) {
-        variants = objects.map((t) => ({ label: `kind: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(t.getProperty('kind')!, decl))}`, fields: fieldsOf(t) }))
+        variants = objects.map((t) => ({
+          label: `kind: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(t.getProperty('kind')!, decl))}`,
+          fields: fieldsOf(t),
+        }))
       } else if (ts.isTypeAliasDeclaration(decl)) {
         definition = flat(decl.getText())
       } else fields = fieldsOf(type)
     }
-    entries.push({ name, group, summary: flat(doc(checker, sym)) || TYPE_NOTES[name] || '', examples, signature, fields, variants, definition })
+    entries.push({
+      name,
+      group,
+      summary: flat(doc(checker, sym)) || TYPE_NOTES[name] || '',
+      examples,
+      signature,
+      fields,
+      variants,
+      definition,
+    })
   }
   const rank = (e: Entry) => (ORDER.includes(e.name) ? ORDER.indexOf(e.name) : 100)
-  return entries.sort((a, b) => ['Definition', 'Helpers', 'Errors', 'Types'].indexOf(a.group) - ['Definition', 'Helpers', 'Errors', 'Types'].indexOf(b.group) || rank(a) - rank(b) || a.name.localeCompare(b.name))
+  return entries.sort(
+    (a, b) =>
+      ['Definition', 'Helpers', 'Errors', 'Types'].indexOf(a.group) -
+        ['Definition', 'Helpers', 'Errors', 'Types'].indexOf(b.group) ||
+      rank(a) - rank(b) ||
+      a.name.localeCompare(b.name),
+  )
 }
 
 /** Renders docs/sdk.md from the entries. */
@@ -124,7 +171,7 @@ export function renderSdkDocs(entries: Entry[] = sdkEntries()): string {
     '',
     '<!-- Generated by `npm run docs:sdk` from the doc comments in src/scraping/ and src/errors.ts. Do not edit by hand. -->',
     '',
-    'Everything a scraper imports: `import { defineScraper, expectOne, text } from \'#sdk\'`. Helpers are pure;',
+    "Everything a scraper imports: `import { defineScraper, expectOne, text } from '#sdk'`. Helpers are pure;",
     'the errors make a run `degraded` with a reason (never a status change). The guide: [adding-a-scraper.md](adding-a-scraper.md).',
     '',
   ]
@@ -140,7 +187,10 @@ export function renderSdkDocs(entries: Entry[] = sdkEntries()): string {
       for (const ex of e.examples) out.push('Example:', '', '```ts', ex, '```', '')
       const table = (fields: Field[]) => {
         out.push('| Field | Type | Meaning |', '|---|---|---|')
-        for (const f of fields) out.push(`| \`${f.name}\`${f.optional ? ' (optional)' : ''} | \`${f.type.replaceAll('|', '\\|')}\` | ${f.doc.replaceAll('|', '\\|') || '—'} |`)
+        for (const f of fields)
+          out.push(
+            `| \`${f.name}\`${f.optional ? ' (optional)' : ''} | \`${f.type.replaceAll('|', '\\|')}\` | ${f.doc.replaceAll('|', '\\|') || '—'} |`,
+          )
         out.push('')
       }
       if (e.fields.length) table(e.fields)

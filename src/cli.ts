@@ -78,15 +78,31 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'scrape':
       if (values.check || values.live) {
-        if (!values.check || !values.live) throw new UsageError('the live conformance check is "kratomwatch scrape --live --check" (both flags); plain runs take neither.')
-        return runScrapeCommand(config, { only: values.only, jurisdiction: values.jurisdiction, dryRun: true, check: { report: values.report ?? null } })
+        if (!values.check || !values.live)
+          throw new UsageError(
+            'the live conformance check is "kratomwatch scrape --live --check" (both flags); plain runs take neither.',
+          )
+        return runScrapeCommand(config, {
+          only: values.only,
+          jurisdiction: values.jurisdiction,
+          dryRun: true,
+          check: { report: values.report ?? null },
+        })
       }
-      return runScrapeCommand(config, { only: values.only, jurisdiction: values.jurisdiction, dryRun: values['dry-run'] ?? false })
+      return runScrapeCommand(config, {
+        only: values.only,
+        jurisdiction: values.jurisdiction,
+        dryRun: values['dry-run'] ?? false,
+      })
     case 'migrate': {
       const db = openDatabase(config, { readonly: false })
       const result = migrate(db)
       db.close()
-      console.log(result.applied.length ? `applied ${result.applied.join(', ')}; schema version ${result.current}` : `up to date; schema version ${result.current}`)
+      console.log(
+        result.applied.length
+          ? `applied ${result.applied.join(', ')}; schema version ${result.current}`
+          : `up to date; schema version ${result.current}`,
+      )
       return 0
     }
     case 'status':
@@ -107,7 +123,9 @@ export async function runCli(argv: string[]): Promise<number> {
           if (values.json) console.log(JSON.stringify(page, null, 2))
           for (const e of values.json ? [] : page.items) {
             const after = e.after as { status?: string; citation?: string } | null
-            console.log(`#${e.id} ${e.type} ${e.subject ?? ''} effective ${e.effective_date ?? 'undated'}: ${(e.before as { status?: string } | null)?.status ?? '—'} → ${after?.status ?? '—'}  [${after?.citation ?? e.measure_id ?? ''}]`)
+            console.log(
+              `#${e.id} ${e.type} ${e.subject ?? ''} effective ${e.effective_date ?? 'undated'}: ${(e.before as { status?: string } | null)?.status ?? '—'} → ${after?.status ?? '—'}  [${after?.citation ?? e.measure_id ?? ''}]`,
+            )
           }
         }
       } finally {
@@ -125,18 +143,26 @@ export async function runCli(argv: string[]): Promise<number> {
           if (!values.name) throw new UsageError('keys create needs --name NAME (who or what the key is for)')
           const { key, record } = keys.create(values.name, values.admin ?? false, now)
           console.log(key)
-          console.error(`created ${record.is_admin ? 'admin ' : ''}key #${record.id} "${record.name}". It is shown only once: store it now.`)
+          console.error(
+            `created ${record.is_admin ? 'admin ' : ''}key #${record.id} "${record.name}". It is shown only once: store it now.`,
+          )
         } else if (arg === 'list') {
-          for (const k of keys.list()) console.log(`#${k.id}\t${k.name}\tkw_${k.prefix}_…\t${k.is_admin ? 'admin' : 'user'}\tcreated ${k.created_at}${k.revoked_at ? `\trevoked ${k.revoked_at}` : ''}`)
+          for (const k of keys.list())
+            console.log(
+              `#${k.id}\t${k.name}\tkw_${k.prefix}_…\t${k.is_admin ? 'admin' : 'user'}\tcreated ${k.created_at}${k.revoked_at ? `\trevoked ${k.revoked_at}` : ''}`,
+            )
         } else if (arg === 'revoke') {
           const id = Number(positionals[2])
-          if (!Number.isInteger(id) || id <= 0) throw new UsageError('keys revoke needs the key id, e.g. "kratomwatch keys revoke 3" (see keys list)')
+          if (!Number.isInteger(id) || id <= 0)
+            throw new UsageError('keys revoke needs the key id, e.g. "kratomwatch keys revoke 3" (see keys list)')
           const stores = createStores(db)
-          const disabled = db.transaction(() => {
-            if (!keys.revoke(id, now)) throw new UsageError(`no live key #${id}`)
-            // A revoked key's subscriptions stop receiving: its owner can no longer see or manage them.
-            return stores.webhooks.disableForKey(id, `API key #${id} was revoked`, now)
-          }).immediate()
+          const disabled = db
+            .transaction(() => {
+              if (!keys.revoke(id, now)) throw new UsageError(`no live key #${id}`)
+              // A revoked key's subscriptions stop receiving: its owner can no longer see or manage them.
+              return stores.webhooks.disableForKey(id, `API key #${id} was revoked`, now)
+            })
+            .immediate()
           console.log(`revoked key #${id}${disabled ? `; disabled its ${disabled} webhook subscription(s)` : ''}`)
         } else throw new UsageError('keys needs create, list or revoke')
       } finally {
@@ -159,15 +185,24 @@ function printStatus(view: NonNullable<ReturnType<StatusViews['jurisdiction']>>,
     if (only && subject !== only) continue
     const e = s.effective
     const bound = e.at_least ? ` (at least ${e.at_least}, possibly banned)` : ''
-    console.log(`\n  ${subject}: ${e.status.toUpperCase()}${bound}${e.min_age ? `, ${e.min_age}+` : ''}${e.decided_by ? ` (decided by ${e.decided_by})` : ''}${e.unconfirmed && e.status !== 'unknown' ? ' — unconfirmed' : ''}`)
+    console.log(
+      `\n  ${subject}: ${e.status.toUpperCase()}${bound}${e.min_age ? `, ${e.min_age}+` : ''}${e.decided_by ? ` (decided by ${e.decided_by})` : ''}${e.unconfirmed && e.status !== 'unknown' ? ' — unconfirmed' : ''}`,
+    )
     console.log(`    ${e.explanation}${e.since ? ` Since ${e.since}.` : ''}`)
     if (s.own) {
-      console.log(`    own: ${s.own.status} — ${s.own.citation} <${s.own.source_url}> confidence ${s.own.confidence}\n    ${s.own.summary}`)
+      console.log(
+        `    own: ${s.own.status} — ${s.own.citation} <${s.own.source_url}> confidence ${s.own.confidence}\n    ${s.own.summary}`,
+      )
       console.log(`    sources: ${s.own.sources.map((src) => `${src.kind} <${src.url}>`).join(', ') || 'none'}`)
       const by = s.own.verified_by === 'review' ? 'review' : (s.own.verified_by ?? 'unknown')
-      console.log(`    last checked against its source: ${s.own.verified_at.slice(0, 10)} by ${by}${s.own.stale ? ' (stale)' : ''}`)
+      console.log(
+        `    last checked against its source: ${s.own.verified_at.slice(0, 10)} by ${by}${s.own.stale ? ' (stale)' : ''}`,
+      )
     }
-    for (const link of e.chain) console.log(`    ${link.applied ? '✓' : '·'} ${link.code.padEnd(18)} ${String(link.status ?? '—').padEnd(10)} ${link.note}`)
+    for (const link of e.chain)
+      console.log(
+        `    ${link.applied ? '✓' : '·'} ${link.code.padEnd(18)} ${String(link.status ?? '—').padEnd(10)} ${link.note}`,
+      )
     for (const u of s.upcoming) console.log(`    upcoming ${u.effective_date}: ${u.status} — ${u.citation}`)
   }
 }
@@ -176,7 +211,10 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   runCli(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      const message = error instanceof AppError ? `kratomwatch: ${error.message}` : `kratomwatch: unexpected error: ${(error as Error).stack ?? String(error)}`
+      const message =
+        error instanceof AppError
+          ? `kratomwatch: ${error.message}`
+          : `kratomwatch: unexpected error: ${(error as Error).stack ?? String(error)}`
       console.error(message)
       if (error instanceof UsageError) console.error('\n' + USAGE)
       process.exit(error instanceof AppError ? 2 : 1)

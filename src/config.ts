@@ -24,7 +24,10 @@ export const ConfigSchema = z.object({
   /** Contact URL put in the User-Agent, so a site owner can reach the maintainers. */
   USER_AGENT_CONTACT: z.url().default('https://github.com/kratomwatch/kratomwatch'),
   /** Run scrapers on their cron schedules (role all|worker). */
-  SCHEDULER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  SCHEDULER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Staging and smoke tests: one cron expression (UTC) for every scraper instead of its own. */
   SCHEDULER_CRON_OVERRIDE: z.string().min(9).optional(),
   /** Random start delay of each scheduled run, spreading load (ms). */
@@ -35,7 +38,11 @@ export const ConfigSchema = z.object({
   FETCH_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(45_000),
   FETCH_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
-  FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   /** Requests in flight across all hosts. */
   FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Browser pages rendered at once (more than 2 gains nothing on 2 cores). */
@@ -48,12 +55,20 @@ export const ConfigSchema = z.object({
   REGULATIONS_GOV_API_KEY: z.string().min(1).optional(),
   // --- webhooks and write limits (issue 4) ---
   /** Allow plain http:// webhook URLs (development and tests only; production needs https). */
-  WEBHOOK_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  WEBHOOK_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Comma-separated hosts, IPs or CIDRs that webhooks may reach although private (tests: `127.0.0.1`). */
   WEBHOOK_ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+    ),
   /** Webhook deliveries in flight at once, across subscriptions (each subscription gets one at a time). */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(64),
   /** A delivery succeeds only on a 2xx within this time (ms). */
@@ -68,7 +83,10 @@ export const ConfigSchema = z.object({
   /** Memory the in-process read cache may hold, in MiB of response bodies (least recently used dropped first). */
   READ_CACHE_MAX_MB: z.coerce.number().int().min(1).max(4096).default(64),
   /** Serve GET /metrics without a key (only where the port is reachable from a private network alone); else an admin key. */
-  METRICS_PUBLIC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  METRICS_PUBLIC: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 })
 export type Config = Readonly<z.infer<typeof ConfigSchema>>
 
@@ -78,8 +96,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
   const parsed = ConfigSchema.safeParse(present)
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`)
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}. Fix these environment variables or unset them to use the defaults.`)
+    const problems = parsed.error.issues.map(
+      (i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(present[String(i.path[0])])})`,
+    )
+    throw new ConfigError(
+      `invalid configuration: ${problems.join('; ')}. Fix these environment variables or unset them to use the defaults.`,
+    )
   }
   return Object.freeze(parsed.data)
 }

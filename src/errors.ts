@@ -22,7 +22,9 @@ export class NotFoundError extends AppError {
     readonly kind: string,
     readonly id: string,
   ) {
-    super(`${kind} "${id}" was not found. Check the code or list what exists with GET /${kind === 'jurisdiction' ? 'jurisdictions' : kind + 's'}.`)
+    super(
+      `${kind} "${id}" was not found. Check the code or list what exists with GET /${kind === 'jurisdiction' ? 'jurisdictions' : kind + 's'}.`,
+    )
   }
 }
 
@@ -204,6 +206,8 @@ export class UnsafeUrlError extends AppError {
 export class RateLimitedError extends AppError {
   readonly code = 'rate-limited'
   constructor(readonly retryAfterSeconds: number) {
-    super(`too many write requests for this API key; retry after ${retryAfterSeconds} s (the Retry-After header says when).`)
+    super(
+      `too many write requests for this API key; retry after ${retryAfterSeconds} s (the Retry-After header says when).`,
+    )
   }
 }

@@ -70,7 +70,8 @@ export function openCore(config: Config, log: Logger, clock: () => Date = () => 
     if (config.ROLE === 'api') verifyMigrations(db)
     else {
       const migrated = migrate(db)
-      if (migrated.applied.length) log.info({ applied: migrated.applied, version: migrated.current }, 'migrations applied')
+      if (migrated.applied.length)
+        log.info({ applied: migrated.applied, version: migrated.current }, 'migrations applied')
     }
     const stores = createStores(db)
     // Before the baseline load and activateDue: every event appended from here on fills the outbox.
@@ -82,7 +83,11 @@ export function openCore(config: Config, log: Logger, clock: () => Date = () => 
       if (abandoned.length) log.warn({ runs: abandoned }, 'runs left running by a process that died marked failed')
       seedJurisdictions(stores)
       const baseline = loadBaseline(stores, engine, undefined, clock)
-      if (baseline.applied) log.info({ run_id: baseline.run_id, applied: baseline.applied, events: baseline.result?.events.length }, 'curated baseline loaded')
+      if (baseline.applied)
+        log.info(
+          { run_id: baseline.run_id, applied: baseline.applied, events: baseline.result?.events.length },
+          'curated baseline loaded',
+        )
       const due = engine.activateDue()
       if (due.length) log.info({ events: due.length }, 'scheduled changes took effect')
     }
@@ -107,23 +112,41 @@ export interface Service {
  */
 export function lazyScraperRegistry(config: Config): () => Promise<RegisteredScraper[] | null> {
   let once: Promise<RegisteredScraper[] | null> | undefined
-  return () => (once ??= loadRegistry({ config, chromiumPath: resolveChromium(config.CHROMIUM_PATH) }).catch(() => null))
+  return () =>
+    (once ??= loadRegistry({ config, chromiumPath: resolveChromium(config.CHROMIUM_PATH) }).catch(() => null))
 }
 
 /** Starts the service: core, then the HTTP server. Resolves once it listens. */
-export async function startService(config: Config, log: Logger, clock: () => Date = () => new Date()): Promise<Service> {
+export async function startService(
+  config: Config,
+  log: Logger,
+  clock: () => Date = () => new Date(),
+): Promise<Service> {
   const core = openCore(config, log, clock)
   let ready = false
   // Writer roles load every scraper (refusing to start on an invalid one) and run them on schedule.
   let scraping: ScrapingService | undefined
   try {
-    scraping = config.ROLE === 'api' ? undefined : await createScrapingService({ config, stores: core.stores, engine: core.engine, clock, log })
+    scraping =
+      config.ROLE === 'api'
+        ? undefined
+        : await createScrapingService({ config, stores: core.stores, engine: core.engine, clock, log })
   } catch (error) {
     core.db.close()
     throw error
   }
   const scraperRegistry = lazyScraperRegistry(config)
-  const app = createApp({ config, stores: core.stores, engine: core.engine, views: core.views, log, clock, ready: () => ready, scraping, scraperRegistry })
+  const app = createApp({
+    config,
+    stores: core.stores,
+    engine: core.engine,
+    views: core.views,
+    log,
+    clock,
+    ready: () => ready,
+    scraping,
+    scraperRegistry,
+  })
   let server: ServerType
   try {
     server = await new Promise<ServerType>((resolve, reject) => {
@@ -138,7 +161,10 @@ export async function startService(config: Config, log: Logger, clock: () => Dat
   }
   ready = true
   if (scraping && config.SCHEDULER_ENABLED) await scraping.startScheduler()
-  const webhooks = config.ROLE === 'api' ? undefined : startWebhookService({ stores: core.stores, outbox: core.outbox, config, log, clock })
+  const webhooks =
+    config.ROLE === 'api'
+      ? undefined
+      : startWebhookService({ stores: core.stores, outbox: core.outbox, config, log, clock })
   const port = (server.address() as AddressInfo).port
   log.info({ port, host: config.HOST, role: config.ROLE, database: config.DATABASE_PATH }, 'kratomwatch listening')
 

@@ -14,7 +14,12 @@ export function createMetrics() {
   let browserMemory: () => number | null = () => null
   return {
     registry,
-    runs: new Counter({ name: 'kratomwatch_scrape_runs_total', help: 'Scrape runs by scraper and outcome', labelNames: ['scraper', 'outcome'] as const, registers: [registry] }),
+    runs: new Counter({
+      name: 'kratomwatch_scrape_runs_total',
+      help: 'Scrape runs by scraper and outcome',
+      labelNames: ['scraper', 'outcome'] as const,
+      registers: [registry],
+    }),
     fetchSeconds: new Histogram({
       name: 'kratomwatch_fetch_duration_seconds',
       help: 'Duration of source fetches by host and kind (including retries)',
@@ -72,7 +77,12 @@ function routeHistogram(registry: Registry) {
         for (const byStatus of byRoute.values()) {
           for (const s of byStatus.values()) {
             const bucketValues = Object.fromEntries(HTTP_BUCKETS.map((bound, i) => [bound, s.counts[i]!]))
-            records[`${s.labels.method} ${s.labels.route} ${s.labels.status}`] = { labels: s.labels, bucketValues, sum: s.sum, count: s.count }
+            records[`${s.labels.method} ${s.labels.route} ${s.labels.status}`] = {
+              labels: s.labels,
+              bucketValues,
+              sum: s.sum,
+              count: s.count,
+            }
           }
         }
       }
@@ -87,7 +97,12 @@ function routeHistogram(registry: Registry) {
       if (!byStatus) byRoute.set(route, (byStatus = new Map()))
       let s = byStatus.get(status)
       if (!s) {
-        s = { labels: { method, route, status: String(status) }, counts: new Float64Array(HTTP_BUCKETS.length + 1), sum: 0, count: 0 }
+        s = {
+          labels: { method, route, status: String(status) },
+          counts: new Float64Array(HTTP_BUCKETS.length + 1),
+          sum: 0,
+          count: 0,
+        }
         byStatus.set(status, s)
       }
       let i = 0
@@ -108,7 +123,12 @@ export function httpMetrics() {
     } finally {
       const status = c.res.status
       const route = routePath(c, -1)
-      metrics.httpSeconds.observeRoute(c.req.method, status === 404 && route === '/*' ? 'unmatched' : route, status, (performance.now() - start) / 1000)
+      metrics.httpSeconds.observeRoute(
+        c.req.method,
+        status === 404 && route === '/*' ? 'unmatched' : route,
+        status,
+        (performance.now() - start) / 1000,
+      )
     }
   })
 }

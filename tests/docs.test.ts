@@ -8,8 +8,15 @@ import { describe, expect, it } from 'vitest'
  * (`npm run cli -- …`) or in Docker, never as a bare `kratomwatch …` that `npm install` does not provide.
  */
 const ROOT = process.cwd()
-const DOCS = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))]
-const scripts = Object.keys((JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts)
+const DOCS = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f)),
+]
+const scripts = Object.keys(
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts,
+)
 
 describe.each(DOCS)('%s', (file) => {
   const md = readFileSync(file, 'utf8')
@@ -25,12 +32,15 @@ describe.each(DOCS)('%s', (file) => {
   })
 
   it('names only npm scripts that exist', () => {
-    for (const [, name] of md.matchAll(/npm run (?:-s )?([a-z][\w:-]*)/g)) expect(scripts, `npm run ${name}`).toContain(name)
+    for (const [, name] of md.matchAll(/npm run (?:-s )?([a-z][\w:-]*)/g))
+      expect(scripts, `npm run ${name}`).toContain(name)
   })
 
   it('shows the CLI as it runs after npm install (npm run cli --) or in Docker', () => {
     expect(md).not.toMatch(/npx kratomwatch/)
-    const bare = md.split('\n').filter((line) => /^(\$ )?kratomwatch (serve|migrate|status|history|keys|scrape)\b/.test(line.trim()))
+    const bare = md
+      .split('\n')
+      .filter((line) => /^(\$ )?kratomwatch (serve|migrate|status|history|keys|scrape)\b/.test(line.trim()))
     expect(bare).toEqual([])
   })
 })

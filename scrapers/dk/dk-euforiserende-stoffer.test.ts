@@ -12,7 +12,8 @@ describe('dk-euforiserende-stoffer', () => {
         jurisdiction: 'DK',
         status: 'banned',
         effective_date: '2009-03-11',
-        citation: 'Bekendtgørelse om euforiserende stoffer, list B, as amended by BEK nr 174 af 10/03/2009 (kratom, mitragynine, 7-hydroxymitragynine)',
+        citation:
+          'Bekendtgørelse om euforiserende stoffer, list B, as amended by BEK nr 174 af 10/03/2009 (kratom, mitragynine, 7-hydroxymitragynine)',
         confidence: 'high',
       })
     }

@@ -6,7 +6,8 @@ const PAGE_URL = 'https://sum.dk/Aktuelt/Nyheder/Forebyggelse/2009/Marts/Forbud_
 // The press release names the plant and alkaloids but not the amending order; UNODC's legal-system
 // page for Denmark names it: BEK nr 174 af 10/03/2009 (checked 2026-11-25).
 // Worded as the curated baseline words it (2026-11), so a first run confirms instead of "correcting" the citation.
-const ORDER = 'Bekendtgørelse om euforiserende stoffer, list B, as amended by BEK nr 174 af 10/03/2009 (kratom, mitragynine, 7-hydroxymitragynine)'
+const ORDER =
+  'Bekendtgørelse om euforiserende stoffer, list B, as amended by BEK nr 174 af 10/03/2009 (kratom, mitragynine, 7-hydroxymitragynine)'
 
 export default defineScraper({
   id: 'dk-euforiserende-stoffer',
@@ -20,9 +21,18 @@ export default defineScraper({
   parse({ release }) {
     const body = text(release.$('body'))
     // The operative sentence: the plant and its constituents may henceforth be used only for medical and scientific purposes.
-    const rule = expectMatch(body, /Forbuddet betyder, at planten kratom og dens indholdsstoffer 7-hydroxymitragynin og mitragynin[^.]*?kun må anvendes i medicinsk og videnskabeligt øjemed\./, 'sentence on kratom, 7-hydroxymitragynin and mitragynin (medical and scientific use only)')
-    expectMatch(body, /besluttet at forbyde den euforiserende plante kratom/, 'minister\'s decision to ban kratom')
-    const date = isoDate(expectMatch(body, /\b(\d{2})-(\d{2})-(\d{4})\b/, 'release date (dd-mm-yyyy)').slice(1).reverse().join('-'))
+    const rule = expectMatch(
+      body,
+      /Forbuddet betyder, at planten kratom og dens indholdsstoffer 7-hydroxymitragynin og mitragynin[^.]*?kun må anvendes i medicinsk og videnskabeligt øjemed\./,
+      'sentence on kratom, 7-hydroxymitragynin and mitragynin (medical and scientific use only)',
+    )
+    expectMatch(body, /besluttet at forbyde den euforiserende plante kratom/, "minister's decision to ban kratom")
+    const date = isoDate(
+      expectMatch(body, /\b(\d{2})-(\d{2})-(\d{4})\b/, 'release date (dd-mm-yyyy)')
+        .slice(1)
+        .reverse()
+        .join('-'),
+    )
     const base = {
       kind: 'status' as const,
       jurisdiction: 'DK',
@@ -36,8 +46,18 @@ export default defineScraper({
       evidence: { text: rule[0] },
     }
     const out: StatusObservationInput[] = [
-      { ...base, subject: 'kratom', summary: 'Denmark banned the plant kratom in March 2009: it may be used only for medical and scientific purposes; all other possession and sale is illegal.' },
-      { ...base, subject: '7-oh', summary: '7-hydroxymitragynine is named in the 2009 Danish ban: it may be used only for medical and scientific purposes.' },
+      {
+        ...base,
+        subject: 'kratom',
+        summary:
+          'Denmark banned the plant kratom in March 2009: it may be used only for medical and scientific purposes; all other possession and sale is illegal.',
+      },
+      {
+        ...base,
+        subject: '7-oh',
+        summary:
+          '7-hydroxymitragynine is named in the 2009 Danish ban: it may be used only for medical and scientific purposes.',
+      },
     ]
     return out
   },

@@ -21,14 +21,28 @@ export default defineScraper({
   parse({ section }) {
     const xml = section.html
     const group = /<P1group\b([^>]*)>([\s\S]*?)<\/P1group>/.exec(xml)
-    if (!group) throw new LayoutChangedError('no <P1group> in the CLML answer; legislation.gov.uk changed its XML or served another document.')
+    if (!group)
+      throw new LayoutChangedError(
+        'no <P1group> in the CLML answer; legislation.gov.uk changed its XML or served another document.',
+      )
     const heading = text((/<Title>([\s\S]*?)<\/Title>/.exec(group[2]!)?.[1] ?? '').replace(/<[^>]+>/g, ' '))
     expectMatch(heading, /^Supplying, or offering to supply, a psychoactive substance$/, 'section 5 heading')
     const body = text(group[2]!.replace(/<[^>]+>/g, ' '))
-    const offence = expectMatch(body, /A person commits an offence if\s*[—-]\s*a the person intentionally supplies a substance to another person,[\s\S]*?for its psychoactive effects\./, 'section 5(1) supply offence')
+    const offence = expectMatch(
+      body,
+      /A person commits an offence if\s*[—-]\s*a the person intentionally supplies a substance to another person,[\s\S]*?for its psychoactive effects\./,
+      'section 5(1) supply offence',
+    )
     // In force since commencement (SI 2016/553); CLML carries it as RestrictStartDate.
-    const start = expectMatch(group[1]!, /RestrictStartDate="(\d{4}-\d{2}-\d{2})"/, 'RestrictStartDate of section 5')[1]!
-    if (/RestrictEndDate=|Status="(?:Repealed|Prospective)"/.test(group[1]!)) throw new LayoutChangedError('section 5 is marked repealed or prospective; a person must read the change before any status is recorded.')
+    const start = expectMatch(
+      group[1]!,
+      /RestrictStartDate="(\d{4}-\d{2}-\d{2})"/,
+      'RestrictStartDate of section 5',
+    )[1]!
+    if (/RestrictEndDate=|Status="(?:Repealed|Prospective)"/.test(group[1]!))
+      throw new LayoutChangedError(
+        'section 5 is marked repealed or prospective; a person must read the change before any status is recorded.',
+      )
     const base = {
       kind: 'status' as const,
       jurisdiction: 'GB',
@@ -44,8 +58,18 @@ export default defineScraper({
       evidence: { text: offence[0].replace(/\s+/g, ' ').slice(0, 4000), selector: 'P1group > P1#section-5' },
     }
     const out: StatusObservationInput[] = [
-      { ...base, subject: 'kratom', summary: 'Kratom is not a controlled drug in the UK, but as a psychoactive substance it may not be supplied, offered, imported or exported for human consumption; simple possession is not an offence.' },
-      { ...base, subject: '7-oh', summary: '7-OH products fall under the same blanket ban on supplying psychoactive substances for human consumption (7-OH is not named in the Act).' },
+      {
+        ...base,
+        subject: 'kratom',
+        summary:
+          'Kratom is not a controlled drug in the UK, but as a psychoactive substance it may not be supplied, offered, imported or exported for human consumption; simple possession is not an offence.',
+      },
+      {
+        ...base,
+        subject: '7-oh',
+        summary:
+          '7-OH products fall under the same blanket ban on supplying psychoactive substances for human consumption (7-OH is not named in the Act).',
+      },
     ]
     return out
   },

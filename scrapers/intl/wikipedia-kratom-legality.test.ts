@@ -24,12 +24,21 @@ describe('wikipedia-kratom-legality', () => {
     loadBaseline(t.stores, t.engine, undefined, () => t.clock())
     const before = t.stores.db.prepare('SELECT COUNT(*) FROM status_records').pluck().get()
     const runId = t.stores.runs.start(scraper.id, scraper.parserVersion, 'test', t.clock().toISOString())
-    const applied = t.engine.apply({ source_id: scraper.id, trust: 'secondary', run_id: runId, snapshot_id: null, observations: run.observations })
+    const applied = t.engine.apply({
+      source_id: scraper.id,
+      trust: 'secondary',
+      run_id: runId,
+      snapshot_id: null,
+      observations: run.observations,
+    })
     expect(applied.events.filter((e) => e.type.startsWith('status.'))).toEqual([])
     expect(t.stores.db.prepare('SELECT COUNT(*) FROM status_records').pluck().get()).toBe(before)
     const held = t.stores.reviews.list({ state: 'pending', limit: 100 }).filter((r) => r.source_id === scraper.id)
     // Thailand: curated "regulated" (Kratom Plant Act 2022) vs Wikipedia "fully legalized" — a real disagreement.
-    expect(held.find((r) => r.jurisdiction === 'TH')).toMatchObject({ reason: 'secondary-source', observation: expect.objectContaining({ status: 'legal' }) })
+    expect(held.find((r) => r.jurisdiction === 'TH')).toMatchObject({
+      reason: 'secondary-source',
+      observation: expect.objectContaining({ status: 'legal' }),
+    })
     expect(held.length).toBe(applied.held)
   })
 
@@ -41,12 +50,20 @@ describe('wikipedia-kratom-legality', () => {
 
 // REAL material: MediaWiki action=query&prop=revisions answers (formatversion=1) for other articles.
 describe.skipIf(!hasRealSources)('wikipedia-kratom-legality on real MediaWiki answers', () => {
-  it.each(['mediawiki/enwiki-api-query-revisions-Innopolis-2018.json', 'mediawiki/enwiki-api-query-revisions-section0-Edsger_Dijkstra-2010.json'])(
+  it.each([
+    'mediawiki/enwiki-api-query-revisions-Innopolis-2018.json',
+    'mediawiki/enwiki-api-query-revisions-section0-Edsger_Dijkstra-2010.json',
+  ])(
     'reaches the wikitext of %s and refuses it for lack of a Regulation section (degraded), never an empty success',
     (path) => {
       const json = realJson(path) as { query: { pages: Record<string, { revisions: Record<string, string>[] }> } }
       expect(Object.values(json.query.pages)[0]!.revisions[0]!['*']!.length).toBeGreaterThan(1000)
-      expect(() => scraper.parse({ article: { kind: 'json', url: 'https://en.wikipedia.org/w/api.php', json } }, { today: '2026-11-30', followed: {} })).toThrow(/no "== Regulation ==" \(or Legal status/)
+      expect(() =>
+        scraper.parse(
+          { article: { kind: 'json', url: 'https://en.wikipedia.org/w/api.php', json } },
+          { today: '2026-11-30', followed: {} },
+        ),
+      ).toThrow(/no "== Regulation ==" \(or Legal status/)
     },
   )
 })

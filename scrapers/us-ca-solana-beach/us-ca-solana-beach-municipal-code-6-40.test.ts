@@ -9,11 +9,19 @@ describe('us-ca-solana-beach-municipal-code-6-40', () => {
   it('reads the city rule: regulated, 21+, Ord. 537 (2024), for kratom and 7-OH products', async () => {
     const run = await scrapeFixture(scraper, 'chapter-6-40-2026-11')
     expect(run.outcome, run.error ?? '').toBe('changed')
-    expect(run.observations.map((o) => o.kind === 'status' && [o.jurisdiction, o.subject, o.status, o.min_age, o.effective_date])).toEqual([
+    expect(
+      run.observations.map(
+        (o) => o.kind === 'status' && [o.jurisdiction, o.subject, o.status, o.min_age, o.effective_date],
+      ),
+    ).toEqual([
       ['US-CA-SOLANA-BEACH', 'kratom', 'regulated', 21, null],
       ['US-CA-SOLANA-BEACH', '7-oh', 'regulated', 21, null],
     ])
-    expect(run.observations[0]).toMatchObject({ citation: 'Solana Beach Municipal Code ch. 6.40 (Regulation of the Sale and Distribution of Kratom), Ord. 537 (2024)', conditions: ['no sale to persons under 21', 'posting of age notice required'] })
+    expect(run.observations[0]).toMatchObject({
+      citation:
+        'Solana Beach Municipal Code ch. 6.40 (Regulation of the Sale and Distribution of Kratom), Ord. 537 (2024)',
+      conditions: ['no sale to persons under 21', 'posting of age notice required'],
+    })
   })
 
   it('refuses to guess when the age wording changes', async () => {

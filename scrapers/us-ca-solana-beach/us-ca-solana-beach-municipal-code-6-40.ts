@@ -1,4 +1,13 @@
-import { defineScraper, expectMatch, expectOne, expectRows, LayoutChangedError, text, UnknownValueError, type StatusObservationInput } from '#sdk'
+import {
+  defineScraper,
+  expectMatch,
+  expectOne,
+  expectRows,
+  LayoutChangedError,
+  text,
+  UnknownValueError,
+  type StatusObservationInput,
+} from '#sdk'
 
 /** Solana Beach Municipal Code (Code Publishing): ch. 6.40, Regulation of the Sale and Distribution of Kratom (Ord. 537, 2024). */
 
@@ -19,7 +28,11 @@ export default defineScraper({
   },
   parse({ chapter }) {
     const { $ } = chapter
-    expectMatch(text(expectOne($, 'h1', 'chapter heading')), /^Chapter 6\.40\s*REGULATION OF THE SALE AND DISTRIBUTION OF KRATOM$/, 'chapter 6.40 heading')
+    expectMatch(
+      text(expectOne($, 'h1', 'chapter heading')),
+      /^Chapter 6\.40\s*REGULATION OF THE SALE AND DISTRIBUTION OF KRATOM$/,
+      'chapter 6.40 heading',
+    )
     // The <br> in the heading leaves no space in the text (2026-11). The table of contents is the stable part of a Code Publishing page: "6.40.030    Title." lines.
     const toc = new Map(
       expectRows($, 'p.CHTOC', 'table of contents').map((p) => {
@@ -28,16 +41,28 @@ export default defineScraper({
       }),
     )
     const title030 = toc.get('6.40.030')
-    if (!title030) throw new LayoutChangedError('section 6.40.030 is missing from the table of contents; the chapter was restructured.')
+    if (!title030)
+      throw new LayoutChangedError(
+        'section 6.40.030 is missing from the table of contents; the chapter was restructured.',
+      )
     const age = /^Prohibition on sale or distribution of kratom to persons under the age of (\d+)\.$/.exec(title030)
-    if (!age) throw new UnknownValueError(`6.40.030 is now titled "${title030}"; the age rule changed. Read the amending ordinance before teaching this scraper the new wording.`)
+    if (!age)
+      throw new UnknownValueError(
+        `6.40.030 is now titled "${title030}"; the age rule changed. Read the amending ordinance before teaching this scraper the new wording.`,
+      )
     const minAge = Number(age[1])
     // The purpose clause states the same rule; if the two disagree, a human reads the chapter.
-    const purpose = expectRows($, 'p.P1', 'section paragraphs').map((p) => text(p)).find((p) => /no kratom products shall be sold or distributed/.test(p))
+    const purpose = expectRows($, 'p.P1', 'section paragraphs')
+      .map((p) => text(p))
+      .find((p) => /no kratom products shall be sold or distributed/.test(p))
     const stated = purpose && /to any person under the age of (\d+) in the city/.exec(purpose)
-    if (!stated || Number(stated[1]) !== minAge) throw new UnknownValueError(`6.40.010 does not state the same age as 6.40.030 (${minAge}); read the chapter.`)
+    if (!stated || Number(stated[1]) !== minAge)
+      throw new UnknownValueError(`6.40.010 does not state the same age as 6.40.030 (${minAge}); read the chapter.`)
     const ordinance = expectMatch(purpose!, /\(Ord\. (\d+) § \d+, (\d{4})\)/, 'ordinance history note of 6.40.010')
-    const definition = $('p.P1').toArray().map((p) => text($(p))).find((p) => /^“Kratom” or “Kratom Product” means/.test(p))
+    const definition = $('p.P1')
+      .toArray()
+      .map((p) => text($(p)))
+      .find((p) => /^“Kratom” or “Kratom Product” means/.test(p))
     if (!definition) throw new LayoutChangedError('the definition of “Kratom” in 6.40.020 is missing.')
 
     const conditions = [`no sale to persons under ${minAge}`]
@@ -55,11 +80,21 @@ export default defineScraper({
       confidence: 'high',
     } as const
     const observations: StatusObservationInput[] = [
-      { ...base, subject: 'kratom', summary: `Kratom may not be sold or given to anyone under ${minAge} in Solana Beach.`, evidence: { text: `6.40.030 ${title030} ${purpose}`.slice(0, 4000), selector: 'p.CHTOC, p.P1' } },
+      {
+        ...base,
+        subject: 'kratom',
+        summary: `Kratom may not be sold or given to anyone under ${minAge} in Solana Beach.`,
+        evidence: { text: `6.40.030 ${title030} ${purpose}`.slice(0, 4000), selector: 'p.CHTOC, p.P1' },
+      },
     ]
     // "Kratom product" includes synthetic alkaloids and synthetically derived compounds, so 7-OH products fall under the same rule.
     if (/synthetic alkaloid, or synthetically derived compound/.test(definition)) {
-      observations.push({ ...base, subject: '7-oh', summary: `Kratom products, including synthetic or semi-synthetic 7-OH products, may not be sold to anyone under ${minAge} in Solana Beach.`, evidence: { text: definition, selector: 'p.P1' } })
+      observations.push({
+        ...base,
+        subject: '7-oh',
+        summary: `Kratom products, including synthetic or semi-synthetic 7-OH products, may not be sold to anyone under ${minAge} in Solana Beach.`,
+        evidence: { text: definition, selector: 'p.P1' },
+      })
     }
     return observations
   },

@@ -10,7 +10,15 @@ describe('us-co-castle-rock-ordinance-9-24', () => {
     const run = await scrapeFixture(scraper, 'ordinance-2019-06')
     expect(run.outcome, run.error ?? '').toBe('changed')
     expect(run.observations).toEqual([
-      expect.objectContaining({ jurisdiction: 'US-CO-CASTLE-ROCK', subject: 'kratom', status: 'regulated', min_age: 18, conditions: ['no sale to persons under 18'], citation: 'Castle Rock Municipal Code tit. 9, ch. 9.24 (Sale of Kratom to Minors Prohibited)', effective_date: null }),
+      expect.objectContaining({
+        jurisdiction: 'US-CO-CASTLE-ROCK',
+        subject: 'kratom',
+        status: 'regulated',
+        min_age: 18,
+        conditions: ['no sale to persons under 18'],
+        citation: 'Castle Rock Municipal Code tit. 9, ch. 9.24 (Sale of Kratom to Minors Prohibited)',
+        effective_date: null,
+      }),
     ])
     expect(run.observations[0]?.kind === 'status' && run.observations[0].summary).toContain('adopted 2019-06-04')
   })

@@ -2,7 +2,8 @@ import { defineScraper, expectMatch, expectOne, isoDate, statusRules, text, Unkn
 
 /** Town of Castle Rock, Colorado (Legistar): the ordinance adding Municipal Code ch. 9.24, Sale of Kratom to Minors Prohibited (2019). */
 
-const ITEM_URL = 'https://castlerock-co.legistar.com/LegislationDetail.aspx?GUID=47BCDD5C-F3E4-4559-A1B7-50E964FF34AE&ID=3968371'
+const ITEM_URL =
+  'https://castlerock-co.legistar.com/LegislationDetail.aspx?GUID=47BCDD5C-F3E4-4559-A1B7-50E964FF34AE&ID=3968371'
 const TOWN = 'US-CO-CASTLE-ROCK'
 const AGES: Record<string, number> = { eighteen: 18, nineteen: 19, twenty: 20, 'twenty-one': 21 }
 
@@ -30,9 +31,16 @@ export default defineScraper({
     const status = adopted(field('lblStatus2', 'item status'))
     const finalAction = isoDate(field('lblPassed2', 'final action date'))
     const body = text(expectOne($, '#ctl00_ContentPlaceHolder1_divText', 'item text'))
-    const age = expectMatch(body, /prohibiting the sale of kratom to persons under the age of ([a-z-]+) \((\d+)\)/, 'age sentence of the summary')
+    const age = expectMatch(
+      body,
+      /prohibiting the sale of kratom to persons under the age of ([a-z-]+) \((\d+)\)/,
+      'age sentence of the summary',
+    )
     const minAge = Number(age[2])
-    if (AGES[age[1]!] !== minAge) throw new UnknownValueError(`the summary says "${age[1]} (${minAge})": words and figure disagree; read the ordinance.`)
+    if (AGES[age[1]!] !== minAge)
+      throw new UnknownValueError(
+        `the summary says "${age[1]} (${minAge})": words and figure disagree; read the ordinance.`,
+      )
     const fine = /fine not to exceed \$(\d+) per violation/.exec(body)?.[1]
     return [
       {

@@ -10,7 +10,13 @@ describe('us-la-legislature-sb154-2025', () => {
     const run = await scrapeFixture(scraper, 'bill-2026-11')
     expect(run.outcome, run.error ?? '').toBe('changed')
     expect(run.observations).toEqual([
-      expect.objectContaining({ jurisdiction: 'US-LA', subject: 'kratom', status: 'banned', effective_date: '2025-08-01', citation: 'La. Acts 2025, No. 41 (SB 154), criminalizing possession and distribution of kratom' }),
+      expect.objectContaining({
+        jurisdiction: 'US-LA',
+        subject: 'kratom',
+        status: 'banned',
+        effective_date: '2025-08-01',
+        citation: 'La. Acts 2025, No. 41 (SB 154), criminalizing possession and distribution of kratom',
+      }),
     ])
   })
 
@@ -20,8 +26,15 @@ describe('us-la-legislature-sb154-2025', () => {
   })
 
   it('reads the real current-status wording, with "Current Status:" inside the label', () => {
-    expect(readCurrentStatus('Current Status: Signed by the Governor. Becomes Act No. 41.')).toEqual({ status: 'Signed by the Governor', act: '41', line: 'Signed by the Governor. Becomes Act No. 41.' })
-    expect(readCurrentStatus('Became law without signature. Becomes Act No. 7')).toMatchObject({ status: 'Became law without signature', act: '7' })
+    expect(readCurrentStatus('Current Status: Signed by the Governor. Becomes Act No. 41.')).toEqual({
+      status: 'Signed by the Governor',
+      act: '41',
+      line: 'Signed by the Governor. Becomes Act No. 41.',
+    })
+    expect(readCurrentStatus('Became law without signature. Becomes Act No. 7')).toMatchObject({
+      status: 'Became law without signature',
+      act: '7',
+    })
     expect(() => readCurrentStatus('Current Status: Pending Senate committee action')).toThrow(/Becomes Act No/)
   })
 })

@@ -14,7 +14,11 @@ const enacted = statusRules({ 'signed by the governor': 'banned', 'became law wi
  */
 export function readCurrentStatus(label: string): { status: string; act: string; line: string } {
   const line = label.replace(/^Current Status:\s*/i, '')
-  const m = expectMatch(line, /^(.+?)\.\s+Becomes Act No\.\s*(\d+)\.?$/, '"<status>. Becomes Act No. N." current-status line')
+  const m = expectMatch(
+    line,
+    /^(.+?)\.\s+Becomes Act No\.\s*(\d+)\.?$/,
+    '"<status>. Becomes Act No. N." current-status line',
+  )
   return { status: m[1]!, act: m[2]!, line }
 }
 
@@ -33,12 +37,20 @@ export default defineScraper({
   parse({ bill }) {
     const { $ } = bill
     expectMatch(text(expectOne($, '#ctl00_PageBody_LabelBillID', 'bill number')), /^SB154$/, 'bill number SB154')
-    expectMatch(text(expectOne($, '#ctl00_PageBody_LabelSession', 'session')), /^2025 Regular Session$/, '2025 Regular Session')
+    expectMatch(
+      text(expectOne($, '#ctl00_PageBody_LabelSession', 'session')),
+      /^2025 Regular Session$/,
+      '2025 Regular Session',
+    )
     const status = readCurrentStatus(text(expectOne($, '#ctl00_PageBody_LabelCurrentStatus', 'current status')))
     const banned = enacted(status.status)
     // The digest ends with the effective date in parentheses, Louisiana style: "(8/1/25)".
     const digest = text(expectOne($, '#ctl00_PageBody_LabelShortTitle', 'digest line'))
-    const m = expectMatch(digest, /^(.*Criminalizes the possession or distribution of kratom\.) \((\d{1,2}\/\d{1,2}\/\d{2})\)$/, 'digest "Criminalizes the possession or distribution of kratom. (M/D/YY)"')
+    const m = expectMatch(
+      digest,
+      /^(.*Criminalizes the possession or distribution of kratom\.) \((\d{1,2}\/\d{1,2}\/\d{2})\)$/,
+      'digest "Criminalizes the possession or distribution of kratom. (M/D/YY)"',
+    )
     const effective = isoDate(m[2]!)
     return [
       {

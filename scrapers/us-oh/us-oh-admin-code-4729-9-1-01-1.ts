@@ -18,12 +18,20 @@ export default defineScraper({
   },
   parse({ rule }) {
     const { $ } = rule
-    expectMatch(text(expectOne($, 'h1', 'rule heading')), /^Rule 4729:9-1-01\.1 \| Mitragynine-related compounds\.$/, 'rule 4729:9-1-01.1 heading')
+    expectMatch(
+      text(expectOne($, 'h1', 'rule heading')),
+      /^Rule 4729:9-1-01\.1 \| Mitragynine-related compounds\.$/,
+      'rule 4729:9-1-01.1 heading',
+    )
     const paragraphs = expectRows($, 'main p', 'rule paragraphs').map((p) => text(p))
     const body = paragraphs.join('\n')
     // Each sentence the status rests on must still be there; a missing one is for a human to read.
     expectMatch(body, /^The following are classified as schedule I controlled substances:$/m, 'schedule I sentence')
-    const listing = expectMatch(body, /^Mitragynine-related compounds include, but are not limited to, the following: ([^.]+)\./m, 'list of mitragynine-related compounds')
+    const listing = expectMatch(
+      body,
+      /^Mitragynine-related compounds include, but are not limited to, the following: ([^.]+)\./m,
+      'list of mitragynine-related compounds',
+    )
     expectMatch(listing[1]!, /(^|; )7-hydroxymitragynine(;|$)/, '7-hydroxymitragynine in the list')
     // (A)(4) excludes mitragynine itself: the leaf's main alkaloid (and so plain kratom) is not scheduled by this rule.
     const leafExcluded = /^\(4\) Mitragynine\.$/m.test(body)
@@ -33,8 +41,13 @@ export default defineScraper({
       .filter((_, el) => text($(el)) === 'Effective:')
       .first()
       .next('dd')
-    const effectiveDate = isoDate(expectMatch(text(effective), /\d{1,2}\/\d{1,2}\/\d{4}/, '"Effective:" date in the supplemental information')[0])
-    const compounds = listing[1]!.replace(/;? and /, '; ').split(/; /).map((c) => c.trim())
+    const effectiveDate = isoDate(
+      expectMatch(text(effective), /\d{1,2}\/\d{1,2}\/\d{4}/, '"Effective:" date in the supplemental information')[0],
+    )
+    const compounds = listing[1]!
+      .replace(/;? and /, '; ')
+      .split(/; /)
+      .map((c) => c.trim())
     return [
       {
         kind: 'status',
@@ -42,7 +55,11 @@ export default defineScraper({
         subject: '7-oh',
         status: 'banned',
         min_age: null,
-        conditions: [`schedule I: ${compounds.join(', ')}`, ...(emergency ? ['emergency rule'] : []), ...(leafExcluded ? ['mitragynine (kratom leaf) excluded'] : [])],
+        conditions: [
+          `schedule I: ${compounds.join(', ')}`,
+          ...(emergency ? ['emergency rule'] : []),
+          ...(leafExcluded ? ['mitragynine (kratom leaf) excluded'] : []),
+        ],
         citation: `Ohio Adm. Code 4729:9-1-01.1${emergency ? ' (emergency filing)' : ''}`,
         effective_date: effectiveDate,
         summary: `Ohio lists 7-hydroxymitragynine and other mitragynine-related compounds in schedule I${leafExcluded ? '; mitragynine itself, and so plain kratom leaf, is excluded' : ''}.`,

@@ -12,13 +12,31 @@ describe('us-ri-statutes-21-28-12', () => {
     const run = await scrapeFixture(scraper, 'kratom-act-2026-11')
     expect(run.outcome, run.error ?? '').toBe('changed')
     const kratom = run.observations.find((o) => o.kind === 'status' && o.subject === 'kratom')
-    expect(kratom).toMatchObject({ jurisdiction: 'US-RI', status: 'regulated', min_age: 21, effective_date: '2026-04-01', citation: 'R.I. Gen. Laws ch. 21-28.12 (Rhode Island Kratom Act, P.L. 2025, ch. 446 and P.L. 2025, ch. 447)' })
-    expect(kratom?.kind === 'status' && kratom.conditions).toEqual(expect.arrayContaining(['no sale under 21', 'behind the counter', 'no vape or smokable products', 'mitragynine ≤ 150 mg/serving']))
+    expect(kratom).toMatchObject({
+      jurisdiction: 'US-RI',
+      status: 'regulated',
+      min_age: 21,
+      effective_date: '2026-04-01',
+      citation: 'R.I. Gen. Laws ch. 21-28.12 (Rhode Island Kratom Act, P.L. 2025, ch. 446 and P.L. 2025, ch. 447)',
+    })
+    expect(kratom?.kind === 'status' && kratom.conditions).toEqual(
+      expect.arrayContaining([
+        'no sale under 21',
+        'behind the counter',
+        'no vape or smokable products',
+        'mitragynine ≤ 150 mg/serving',
+      ]),
+    )
   })
 
   it('reads the 7-OH limits of § 21-28.12-3(a)(10): 0.5 mg/g, 1 mg/serving, no synthetic alkaloids', async () => {
     const run = await scrapeFixture(scraper, 'kratom-act-2026-11')
-    expect(run.observations.find((o) => o.kind === 'status' && o.subject === '7-oh')).toMatchObject({ status: 'restricted', min_age: 21, effective_date: '2026-04-01', conditions: ['7-OH ≤ 0.5 mg/g', '7-OH ≤ 1 mg/serving', 'no synthetic alkaloids'] })
+    expect(run.observations.find((o) => o.kind === 'status' && o.subject === '7-oh')).toMatchObject({
+      status: 'restricted',
+      min_age: 21,
+      effective_date: '2026-04-01',
+      conditions: ['7-OH ≤ 0.5 mg/g', '7-OH ≤ 1 mg/serving', 'no synthetic alkaloids'],
+    })
   })
 
   it('comes out degraded when the section page moved', async () => {

@@ -1,4 +1,14 @@
-import { defineScraper, expectMatch, expectOne, isoDate, LayoutChangedError, text, UnknownValueError, type HtmlDocument, type StatusObservationInput } from '#sdk'
+import {
+  defineScraper,
+  expectMatch,
+  expectOne,
+  isoDate,
+  LayoutChangedError,
+  text,
+  UnknownValueError,
+  type HtmlDocument,
+  type StatusObservationInput,
+} from '#sdk'
 
 /** South Carolina General Assembly: bill page of S. 221 (2025), the South Carolina Kratom Consumer Protection Act (S.C. Code §§ 44-53-2010 to -2040). */
 
@@ -16,10 +26,17 @@ export function actParagraphs($: HtmlDocument['$']): string[] {
     .toArray()
     .map((p) => text($(p)))
   const start = all.findIndex((p) => /^Be it enacted by the General Assembly/.test(p))
-  if (start < 0) throw new LayoutChangedError('no "Be it enacted by the General Assembly" paragraph; the bill page has no act text or its layout changed.')
+  if (start < 0)
+    throw new LayoutChangedError(
+      'no "Be it enacted by the General Assembly" paragraph; the bill page has no act text or its layout changed.',
+    )
   const end = all.findIndex((p, i) => i > start && /^This web page was last updated/.test(p))
-  const out = all.slice(start + 1, end < 0 ? undefined : end).map((p) => p.replace(/^["“]/, '')).filter(Boolean)
-  if (out.length === 0) throw new LayoutChangedError('the act text after "Be it enacted…" is empty; the bill page layout changed.')
+  const out = all
+    .slice(start + 1, end < 0 ? undefined : end)
+    .map((p) => p.replace(/^["“]/, ''))
+    .filter(Boolean)
+  if (out.length === 0)
+    throw new LayoutChangedError('the act text after "Be it enacted…" is empty; the bill page layout changed.')
   return out
 }
 
@@ -37,17 +54,29 @@ export default defineScraper({
   },
   parse({ bill }) {
     const { $ } = bill
-    expectMatch(text(expectOne($, 'head > title', 'page title')), /Bill 221: South Carolina Kratom Consumer Protection Act/, 'bill 221 title')
+    expectMatch(
+      text(expectOne($, 'head > title', 'page title')),
+      /Bill 221: South Carolina Kratom Consumer Protection Act/,
+      'bill 221 title',
+    )
     // The status block is one <p> of <br>-separated lines after the bold "STATUS INFORMATION" (same in 2011 and 2025 layouts).
     const status = $('p')
       .toArray()
       .map((p) => text($(p)))
       .find((line) => /Governor's Action:/.test(line))
-    if (!status) throw new LayoutChangedError('no "Governor\'s Action:" line in the status block; the bill page layout changed.')
+    if (!status)
+      throw new LayoutChangedError('no "Governor\'s Action:" line in the status block; the bill page layout changed.')
     const action = expectMatch(status, /Governor's Action: ([A-Z][a-z]+ \d{1,2}, \d{4}), (\w+)/, "governor's action")
-    if (action[2] !== 'Signed') throw new UnknownValueError(`governor's action "${action[2]}" on S. 221; only "Signed" is understood. Check the bill page.`)
+    if (action[2] !== 'Signed')
+      throw new UnknownValueError(
+        `governor's action "${action[2]}" on S. 221; only "Signed" is understood. Check the bill page.`,
+      )
     const signed = isoDate(action[1]!)
-    const actNo = expectMatch(text(expectOne($, 'b:contains("STATUS INFORMATION")', 'status heading').parent().prevAll('p').first()), /^A(\d+), R(\d+), S221$/, 'act and ratification numbers')
+    const actNo = expectMatch(
+      text(expectOne($, 'b:contains("STATUS INFORMATION")', 'status heading').parent().prevAll('p').first()),
+      /^A(\d+), R(\d+), S221$/,
+      'act and ratification numbers',
+    )
 
     const paragraphs = actParagraphs($)
     const body = paragraphs.join('\n')
@@ -58,16 +87,23 @@ export default defineScraper({
     const end = paragraphs.findIndex((p, i) => i > start && /^(Section \d|SECTION)/.test(p))
     const prohibitions = paragraphs.slice(start, end < 0 ? undefined : end)
     const s2020 = prohibitions.join(' ')
-    const ageWord = expectMatch(s2020, /sell any kratom product to any individual under ([a-z-]+) years of age/, 'minimum age clause')[1]!
+    const ageWord = expectMatch(
+      s2020,
+      /sell any kratom product to any individual under ([a-z-]+) years of age/,
+      'minimum age clause',
+    )[1]!
     const minAge = NUMBERS[ageWord]
     if (!minAge) throw new UnknownValueError(`unreadable age "${ageWord}" in § 44-53-2020(A)(1).`)
 
     const conditions = [`no sale under ${minAge}`]
-    if (/in a manner that would allow the product to be accessed by an individual under/.test(s2020)) conditions.push(`kept inaccessible to under-${minAge}s`)
-    if (/labeling requirements established pursuant to Section 44-53-2030/.test(s2020)) conditions.push('labeling required')
+    if (/in a manner that would allow the product to be accessed by an individual under/.test(s2020))
+      conditions.push(`kept inaccessible to under-${minAge}s`)
+    if (/labeling requirements established pursuant to Section 44-53-2030/.test(s2020))
+      conditions.push('labeling required')
     const synthetic = prohibitions.find((p) => /fully synthetic 7-hydroxymitragynine/.test(p))
     if (synthetic) conditions.push('no fully synthetic alkaloids')
-    if (/residual solvents higher than the standards set forth in Chapter 467/.test(s2020)) conditions.push('residual solvents within USP 467')
+    if (/residual solvents higher than the standards set forth in Chapter 467/.test(s2020))
+      conditions.push('residual solvents within USP 467')
     // The Senate committee's 2% 7-OH cap was struck by the House (May 2025); if it ever returns, report it.
     const cap = /7-hydroxymitragynine in the alkaloid fraction which is greater than (\w+) percent/.exec(s2020)
     if (cap) conditions.push(`7-OH ≤ ${cap[1] === 'two' ? 2 : cap[1]}% of alkaloid fraction`)
@@ -100,7 +136,8 @@ export default defineScraper({
         conditions: ['no fully synthetic 7-OH', ...(cap ? [conditions.at(-1)!] : [])],
         citation: `S.C. Code § 44-53-2020(A)(2)(${item}) (S. 221, Act No. ${actNo[1]} of 2025)`,
         effective_date: signed,
-        summary: 'Kratom products containing fully synthetic 7-hydroxymitragynine may not be made or sold in South Carolina.',
+        summary:
+          'Kratom products containing fully synthetic 7-hydroxymitragynine may not be made or sold in South Carolina.',
         source_url: BILL_URL,
         confidence: 'high',
         evidence: { text: synthetic },

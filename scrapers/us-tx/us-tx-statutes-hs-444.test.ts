@@ -10,14 +10,32 @@ describe('us-tx-statutes-hs-444', () => {
   it('reads the Texas act: regulated, 18+, effective 2023-09-01, cited to ch. 444', async () => {
     const run = await scrapeFixture(scraper, 'chapter-444-2026-11')
     const kratom = run.observations.find((o) => o.kind === 'status' && o.subject === 'kratom')
-    expect(kratom).toMatchObject({ jurisdiction: 'US-TX', status: 'regulated', min_age: 18, effective_date: '2023-09-01', confidence: 'high' })
-    expect(kratom?.kind === 'status' && kratom.citation).toBe('Tex. Health & Safety Code ch. 444 (Texas Kratom Consumer Protection Act, SB 497, 88th Leg.)')
-    expect(kratom?.kind === 'status' && [...kratom.conditions].sort()).toEqual(['7-OH ≤ 2% of alkaloid fraction', 'labeling required', 'no sale under 18', 'no synthetic alkaloids', 'product registration'])
+    expect(kratom).toMatchObject({
+      jurisdiction: 'US-TX',
+      status: 'regulated',
+      min_age: 18,
+      effective_date: '2023-09-01',
+      confidence: 'high',
+    })
+    expect(kratom?.kind === 'status' && kratom.citation).toBe(
+      'Tex. Health & Safety Code ch. 444 (Texas Kratom Consumer Protection Act, SB 497, 88th Leg.)',
+    )
+    expect(kratom?.kind === 'status' && [...kratom.conditions].sort()).toEqual([
+      '7-OH ≤ 2% of alkaloid fraction',
+      'labeling required',
+      'no sale under 18',
+      'no synthetic alkaloids',
+      'product registration',
+    ])
   })
 
   it('reads the 7-OH limit from § 444.003(3)-(4)', async () => {
     const run = await scrapeFixture(scraper, 'chapter-444-2026-11')
-    expect(run.observations.find((o) => o.kind === 'status' && o.subject === '7-oh')).toMatchObject({ status: 'restricted', citation: 'Tex. Health & Safety Code § 444.003(3)-(4)', effective_date: '2023-09-01' })
+    expect(run.observations.find((o) => o.kind === 'status' && o.subject === '7-oh')).toMatchObject({
+      status: 'restricted',
+      citation: 'Tex. Health & Safety Code § 444.003(3)-(4)',
+      effective_date: '2023-09-01',
+    })
   })
 
   it('comes out degraded, not "no law", when the layout changes', async () => {
@@ -28,14 +46,21 @@ describe('us-tx-statutes-hs-444', () => {
   it('fetches the chapter from tcss.legis.texas.gov and cites the public statutes URL', async () => {
     expect(scraper.sources.chapter.url).toBe('https://tcss.legis.texas.gov/resources/HS/htm/HS.444.htm')
     const run = await scrapeFixture(scraper, 'chapter-444-2026-11')
-    expect(run.observations.map((o) => o.source_url)).toEqual(['https://statutes.capitol.texas.gov/Docs/HS/htm/HS.444.htm', 'https://statutes.capitol.texas.gov/Docs/HS/htm/HS.444.htm'])
+    expect(run.observations.map((o) => o.source_url)).toEqual([
+      'https://statutes.capitol.texas.gov/Docs/HS/htm/HS.444.htm',
+      'https://statutes.capitol.texas.gov/Docs/HS/htm/HS.444.htm',
+    ])
   })
 })
 
 // REAL material: the Council's chapter page for Business & Commerce Code ch. 551, as served by
 // tcss.legis.texas.gov (byte-exact; BOM, CRLF), the same template as Health & Safety Code ch. 444.
 describe.skipIf(!hasRealSources)('us-tx-statutes-hs-444 on a real Council chapter page (BC.551, 2026-09)', () => {
-  const page = () => realHtml('state-legislature/tx-statutes-BC.551-2026.htm', 'https://tcss.legis.texas.gov/resources/BC/htm/BC.551.htm')
+  const page = () =>
+    realHtml(
+      'state-legislature/tx-statutes-BC.551-2026.htm',
+      'https://tcss.legis.texas.gov/resources/BC/htm/BC.551.htm',
+    )
 
   it('reads every section, heading, subsection and history line of the real template', async () => {
     const secs = sections(await page(), '551')
@@ -45,8 +70,19 @@ describe.skipIf(!hasRealSources)('us-tx-statutes-hs-444 on a real Council chapte
       ['551.003', 'CONSTRUCTION AND APPLICATION OF SUBTITLE'],
     ])
     expect(secs[0]!.paragraphs[0]).toBe('In this subtitle:')
-    expect(secs[1]!.paragraphs).toEqual(['This subtitle applies only to a person who:', '(1) promotes, advertises, or conducts business in this state;', '(2) produces a product or service used by residents of this state; or', '(3) develops or deploys an artificial intelligence system in this state.'])
-    expect(secs.every((s) => s.history.length === 1 && s.history[0]!.startsWith('Added by Acts 2025, 89th Leg., R.S., Ch. 1174 (H.B. 149)'))).toBe(true)
+    expect(secs[1]!.paragraphs).toEqual([
+      'This subtitle applies only to a person who:',
+      '(1) promotes, advertises, or conducts business in this state;',
+      '(2) produces a product or service used by residents of this state; or',
+      '(3) develops or deploys an artificial intelligence system in this state.',
+    ])
+    expect(
+      secs.every(
+        (s) =>
+          s.history.length === 1 &&
+          s.history[0]!.startsWith('Added by Acts 2025, 89th Leg., R.S., Ch. 1174 (H.B. 149)'),
+      ),
+    ).toBe(true)
     expect(latestEffective(secs)).toBe('2026-01-01')
   })
 

@@ -1,4 +1,14 @@
-import { defineScraper, expectMatch, expectOne, expectRows, isoDate, LayoutChangedError, text, type HtmlDocument, type StatusObservationInput } from '#sdk'
+import {
+  defineScraper,
+  expectMatch,
+  expectOne,
+  expectRows,
+  isoDate,
+  LayoutChangedError,
+  text,
+  type HtmlDocument,
+  type StatusObservationInput,
+} from '#sdk'
 
 /** Texas Legislative Council: Health & Safety Code ch. 444 (Texas Kratom Consumer Protection Act), statutes.capitol.texas.gov. */
 
@@ -37,19 +47,33 @@ export function sections(doc: HtmlDocument, chapter = '444'): Section[] {
     const line = text(el)
     if (/^(Added|Amended|Redesignated|Transferred) by Acts/.test(line)) current.history.push(line)
     else if (!current.heading) {
-      const m = expectMatch(line, new RegExp(`^Sec\\. (${chapter.replace('.', '\\.')}\\.\\d+)\\. (.+?)\\.(?: (.*))?$`), `"Sec." heading of ${current.number}`)
+      const m = expectMatch(
+        line,
+        new RegExp(`^Sec\\. (${chapter.replace('.', '\\.')}\\.\\d+)\\. (.+?)\\.(?: (.*))?$`),
+        `"Sec." heading of ${current.number}`,
+      )
       current.heading = m[2]!
       if (m[3]) current.paragraphs.push(m[3])
     } else current.paragraphs.push(line)
   }
-  if (out.length === 0) throw new LayoutChangedError(`no <a name="${chapter}.…"> section anchors on the chapter page; the page layout changed.`)
+  if (out.length === 0)
+    throw new LayoutChangedError(
+      `no <a name="${chapter}.…"> section anchors on the chapter page; the page layout changed.`,
+    )
   return out
 }
 
 /** The latest "eff. <date>" among the history lines of the given sections. */
 export function latestEffective(secs: Section[]): string {
-  const dates = secs.flatMap((s) => s.history.map((h) => isoDate(expectMatch(h, /eff\. ([A-Z][a-z]+\.? \d{1,2}, \d{4})/, `effective date in "${h}"`)[1]!)))
-  if (dates.length === 0) throw new LayoutChangedError('no "Added by Acts … eff." history line on the sections read; the page layout changed.')
+  const dates = secs.flatMap((s) =>
+    s.history.map((h) =>
+      isoDate(expectMatch(h, /eff\. ([A-Z][a-z]+\.? \d{1,2}, \d{4})/, `effective date in "${h}"`)[1]!),
+    ),
+  )
+  if (dates.length === 0)
+    throw new LayoutChangedError(
+      'no "Added by Acts … eff." history line on the sections read; the page layout changed.',
+    )
   return dates.sort().at(-1)!
 }
 
@@ -68,13 +92,18 @@ export default defineScraper({
   },
   parse({ chapter }) {
     // A wrong chapter (the URL now serving another page) must not read as "no kratom law".
-    expectMatch(text(expectOne(chapter.$, 'head > title', 'page title')), /HEALTH AND SAFETY CODE\s+CHAPTER 444\./, 'chapter 444 title')
+    expectMatch(
+      text(expectOne(chapter.$, 'head > title', 'page title')),
+      /HEALTH AND SAFETY CODE\s+CHAPTER 444\./,
+      'chapter 444 title',
+    )
     const secs = sections(chapter)
     const bySubject = (pattern: RegExp) => secs.filter((s) => pattern.test(s.heading))
     const all = secs.map((s) => `${s.heading}. ${s.paragraphs.join(' ')}`).join(' ')
 
     const ageSection = secs.find((s) => /SALE TO CERTAIN INDIVIDUALS|YOUNGER THAN|MINORS/.test(s.heading))
-    if (!ageSection) throw new LayoutChangedError('no section on sales to individuals under an age; the chapter was restructured.')
+    if (!ageSection)
+      throw new LayoutChangedError('no section on sales to individuals under an age; the chapter was restructured.')
     const ageText = ageSection.paragraphs.join(' ')
     const minAge = Number(expectMatch(ageText, /younger than (\d+) years of age/, 'minimum age sentence')[1])
 
@@ -83,9 +112,12 @@ export default defineScraper({
     const itemOf = (pattern: RegExp) => prohibited.paragraphs.find((p) => pattern.test(p))?.match(/^\((\d+)\)/)?.[1]
     const potencyItem = itemOf(/7-hydroxymitragynine in the alkaloid fraction/)
     const syntheticItem = itemOf(/synthetic alkaloid/)
-    const potency = potencyItem ? expectMatch(prohibited.paragraphs.join(' '), /greater than (\w+) percent/, '7-OH percentage')[1]! : null
+    const potency = potencyItem
+      ? expectMatch(prohibited.paragraphs.join(' '), /greater than (\w+) percent/, '7-OH percentage')[1]!
+      : null
     const percent = potency ? (NUMBERS[potency.toLowerCase()] ?? Number(potency)) : null
-    if (percent !== null && !Number.isFinite(percent)) throw new LayoutChangedError(`unreadable 7-OH limit "${potency}" in 444.003.`)
+    if (percent !== null && !Number.isFinite(percent))
+      throw new LayoutChangedError(`unreadable 7-OH limit "${potency}" in 444.003.`)
 
     const conditions = [`no sale under ${minAge}`]
     if (bySubject(/REGISTRATION/).length) conditions.push('product registration')
@@ -93,7 +125,11 @@ export default defineScraper({
     if (syntheticItem) conditions.push('no synthetic alkaloids')
     if (percent !== null) conditions.push(`7-OH ≤ ${percent}% of alkaloid fraction`)
 
-    const enacted = expectMatch(all + ' ' + secs.flatMap((s) => s.history).join(' '), /Added by Acts (\d{4}), (\d+)(?:st|nd|rd|th) Leg\., R\.S\., Ch\. \d+ \(S\.B\. (\d+)\)/, 'enacting act')
+    const enacted = expectMatch(
+      all + ' ' + secs.flatMap((s) => s.history).join(' '),
+      /Added by Acts (\d{4}), (\d+)(?:st|nd|rd|th) Leg\., R\.S\., Ch\. \d+ \(S\.B\. (\d+)\)/,
+      'enacting act',
+    )
     const effective = latestEffective(secs)
     const observations: StatusObservationInput[] = [
       {
@@ -125,7 +161,12 @@ export default defineScraper({
         summary: `Kratom products with 7-OH above ${percent}% of the alkaloid fraction or containing synthetic 7-OH may not be sold in Texas.`,
         source_url: CHAPTER_URL,
         confidence: 'high',
-        evidence: { text: prohibited.paragraphs.filter((p) => /7-hydroxymitragynine in the alkaloid|synthetic alkaloid/.test(p)).join(' '), selector: 'a[name="444.003"]' },
+        evidence: {
+          text: prohibited.paragraphs
+            .filter((p) => /7-hydroxymitragynine in the alkaloid|synthetic alkaloid/.test(p))
+            .join(' '),
+          selector: 'a[name="444.003"]',
+        },
       })
     }
     return observations

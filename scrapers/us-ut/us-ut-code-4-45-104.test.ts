@@ -14,12 +14,23 @@ describe('us-ut-code-4-45-104', () => {
     const run = await scrapeFixture(scraper, 'section-2026-11')
     expect(run.outcome, run.error ?? '').toBe('changed')
     expect(run.observations).toHaveLength(1)
-    expect(run.observations[0]).toMatchObject({ jurisdiction: 'US-UT', subject: '7-oh', status: 'banned', effective_date: '2026-05-06', citation: 'Utah Code § 4-45-104(1)-(2)', confidence: 'high' })
-    expect(run.observations[0]?.kind === 'status' && run.observations[0].conditions).toContain('until 2027-03-06, processors may make other products not offered for sale in Utah (§ 4-45-104(5))')
+    expect(run.observations[0]).toMatchObject({
+      jurisdiction: 'US-UT',
+      subject: '7-oh',
+      status: 'banned',
+      effective_date: '2026-05-06',
+      citation: 'Utah Code § 4-45-104(1)-(2)',
+      confidence: 'high',
+    })
+    expect(run.observations[0]?.kind === 'status' && run.observations[0].conditions).toContain(
+      'until 2027-03-06, processors may make other products not offered for sale in Utah (§ 4-45-104(5))',
+    )
   })
 
   it('needs the browser: the served HTML holds no section text before scripts run', () => {
-    const $ = load(readFileSync(new URL('../../fixtures/us-ut-code-4-45-104/section-2026-11.html', import.meta.url), 'utf8'))
+    const $ = load(
+      readFileSync(new URL('../../fixtures/us-ut-code-4-45-104/section-2026-11.html', import.meta.url), 'utf8'),
+    )
     expect($('#secdiv #sec').length).toBe(0)
     expect($('#secdiv').text().trim()).toBe('Loading...')
   })

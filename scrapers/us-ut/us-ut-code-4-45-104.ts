@@ -22,15 +22,38 @@ export default defineScraper({
     const { $ } = section
     const heading = text(expectOne($, '#sec .secHead', 'section heading'))
     expectMatch(heading, /^4-45-104\. Kratom processor and kratom retailer requirements/, '§ 4-45-104 heading')
-    const effective = isoDate(expectMatch(text(expectOne($, '#sec .effdate', 'effective-date line')), /^Effective (\d{1,2}\/\d{1,2}\/\d{4})$/, '"Effective M/D/YYYY" line')[1]!)
+    const effective = isoDate(
+      expectMatch(
+        text(expectOne($, '#sec .effdate', 'effective-date line')),
+        /^Effective (\d{1,2}\/\d{1,2}\/\d{4})$/,
+        '"Effective M/D/YYYY" line',
+      )[1]!,
+    )
     const paragraphs = expectRows($, '#sec p', 'section paragraphs').map((p) => text(p))
     const body = paragraphs.join('\n')
     // The 2026 rule: only "pure leaf kratom" may be prepared, possessed or sold; 7-OH products are not pure leaf.
-    const rule = expectMatch(body, /^\(1\) A kratom processor or kratom retailer may not prepare, possess, distribute, sell, or offer for sale a kratom product that:\n\(a\) is not pure leaf kratom; and/m, 'pure-leaf rule of § 4-45-104(1)(a)')
-    const penalty = expectMatch(body, /a third degree felony for any subsequent violation/, 'criminal penalty of § 4-45-104(2)')
-    const sunset = /until ([A-Z][a-z]+ \d{1,2}, \d{4}), a kratom processor may prepare, possess, distribute, sell, or offer for sale a kratom product that is not a pure leaf kratom product if the kratom product:\n\(a\) is not offered for retail sale or distribution in this state/.exec(body)
-    const conditions = ['only pure leaf kratom products may be prepared, possessed or sold', 'violations are misdemeanors, then a felony']
-    if (sunset) conditions.push(`until ${isoDate(sunset[1]!)}, processors may make other products not offered for sale in Utah (§ 4-45-104(5))`)
+    const rule = expectMatch(
+      body,
+      /^\(1\) A kratom processor or kratom retailer may not prepare, possess, distribute, sell, or offer for sale a kratom product that:\n\(a\) is not pure leaf kratom; and/m,
+      'pure-leaf rule of § 4-45-104(1)(a)',
+    )
+    const penalty = expectMatch(
+      body,
+      /a third degree felony for any subsequent violation/,
+      'criminal penalty of § 4-45-104(2)',
+    )
+    const sunset =
+      /until ([A-Z][a-z]+ \d{1,2}, \d{4}), a kratom processor may prepare, possess, distribute, sell, or offer for sale a kratom product that is not a pure leaf kratom product if the kratom product:\n\(a\) is not offered for retail sale or distribution in this state/.exec(
+        body,
+      )
+    const conditions = [
+      'only pure leaf kratom products may be prepared, possessed or sold',
+      'violations are misdemeanors, then a felony',
+    ]
+    if (sunset)
+      conditions.push(
+        `until ${isoDate(sunset[1]!)}, processors may make other products not offered for sale in Utah (§ 4-45-104(5))`,
+      )
     return [
       {
         kind: 'status',
@@ -41,7 +64,8 @@ export default defineScraper({
         conditions,
         citation: 'Utah Code § 4-45-104(1)-(2)',
         effective_date: effective,
-        summary: 'Since 2026 only pure leaf kratom may be prepared, possessed or sold in Utah by processors and retailers; concentrated or semi-synthetic 7-OH products are prohibited, with criminal penalties.',
+        summary:
+          'Since 2026 only pure leaf kratom may be prepared, possessed or sold in Utah by processors and retailers; concentrated or semi-synthetic 7-OH products are prohibited, with criminal penalties.',
         source_url: SECTION_URL,
         confidence: 'high',
         evidence: { text: `${rule[0]} … ${penalty[0]}`, selector: '#sec p' },

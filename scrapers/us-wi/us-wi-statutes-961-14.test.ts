@@ -10,9 +10,21 @@ describe('us-wi-statutes-961-14', () => {
   it('reads kratom and 7-OH as banned (Schedule I) from 2014-04-25', async () => {
     const run = await scrapeFixture(scraper, 'schedule-i-2026-11')
     expect(run.outcome, run.error ?? '').toBe('changed')
-    expect(run.observations.map((o) => o.kind === 'status' && [o.subject, o.status, o.effective_date, o.citation])).toEqual([
-      ['kratom', 'banned', '2014-04-25', 'Wis. Stat. § 961.14(7)(mk) (Schedule I: mitragynine; 2013 Wisconsin Act 351)'],
-      ['7-oh', 'banned', '2014-04-25', 'Wis. Stat. § 961.14(7)(mL) (Schedule I: 7-hydroxymitragynine; 2013 Wisconsin Act 351)'],
+    expect(
+      run.observations.map((o) => o.kind === 'status' && [o.subject, o.status, o.effective_date, o.citation]),
+    ).toEqual([
+      [
+        'kratom',
+        'banned',
+        '2014-04-25',
+        'Wis. Stat. § 961.14(7)(mk) (Schedule I: mitragynine; 2013 Wisconsin Act 351)',
+      ],
+      [
+        '7-oh',
+        'banned',
+        '2014-04-25',
+        'Wis. Stat. § 961.14(7)(mL) (Schedule I: 7-hydroxymitragynine; 2013 Wisconsin Act 351)',
+      ],
     ])
   })
 

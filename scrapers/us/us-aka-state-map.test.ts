@@ -10,7 +10,11 @@ describeWithBrowser('us-aka-state-map', () => {
     const run = await scrapeFixture(scraper, 'state-list-2026-11')
     expect(run.outcome).not.toBe('degraded')
     expect(run.observations.find((o) => o.jurisdiction === 'US-AL')).toMatchObject({ status: 'banned', min_age: null })
-    expect(run.observations.find((o) => o.jurisdiction === 'US-TX')).toMatchObject({ status: 'regulated', min_age: 18, confidence: 'medium' })
+    expect(run.observations.find((o) => o.jurisdiction === 'US-TX')).toMatchObject({
+      status: 'regulated',
+      min_age: 18,
+      confidence: 'medium',
+    })
   })
 
   it('refuses an unseen label instead of guessing', async () => {

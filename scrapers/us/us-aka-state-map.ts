@@ -33,7 +33,10 @@ export default defineScraper({
         const status = statusOf(label)
         const detail = text(li.find('.state-detail'))
         const age = /Age (\d+)\+/.exec(detail)
-        if (status === 'regulated' && !age) throw new UnknownValueError(`no "Age N+" in the detail "${detail}" of ${li.attr('data-state')}; check the map.`)
+        if (status === 'regulated' && !age)
+          throw new UnknownValueError(
+            `no "Age N+" in the detail "${detail}" of ${li.attr('data-state')}; check the map.`,
+          )
         return {
           kind: 'status' as const,
           jurisdiction: STATES[li.attr('data-state')!]!,
@@ -45,7 +48,10 @@ export default defineScraper({
           source_url: PAGE_URL,
           // An advocacy map summarises; it does not cite the law.
           confidence: 'medium' as const,
-          evidence: { text: ['.state-name', '.state-status', '.state-detail', 'time'].map((c) => text(li.find(c))).join(' | '), selector: `#aka-states li[data-state="${li.attr('data-state')}"]` },
+          evidence: {
+            text: ['.state-name', '.state-status', '.state-detail', 'time'].map((c) => text(li.find(c))).join(' | '),
+            selector: `#aka-states li[data-state="${li.attr('data-state')}"]`,
+          },
         }
       })
   },

@@ -11,7 +11,9 @@ describe('us-ecfr-1308', () => {
     expect(run.outcome, run.error ?? '').toBe('unchanged')
     expect(run.counts).toMatchObject({ documents: 2, followed: 1 })
     const urls = run.db.stores.runs.documents(run.run_id!).map((d) => d.url)
-    expect(urls).toContain('https://www.ecfr.gov/api/versioner/v1/full/2024-05-17/title-21.xml?part=1308&section=1308.11')
+    expect(urls).toContain(
+      'https://www.ecfr.gov/api/versioner/v1/full/2024-05-17/title-21.xml?part=1308&section=1308.11',
+    )
     expect(run.observations).toEqual([])
   })
 
@@ -27,7 +29,9 @@ describe('us-ecfr-1308', () => {
   })
 
   it('reads substances from table rows, as the real section lists them', () => {
-    const paragraphs = scheduleParagraphs(realish([['(1) Acetylmethadol', '9601']], [['(99) Mitragynine (HYPOTHETICAL)', '9999']]))
+    const paragraphs = scheduleParagraphs(
+      realish([['(1) Acetylmethadol', '9601']], [['(99) Mitragynine (HYPOTHETICAL)', '9999']]),
+    )
     expect(paragraphs.filter((p) => p.number)).toEqual([
       { letter: 'b', number: '1', text: '(1) Acetylmethadol 9601' },
       { letter: 'c', number: '1', text: '(1) Acetorphine 9319' },
@@ -39,13 +43,22 @@ describe('us-ecfr-1308', () => {
   // HYPOTHETICAL (h) rows, not CFR text: a temporary listing of 7-OH alone bans 7-OH only; a
   // mitragynine row bans the leaf; a mitragynine pseudoindoxyl row is not a 7-OH listing.
   it('reads a temporary (h) table row of 7-hydroxymitragynine as a 7-OH ban, not a leaf ban', () => {
-    const out = listings(realish([['(1) Acetylmethadol', '9601']], [['(99) 7-hydroxymitragynine (HYPOTHETICAL test entry)', '9999']]))
+    const out = listings(
+      realish([['(1) Acetylmethadol', '9601']], [['(99) 7-hydroxymitragynine (HYPOTHETICAL test entry)', '9999']]),
+    )
     expect(out).toHaveLength(1)
-    expect(out[0]).toMatchObject({ subject: '7-oh', status: 'banned', citation: '21 CFR 1308.11(h)(99)', conditions: ['temporary listing (21 CFR 1308.11(h))'] })
+    expect(out[0]).toMatchObject({
+      subject: '7-oh',
+      status: 'banned',
+      citation: '21 CFR 1308.11(h)(99)',
+      conditions: ['temporary listing (21 CFR 1308.11(h))'],
+    })
   })
 
   it('does not read a mitragynine pseudoindoxyl row as a kratom or 7-OH listing', () => {
-    expect(listings(realish([['(1) Acetylmethadol', '9601']], [['(98) Mitragynine pseudoindoxyl (HYPOTHETICAL)', '9998']]))).toEqual([])
+    expect(
+      listings(realish([['(1) Acetylmethadol', '9601']], [['(98) Mitragynine pseudoindoxyl (HYPOTHETICAL)', '9998']])),
+    ).toEqual([])
   })
 
   it('reads title 21 up_to_date_as_of and refuses an answer without it', () => {
@@ -71,12 +84,13 @@ function realish(b: [string, string][], h: [string, string][]): string {
 // `?part=` slice (root <DIV5>) and a whole title (root <ECFR>). Neither holds § 1308.11, so the
 // parse must refuse them as "another section" (degraded), never report "nothing listed".
 describe.skipIf(!hasRealSources)('us-ecfr-1308 on real versioner XML (titles 1 and 3, 2024-05-17)', () => {
-  it.each(['ecfr/ecfr-versioner-full-2024-05-17-title-3-part-101.xml', 'ecfr/ecfr-versioner-full-2024-05-17-title-1-part-51.xml', 'ecfr/ecfr-versioner-full-2024-05-17-title-3-whole.xml'])(
-    '%s is refused as another section',
-    (path) => {
-      expect(() => listings(realText(path))).toThrow(/no <DIV8 N="1308\.11">/)
-    },
-  )
+  it.each([
+    'ecfr/ecfr-versioner-full-2024-05-17-title-3-part-101.xml',
+    'ecfr/ecfr-versioner-full-2024-05-17-title-1-part-51.xml',
+    'ecfr/ecfr-versioner-full-2024-05-17-title-3-whole.xml',
+  ])('%s is refused as another section', (path) => {
+    expect(() => listings(realText(path))).toThrow(/no <DIV8 N="1308\.11">/)
+  })
 
   it('reads the <P> paragraphs of a real DIV8 section through the same extraction (template check)', () => {
     // The real part-101 slice with its § 101.1 renamed 1308.11: the HEAD check must then refuse it.

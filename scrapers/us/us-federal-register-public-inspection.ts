@@ -26,21 +26,33 @@ export interface PiDocument {
 export function readInspection(json: unknown): PiDocument[] {
   const root = json as { count?: unknown; results?: unknown; errors?: unknown } | null
   if (!root || typeof root !== 'object' || typeof root.count !== 'number') {
-    throw new LayoutChangedError('Federal Register public inspection: expected {count, results[]}; the API answered something else.')
+    throw new LayoutChangedError(
+      'Federal Register public inspection: expected {count, results[]}; the API answered something else.',
+    )
   }
   // The API leaves `results` out when nothing is on inspection (count 0); a count without results is a broken answer.
   if (root.count === 0 && root.results === undefined) return []
-  if (!Array.isArray(root.results)) throw new LayoutChangedError(`Federal Register public inspection: count ${root.count} but no results list; the response shape changed.`)
+  if (!Array.isArray(root.results))
+    throw new LayoutChangedError(
+      `Federal Register public inspection: count ${root.count} but no results list; the response shape changed.`,
+    )
   return root.results.map((r: Record<string, unknown>, i) => {
     const str = (key: string, nullable: boolean): string | null => {
       const v = r[key]
       if (typeof v === 'string' && v.trim()) return v.trim()
       if (nullable && (v === null || v === undefined || v === '')) return null
-      throw new LayoutChangedError(`Federal Register public inspection result ${i} (${String(r.document_number ?? '?')}): field "${key}" is ${JSON.stringify(v)}; the response shape changed.`)
+      throw new LayoutChangedError(
+        `Federal Register public inspection result ${i} (${String(r.document_number ?? '?')}): field "${key}" is ${JSON.stringify(v)}; the response shape changed.`,
+      )
     }
     // Without agencies a DEA order would be skipped silently: a missing list is a layout change, not "no agency".
-    if (!Array.isArray(r.agencies)) throw new LayoutChangedError(`Federal Register public inspection result ${i}: agencies is ${JSON.stringify(r.agencies)}; the response shape changed.`)
-    const agencies = r.agencies.map((a: { slug?: unknown }) => (typeof a?.slug === 'string' ? a.slug : '')).filter(Boolean)
+    if (!Array.isArray(r.agencies))
+      throw new LayoutChangedError(
+        `Federal Register public inspection result ${i}: agencies is ${JSON.stringify(r.agencies)}; the response shape changed.`,
+      )
+    const agencies = r.agencies
+      .map((a: { slug?: unknown }) => (typeof a?.slug === 'string' ? a.slug : ''))
+      .filter(Boolean)
     return {
       document_number: str('document_number', false)!,
       title: str('title', false)!,
@@ -74,9 +86,19 @@ export function measureOf(doc: PiDocument): ObservationInput | null {
   else if (doc.type === 'Rule') stage = 'final_rule'
   // Notices (e.g. FDA's WHO scheduling comment requests) change no law.
   else if (doc.type === 'Notice' || doc.type === 'Presidential Document') return null
-  else throw new UnknownValueError(`public inspection document ${doc.document_number} has unknown type "${doc.type}"; map it in measureOf (scrapers/us/us-federal-register-public-inspection.ts).`)
+  else
+    throw new UnknownValueError(
+      `public inspection document ${doc.document_number} has unknown type "${doc.type}"; map it in measureOf (scrapers/us/us-federal-register-public-inspection.ts).`,
+    )
   const scheduling = /schedul|placement|placing|control/i.test(doc.title)
-  const effect = stage === 'withdrawn' || !scheduling ? null : named.leaf ? { subject: 'kratom', status: 'banned' as const } : named.sevenOh ? { subject: '7-oh', status: 'banned' as const } : null
+  const effect =
+    stage === 'withdrawn' || !scheduling
+      ? null
+      : named.leaf
+        ? { subject: 'kratom', status: 'banned' as const }
+        : named.sevenOh
+          ? { subject: '7-oh', status: 'banned' as const }
+          : null
   const filed = doc.filed_at ? isoDate(doc.filed_at.slice(0, 10)) : null
   return {
     kind: 'measure',
@@ -95,7 +117,8 @@ export function measureOf(doc: PiDocument): ObservationInput | null {
 
 export default defineScraper({
   id: 'us-federal-register-public-inspection',
-  title: 'Federal Register public inspection (Office of the Federal Register API): DEA and FDA kratom documents before publication',
+  title:
+    'Federal Register public inspection (Office of the Federal Register API): DEA and FDA kratom documents before publication',
   jurisdictions: ['US'],
   trust: 'primary',
   // 13:00 and 21:00 UTC Monday-Friday: regular filings go on inspection at 08:45 ET, special filings

@@ -10,13 +10,23 @@ describe('us-federal-register', () => {
     const run = await scrapeFixture(scraper, 'dea-2016-noi-and-withdrawal')
     expect(run.outcome).toBe('changed')
     const noi = run.observations.find((o) => o.kind === 'measure' && o.id === 'US/FR/2016-20803')
-    expect(noi).toMatchObject({ jurisdiction: 'US', stage: 'proposed_rule', last_action_date: '2016-08-31', effective_date: null, proposed_effect: { subject: 'kratom', status: 'banned' } })
+    expect(noi).toMatchObject({
+      jurisdiction: 'US',
+      stage: 'proposed_rule',
+      last_action_date: '2016-08-31',
+      effective_date: null,
+      proposed_effect: { subject: 'kratom', status: 'banned' },
+    })
     expect(noi?.kind === 'measure' && noi.last_action).toBe('Notice of intent, published at 81 FR 59929')
   })
 
   it('reads its withdrawal (81 FR 70652, comments until 2016-12-01) as withdrawn, with no effect', async () => {
     const run = await scrapeFixture(scraper, 'dea-2016-noi-and-withdrawal')
-    expect(run.observations.find((o) => o.kind === 'measure' && o.id === 'US/FR/2016-24659')).toMatchObject({ stage: 'withdrawn', last_action_date: '2016-10-13', proposed_effect: null })
+    expect(run.observations.find((o) => o.kind === 'measure' && o.id === 'US/FR/2016-24659')).toMatchObject({
+      stage: 'withdrawn',
+      last_action_date: '2016-10-13',
+      proposed_effect: null,
+    })
   })
 
   it('records no federal status from notices of intent and withdrawals', async () => {
@@ -47,17 +57,27 @@ describe('us-federal-register', () => {
       comments_close_on: null,
     }
     const out = observationsOf(order)
-    expect(out.find((o) => o.kind === 'measure')).toMatchObject({ stage: 'final_rule', proposed_effect: { subject: '7-oh', status: 'banned' }, effective_date: '2030-02-01' })
+    expect(out.find((o) => o.kind === 'measure')).toMatchObject({
+      stage: 'final_rule',
+      proposed_effect: { subject: '7-oh', status: 'banned' },
+      effective_date: '2030-02-01',
+    })
     const statuses = out.filter((o) => o.kind === 'status')
     expect(statuses).toHaveLength(1)
-    expect(statuses[0]).toMatchObject({ subject: '7-oh', status: 'banned', effective_date: '2030-02-01', conditions: ['temporary scheduling order (21 U.S.C. 811(h))'] })
+    expect(statuses[0]).toMatchObject({
+      subject: '7-oh',
+      status: 'banned',
+      effective_date: '2030-02-01',
+      conditions: ['temporary scheduling order (21 U.S.C. 811(h))'],
+    })
   })
 
   // The title of a real 2026 DEA order (no recording of its JSON exists; the other fields are made up).
   it('records a measure, but no 7-OH or kratom status, for an order naming mitragynine pseudoindoxyl, MGM-15 and MGM-16', () => {
     const order: FrDocument = {
       document_number: '0000-00001',
-      title: 'Schedules of Controlled Substances: Temporary Placement of Mitragynine Pseudoindoxyl, MGM-15, and MGM-16 in Schedule I',
+      title:
+        'Schedules of Controlled Substances: Temporary Placement of Mitragynine Pseudoindoxyl, MGM-15, and MGM-16 in Schedule I',
       type: 'Rule',
       action: 'Temporary amendment; temporary scheduling order.',
       abstract: null,
@@ -93,10 +113,14 @@ describe.skipIf(!hasRealSources)('us-federal-register on real FR API answers', (
   })
 
   it('comes out degraded (fields[] not honoured), never empty, on a real search page without the fields it asks for', () => {
-    expect(() => readSearch(realJson('federal-register/fr-api-documents-search-2016-02-29-fields.json'))).toThrow(/field "type" is undefined/)
+    expect(() => readSearch(realJson('federal-register/fr-api-documents-search-2016-02-29-fields.json'))).toThrow(
+      /field "type" is undefined/,
+    )
   })
 
   it('comes out degraded on the real 404 answer', () => {
-    expect(() => readSearch(realJson('federal-register/fr-api-document-404-not-found.json'))).toThrow(/expected \{count, results\[\]\}/)
+    expect(() => readSearch(realJson('federal-register/fr-api-document-404-not-found.json'))).toThrow(
+      /expected \{count, results\[\]\}/,
+    )
   })
 })

@@ -1,4 +1,11 @@
-import { defineScraper, isoDate, LayoutChangedError, UnknownValueError, type ObservationInput, type StatusObservationInput } from '#sdk'
+import {
+  defineScraper,
+  isoDate,
+  LayoutChangedError,
+  UnknownValueError,
+  type ObservationInput,
+  type StatusObservationInput,
+} from '#sdk'
 
 /** Federal Register API (federalregister.gov, Office of the Federal Register): DEA and FDA documents on kratom and its alkaloids. */
 
@@ -10,7 +17,21 @@ import { defineScraper, isoDate, LayoutChangedError, UnknownValueError, type Obs
 // (federalregister.gov/reader-aids/videos-tutorials/utilizing-complex-search-terms: "pipe | pipeline",
 // "(tensile & strength) & (pipe | pipeline)"); conditions[term] is that same search. An answer with
 // count 0 still makes the run degraded, never empty.
-const FIELDS = ['document_number', 'title', 'type', 'action', 'abstract', 'publication_date', 'effective_on', 'docket_ids', 'citation', 'html_url', 'pdf_url', 'agencies', 'comments_close_on']
+const FIELDS = [
+  'document_number',
+  'title',
+  'type',
+  'action',
+  'abstract',
+  'publication_date',
+  'effective_on',
+  'docket_ids',
+  'citation',
+  'html_url',
+  'pdf_url',
+  'agencies',
+  'comments_close_on',
+]
 const TERM = 'kratom | mitragynine | "7-hydroxymitragynine" | "mitragynine pseudoindoxyl"'
 const SEARCH_URL =
   'https://www.federalregister.gov/api/v1/documents.json?' +
@@ -42,17 +63,29 @@ function str(o: Record<string, unknown>, key: string, nullable: boolean): string
   const v = o[key]
   if (typeof v === 'string' && v.trim()) return v.trim()
   if (nullable && (v === null || v === undefined || v === '')) return null
-  throw new LayoutChangedError(`Federal Register result ${String(o.document_number ?? '?')}: field "${key}" is ${JSON.stringify(v)}; the API response shape changed (or fields[] was not honoured).`)
+  throw new LayoutChangedError(
+    `Federal Register result ${String(o.document_number ?? '?')}: field "${key}" is ${JSON.stringify(v)}; the API response shape changed (or fields[] was not honoured).`,
+  )
 }
 
 /** Reads and checks the search response envelope and each result's fields. */
 export function readSearch(json: unknown): FrDocument[] {
-  if (!json || typeof json !== 'object' || !Array.isArray((json as { results?: unknown }).results) || typeof (json as { count?: unknown }).count !== 'number') {
-    throw new LayoutChangedError('Federal Register search: expected {count, results[]}; the API answered something else.')
+  if (
+    !json ||
+    typeof json !== 'object' ||
+    !Array.isArray((json as { results?: unknown }).results) ||
+    typeof (json as { count?: unknown }).count !== 'number'
+  ) {
+    throw new LayoutChangedError(
+      'Federal Register search: expected {count, results[]}; the API answered something else.',
+    )
   }
   const { count, results } = json as { count: number; results: Record<string, unknown>[] }
   // 2016-08 and 2016-10 DEA documents always match this search, so zero results means a broken query, not "no law".
-  if (count === 0 || results.length === 0) throw new LayoutChangedError('Federal Register search returned no documents, although the 2016 DEA kratom notices always match; the query syntax or API changed.')
+  if (count === 0 || results.length === 0)
+    throw new LayoutChangedError(
+      'Federal Register search returned no documents, although the 2016 DEA kratom notices always match; the query syntax or API changed.',
+    )
   return results.map((r) => ({
     document_number: str(r, 'document_number', false)!,
     title: str(r, 'title', false)!,
@@ -69,7 +102,12 @@ export function readSearch(json: unknown): FrDocument[] {
 }
 
 /** What a document names, read from its title (the title names what is scheduled; the abstract also names the plant as context). */
-export function substancesIn(title: string): { mitragynine: boolean; sevenOh: boolean; pseudoindoxyl: boolean; plant: boolean } {
+export function substancesIn(title: string): {
+  mitragynine: boolean
+  sevenOh: boolean
+  pseudoindoxyl: boolean
+  plant: boolean
+} {
   return {
     // "7-Hydroxymitragynine" has no word boundary before "mitragynine", so this matches mitragynine itself only.
     mitragynine: /\bmitragynine\b(?!\s+pseudoindoxyl)/i.test(title),
@@ -95,7 +133,9 @@ export function stageOf(doc: FrDocument): Stage | null {
     case 'Presidential Document':
       return null
     default:
-      throw new UnknownValueError(`Federal Register document ${doc.document_number} has unknown type "${doc.type}"; map it in stageOf (scrapers/us/us-federal-register.ts) after reading the document.`)
+      throw new UnknownValueError(
+        `Federal Register document ${doc.document_number} has unknown type "${doc.type}"; map it in stageOf (scrapers/us/us-federal-register.ts) after reading the document.`,
+      )
   }
 }
 
@@ -111,7 +151,14 @@ export function observationsOf(doc: FrDocument): ObservationInput[] {
   // MGM-16 is a measure, but neither a kratom nor a 7-OH status (e.g. the DEA's "Temporary Placement
   // of Mitragynine Pseudoindoxyl, MGM-15, and MGM-16 in Schedule I").
   const alkaloid = named.sevenOh
-  const effect = stage === 'withdrawn' || !SCHEDULING.test(doc.title) ? null : leaf ? { subject: 'kratom', status: 'banned' as const } : alkaloid ? { subject: '7-oh', status: 'banned' as const } : null
+  const effect =
+    stage === 'withdrawn' || !SCHEDULING.test(doc.title)
+      ? null
+      : leaf
+        ? { subject: 'kratom', status: 'banned' as const }
+        : alkaloid
+          ? { subject: '7-oh', status: 'banned' as const }
+          : null
   const cite = `${doc.citation ?? 'FR'} (FR Doc. ${doc.document_number}${doc.docket_ids.length ? `; ${doc.docket_ids.join(', ')}` : ''})`
   const out: ObservationInput[] = [
     {
@@ -131,12 +178,20 @@ export function observationsOf(doc: FrDocument): ObservationInput[] {
   ]
   if (stage !== 'final_rule' || !SCHEDULING.test(doc.title) || !/schedule i\b/i.test(doc.title)) return out
   if (!doc.effective_on) {
-    throw new UnknownValueError(`Federal Register rule ${doc.document_number} schedules a kratom alkaloid but has no effective_on date; read its DATES section and extend observationsOf.`)
+    throw new UnknownValueError(
+      `Federal Register rule ${doc.document_number} schedules a kratom alkaloid but has no effective_on date; read its DATES section and extend observationsOf.`,
+    )
   }
   const temporary = /temporary/i.test(`${doc.title} ${doc.action ?? ''}`)
   const threshold = /(\d+(?:\.\d+)?)\s*(?:%|percent)/i.exec(doc.abstract ?? '')
-  const conditions = [...(temporary ? ['temporary scheduling order (21 U.S.C. 811(h))'] : []), ...(threshold ? [`applies above the ${threshold[1]}% threshold stated in the order`] : [])]
-  const subjects: ('kratom' | '7-oh')[] = [...(leaf ? (['kratom'] as const) : []), ...(alkaloid || leaf ? (['7-oh'] as const) : [])]
+  const conditions = [
+    ...(temporary ? ['temporary scheduling order (21 U.S.C. 811(h))'] : []),
+    ...(threshold ? [`applies above the ${threshold[1]}% threshold stated in the order`] : []),
+  ]
+  const subjects: ('kratom' | '7-oh')[] = [
+    ...(leaf ? (['kratom'] as const) : []),
+    ...(alkaloid || leaf ? (['7-oh'] as const) : []),
+  ]
   for (const subject of subjects) {
     const status: StatusObservationInput = {
       kind: 'status',

@@ -1,4 +1,12 @@
-import { defineScraper, effectFromTitle, type FollowContext, isoDate, LayoutChangedError, type ObservationInput, UnknownValueError } from '#sdk'
+import {
+  defineScraper,
+  effectFromTitle,
+  type FollowContext,
+  isoDate,
+  LayoutChangedError,
+  type ObservationInput,
+  UnknownValueError,
+} from '#sdk'
 
 /** LegiScan API (legiscan.com, CC BY 4.0): state bills on kratom, mitragynine and 7-OH in all states. */
 
@@ -17,7 +25,8 @@ import { defineScraper, effectFromTitle, type FollowContext, isoDate, LayoutChan
 // runs (200 each, most relevant first), never in one.
 //
 // Query syntax (legiscan.com/fulltext-search): operators in capitals, quotes for an exact phrase.
-const SEARCH_URL = 'https://api.legiscan.com/?key={LEGISCAN_API_KEY}&op=getSearchRaw&state=ALL&year=2&query=kratom+OR+mitragynine+OR+%227-hydroxymitragynine%22'
+const SEARCH_URL =
+  'https://api.legiscan.com/?key={LEGISCAN_API_KEY}&op=getSearchRaw&state=ALL&year=2&query=kratom+OR+mitragynine+OR+%227-hydroxymitragynine%22'
 const billUrl = (billId: number) => `https://api.legiscan.com/?key={LEGISCAN_API_KEY}&op=getBill&id=${billId}`
 /** At most this many getBill queries per run (also the framework cap, `maxFollow`). */
 export const BILLS_PER_RUN = 200
@@ -44,22 +53,47 @@ const apiError = (root: { status?: string; alert?: { message?: string } } | null
  * `searchresult.results` as an array instead, so both are accepted; anything else is a layout change.
  */
 export function readSearchRaw(json: unknown): RawRow[] {
-  const root = json as { status?: string; searchresult?: Record<string, unknown> & { summary?: { count?: unknown }; results?: unknown }; alert?: { message?: string } } | null
+  const root = json as {
+    status?: string
+    searchresult?: Record<string, unknown> & { summary?: { count?: unknown }; results?: unknown }
+    alert?: { message?: string }
+  } | null
   if (!root || root.status !== 'OK' || !root.searchresult || typeof root.searchresult !== 'object') {
-    throw new LayoutChangedError(`LegiScan getSearchRaw: expected {status:"OK", searchresult}, got ${apiError(root)}; check the API key and the API's answer.`)
+    throw new LayoutChangedError(
+      `LegiScan getSearchRaw: expected {status:"OK", searchresult}, got ${apiError(root)}; check the API key and the API's answer.`,
+    )
   }
   const { summary } = root.searchresult
-  if (!summary || typeof summary.count !== 'number') throw new LayoutChangedError('LegiScan getSearchRaw: searchresult.summary.count missing; the response format changed.')
+  if (!summary || typeof summary.count !== 'number')
+    throw new LayoutChangedError(
+      'LegiScan getSearchRaw: searchresult.summary.count missing; the response format changed.',
+    )
   const numbered = Object.keys(root.searchresult)
     .filter((k) => /^\d+$/.test(k))
     .sort((a, b) => Number(a) - Number(b))
     .map((k) => root.searchresult![k])
-  const results = Array.isArray(root.searchresult.results) ? root.searchresult.results : root.searchresult.results === undefined ? numbered : null
-  if (!results) throw new LayoutChangedError('LegiScan getSearchRaw: searchresult.results is not a list and there are no numbered results; the response format changed.')
-  if (results.length === 0 && summary.count > 0) throw new LayoutChangedError(`LegiScan getSearchRaw: summary.count is ${summary.count} but no result was read; the response format changed.`)
+  const results = Array.isArray(root.searchresult.results)
+    ? root.searchresult.results
+    : root.searchresult.results === undefined
+      ? numbered
+      : null
+  if (!results)
+    throw new LayoutChangedError(
+      'LegiScan getSearchRaw: searchresult.results is not a list and there are no numbered results; the response format changed.',
+    )
+  if (results.length === 0 && summary.count > 0)
+    throw new LayoutChangedError(
+      `LegiScan getSearchRaw: summary.count is ${summary.count} but no result was read; the response format changed.`,
+    )
   return results.map((r: Record<string, unknown>, i) => {
-    if (!Number.isInteger(r.bill_id) || (r.bill_id as number) <= 0) throw new LayoutChangedError(`LegiScan getSearchRaw result ${i}: bill_id is ${JSON.stringify(r.bill_id)}; the response format changed.`)
-    if (typeof r.change_hash !== 'string' || !/^[0-9a-f]{32}$/.test(r.change_hash)) throw new LayoutChangedError(`LegiScan getSearchRaw result ${i}: change_hash is ${JSON.stringify(r.change_hash)}; the response format changed.`)
+    if (!Number.isInteger(r.bill_id) || (r.bill_id as number) <= 0)
+      throw new LayoutChangedError(
+        `LegiScan getSearchRaw result ${i}: bill_id is ${JSON.stringify(r.bill_id)}; the response format changed.`,
+      )
+    if (typeof r.change_hash !== 'string' || !/^[0-9a-f]{32}$/.test(r.change_hash))
+      throw new LayoutChangedError(
+        `LegiScan getSearchRaw result ${i}: change_hash is ${JSON.stringify(r.change_hash)}; the response format changed.`,
+      )
     return { relevance: Number(r.relevance), bill_id: r.bill_id as number, change_hash: r.change_hash }
   })
 }
@@ -84,46 +118,77 @@ export interface Bill {
 export function readBill(json: unknown, name: string): Bill {
   const root = json as { status?: string; bill?: Record<string, unknown>; alert?: { message?: string } } | null
   if (!root || (root.status !== undefined && root.status !== 'OK') || !root.bill || typeof root.bill !== 'object') {
-    throw new LayoutChangedError(`LegiScan getBill (${name}): expected {status:"OK", bill}, got ${apiError(root)}; check the API key and the API's answer.`)
+    throw new LayoutChangedError(
+      `LegiScan getBill (${name}): expected {status:"OK", bill}, got ${apiError(root)}; check the API key and the API's answer.`,
+    )
   }
   const b = root.bill
   for (const f of ['state', 'bill_number', 'title', 'url']) {
-    if (typeof b[f] !== 'string' || !(b[f] as string).trim()) throw new LayoutChangedError(`LegiScan getBill (${name}): field "${f}" is ${JSON.stringify(b[f])}; the response format changed.`)
+    if (typeof b[f] !== 'string' || !(b[f] as string).trim())
+      throw new LayoutChangedError(
+        `LegiScan getBill (${name}): field "${f}" is ${JSON.stringify(b[f])}; the response format changed.`,
+      )
   }
-  if (typeof b.status !== 'number' || typeof (b.session as { year_start?: unknown } | undefined)?.year_start !== 'number' || !Array.isArray(b.history)) {
-    throw new LayoutChangedError(`LegiScan getBill (${name}): status, session.year_start or history missing; the response format changed.`)
+  if (
+    typeof b.status !== 'number' ||
+    typeof (b.session as { year_start?: unknown } | undefined)?.year_start !== 'number' ||
+    !Array.isArray(b.history)
+  ) {
+    throw new LayoutChangedError(
+      `LegiScan getBill (${name}): status, session.year_start or history missing; the response format changed.`,
+    )
   }
   return b as unknown as Bill
 }
 
 // Ordered: the first match wins, so "Vetoed" and "Sent to the Governor" win over "Passed".
 // Wordings seen on LegiScan bill histories (2025-2026); an unseen one degrades the run.
-const STAGES: [RegExp, 'enacted' | 'vetoed' | 'withdrawn' | 'failed' | 'passed_legislature' | 'passed_chamber' | 'introduced'][] = [
+const STAGES: [
+  RegExp,
+  'enacted' | 'vetoed' | 'withdrawn' | 'failed' | 'passed_legislature' | 'passed_chamber' | 'introduced',
+][] = [
   [/\bvetoed\b/i, 'vetoed'],
-  [/signed by (the )?governor|becomes act|became law|\bact no\.|chaptered|approved by (the )?governor|public act|without (the )?governor'?s signature/i, 'enacted'],
+  [
+    /signed by (the )?governor|becomes act|became law|\bact no\.|chaptered|approved by (the )?governor|public act|without (the )?governor'?s signature/i,
+    'enacted',
+  ],
   [/\bwithdrawn\b/i, 'withdrawn'],
   [/\bdied\b|\bfailed\b|indefinitely postponed|sine die|\bdead\b/i, 'failed'],
   [/(sent|presented|delivered|transmitted) to (the )?governor|\benrolled\b/i, 'passed_legislature'],
   [/\bpassed\b|third reading|engrossed|received from the (house|senate)/i, 'passed_chamber'],
-  [/introduced|referred|first reading|read first time|pre-?filed|\bfiled\b|committee|hearing|reported|second reading|placed on|amendment/i, 'introduced'],
+  [
+    /introduced|referred|first reading|read first time|pre-?filed|\bfiled\b|committee|hearing|reported|second reading|placed on|amendment/i,
+    'introduced',
+  ],
 ]
 
 /** The measure stage implied by a bill's last action; throws on an unseen wording. */
 export function stageOf(lastAction: string): (typeof STAGES)[number][1] {
   const hit = STAGES.find(([re]) => re.test(lastAction))
-  if (!hit) throw new UnknownValueError(`LegiScan: unknown last-action wording "${lastAction}"; add it to STAGES in scrapers/us/us-legiscan.ts after reading the bill history.`)
+  if (!hit)
+    throw new UnknownValueError(
+      `LegiScan: unknown last-action wording "${lastAction}"; add it to STAGES in scrapers/us/us-legiscan.ts after reading the bill history.`,
+    )
   return hit[1]
 }
 
 // LegiScan bill status codes (API manual): 1 Introduced, 2 Engrossed, 3 Enrolled, 4 Passed, 5 Vetoed, 6 Failed.
-const STATUS_STAGE: Record<number, 'introduced' | 'passed_chamber' | 'passed_legislature' | 'enacted' | 'vetoed' | 'failed'> = { 1: 'introduced', 2: 'passed_chamber', 3: 'passed_legislature', 4: 'enacted', 5: 'vetoed', 6: 'failed' }
+const STATUS_STAGE: Record<
+  number,
+  'introduced' | 'passed_chamber' | 'passed_legislature' | 'enacted' | 'vetoed' | 'failed'
+> = { 1: 'introduced', 2: 'passed_chamber', 3: 'passed_legislature', 4: 'enacted', 5: 'vetoed', 6: 'failed' }
 
 /** A getBill `bill` object as a measure observation (`US-LA/2025/SB154`); the stage from the status code, else from the last action. */
-export function measureFromBill(bill: Pick<Bill, 'state' | 'bill_number' | 'session' | 'title' | 'description' | 'status' | 'url' | 'history'>): ObservationInput {
+export function measureFromBill(
+  bill: Pick<Bill, 'state' | 'bill_number' | 'session' | 'title' | 'description' | 'status' | 'url' | 'history'>,
+): ObservationInput {
   const last = bill.history.at(-1)
   // Status 0 (no status yet, e.g. prefiled) or a new code: read the stage from the last action instead.
   const stage = STATUS_STAGE[bill.status] ?? (last ? stageOf(last.action) : null)
-  if (!stage) throw new UnknownValueError(`LegiScan getBill: unknown status code ${bill.status} and no history for ${bill.state} ${bill.bill_number}.`)
+  if (!stage)
+    throw new UnknownValueError(
+      `LegiScan getBill: unknown status code ${bill.status} and no history for ${bill.state} ${bill.bill_number}.`,
+    )
   return {
     kind: 'measure',
     id: `US-${bill.state}/${bill.session.year_start}/${bill.bill_number}`,
@@ -136,17 +201,73 @@ export function measureFromBill(bill: Pick<Bill, 'state' | 'bill_number' | 'sess
     effective_date: null,
     proposed_effect: effectFromTitle(`${bill.title} ${bill.description ?? ''}`),
     source_url: bill.url,
-    evidence: { text: `${bill.state} ${bill.bill_number}: ${bill.title}${last ? ` — ${last.action} (${last.date})` : ''}` },
+    evidence: {
+      text: `${bill.state} ${bill.bill_number}: ${bill.title}${last ? ` — ${last.action} (${last.date})` : ''}`,
+    },
   }
 }
 
-const STATES = ['AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY', 'PR']
+const STATES = [
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+  'PR',
+]
 
 const followName = (billId: number) => `bill${billId}`
 
 export default defineScraper({
   id: 'us-legiscan',
-  title: 'LegiScan API getSearchRaw + getBill: kratom / mitragynine / 7-OH bills in every state (LegiScan LLC, CC BY 4.0)',
+  title:
+    'LegiScan API getSearchRaw + getBill: kratom / mitragynine / 7-OH bills in every state (LegiScan LLC, CC BY 4.0)',
   jurisdictions: STATES.map((s) => `US-${s}`),
   trust: 'primary',
   // Every 6 hours at :25; the query arithmetic is at the top of this file. Chosen 2026-11.
@@ -162,7 +283,9 @@ export default defineScraper({
     const changed = readSearchRaw(search.json)
       .filter((row) => seen[row.bill_id] !== row.change_hash)
       .slice(0, BILLS_PER_RUN) // most relevant first; the rest next run
-    return Object.fromEntries(changed.map((row) => [followName(row.bill_id), { kind: 'json' as const, url: billUrl(row.bill_id) }]))
+    return Object.fromEntries(
+      changed.map((row) => [followName(row.bill_id), { kind: 'json' as const, url: billUrl(row.bill_id) }]),
+    )
   },
   remember({ search }, { previous, followed }): Memory {
     // Bills read this run get the search's hash (the one `follow` compares); bills no longer in the search are forgotten.

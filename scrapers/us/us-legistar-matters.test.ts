@@ -20,8 +20,13 @@ describe('us-legistar-matters', () => {
     expect(run.counts).toMatchObject({ documents: 4, observations: 1 })
     expect(run.observations).toEqual([
       expect.objectContaining({
-        kind: 'measure', id: 'US-CO-CASTLE-ROCK/legistar/3968371', jurisdiction: 'US-CO-CASTLE-ROCK', stage: 'passed_legislature', last_action_date: '2019-06-04',
-        last_action: 'Passed, Town Council', proposed_effect: { subject: 'kratom', status: 'regulated' },
+        kind: 'measure',
+        id: 'US-CO-CASTLE-ROCK/legistar/3968371',
+        jurisdiction: 'US-CO-CASTLE-ROCK',
+        stage: 'passed_legislature',
+        last_action_date: '2019-06-04',
+        last_action: 'Passed, Town Council',
+        proposed_effect: { subject: 'kratom', status: 'regulated' },
         url: 'https://castlerock-co.legistar.com/LegislationDetail.aspx?ID=3968371&GUID=47BCDD5C-F3E4-4559-A1B7-50E964FF34AE',
       }),
     ])
@@ -41,9 +46,20 @@ describe('us-legistar-matters', () => {
   })
 
   const matter = (over: Partial<Matter>): Matter => ({
-    MatterId: 1, MatterGuid: 'G', MatterFile: '2026-1', MatterName: null, MatterTitle: 'An ordinance prohibiting the sale of kratom', MatterTypeName: 'Ordinance',
-    MatterStatusName: 'Introduced', MatterBodyName: 'City Council', MatterIntroDate: '2026-01-05T00:00:00', MatterAgendaDate: null, MatterPassedDate: null, MatterEnactmentDate: null,
-    MatterEnactmentNumber: null, ...over,
+    MatterId: 1,
+    MatterGuid: 'G',
+    MatterFile: '2026-1',
+    MatterName: null,
+    MatterTitle: 'An ordinance prohibiting the sale of kratom',
+    MatterTypeName: 'Ordinance',
+    MatterStatusName: 'Introduced',
+    MatterBodyName: 'City Council',
+    MatterIntroDate: '2026-01-05T00:00:00',
+    MatterAgendaDate: null,
+    MatterPassedDate: null,
+    MatterEnactmentDate: null,
+    MatterEnactmentNumber: null,
+    ...over,
   })
 
   it.each([
@@ -63,11 +79,21 @@ describe('us-legistar-matters', () => {
   })
 
   it('reads a ban, an age limit and a 7-OH measure from their titles', () => {
-    expect(effectOf('An ordinance prohibiting the sale and possession of kratom')).toEqual({ subject: 'kratom', status: 'banned' })
+    expect(effectOf('An ordinance prohibiting the sale and possession of kratom')).toEqual({
+      subject: 'kratom',
+      status: 'banned',
+    })
     expect(effectOf('Sale of Kratom to Minors Prohibited')).toEqual({ subject: 'kratom', status: 'regulated' })
-    expect(effectOf('Prohibiting the sale of 7-hydroxymitragynine products')).toEqual({ subject: '7-oh', status: 'banned' })
+    expect(effectOf('Prohibiting the sale of 7-hydroxymitragynine products')).toEqual({
+      subject: '7-oh',
+      status: 'banned',
+    })
     expect(effectOf('Report on kratom use')).toBeNull()
-    expect(measureOf(matter({}), CLIENTS.toledo)).toMatchObject({ id: 'US-OH-TOLEDO/legistar/1', jurisdiction: 'US-OH-TOLEDO', title: 'An ordinance prohibiting the sale of kratom (Ordinance File #2026-1)' })
+    expect(measureOf(matter({}), CLIENTS.toledo)).toMatchObject({
+      id: 'US-OH-TOLEDO/legistar/1',
+      jurisdiction: 'US-OH-TOLEDO',
+      title: 'An ordinance prohibiting the sale of kratom (Ordinance File #2026-1)',
+    })
   })
 
   it('declares one source per client, each a filtered /matters search, for places the dataset knows', () => {
@@ -86,7 +112,13 @@ describe('us-legistar-matters', () => {
 describe.skipIf(!hasRealSources)('us-legistar-matters on real Legistar Web API answers', () => {
   it('reads the real Matter shape: every field it needs, with the right stage', () => {
     const [m] = readMatters(realJson('legistar/webapi-metro-matters-filtered.json'), 'metro')
-    expect(m).toMatchObject({ MatterId: 10881, MatterFile: '2024-1026', MatterStatusName: 'Passed', MatterPassedDate: '2024-10-31T00:00:00', MatterEnactmentDate: null })
+    expect(m).toMatchObject({
+      MatterId: 10881,
+      MatterFile: '2024-1026',
+      MatterStatusName: 'Passed',
+      MatterPassedDate: '2024-10-31T00:00:00',
+      MatterEnactmentDate: null,
+    })
     expect(stageOf(m!)).toBe('passed_legislature')
   })
 
@@ -97,8 +129,17 @@ describe.skipIf(!hasRealSources)('us-legistar-matters on real Legistar Web API a
       t.stores.jurisdictions.upsert(readDataset().jurisdictions, 'dataset')
       const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
       server.file(scraper.sources.castleRock.url, `${REAL_SOURCES}/legistar/webapi-metro-matters-filtered.json`)
-      for (const name of ['denver', 'toledo', 'fresnoCounty'] as const) server.set(scraper.sources[name].url, { body: '[]', headers: { 'content-type': 'application/json' } })
-      const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: [{ def: scraper as ScraperDefinition, file: '', region: 'us', disabled: null }], httpBackoffMs: 5 })
+      for (const name of ['denver', 'toledo', 'fresnoCounty'] as const)
+        server.set(scraper.sources[name].url, { body: '[]', headers: { 'content-type': 'application/json' } })
+      const service = await createScrapingService({
+        config,
+        stores: t.stores,
+        engine: t.engine,
+        clock: t.clock,
+        log: silentLogger,
+        registry: [{ def: scraper as ScraperDefinition, file: '', region: 'us', disabled: null }],
+        httpBackoffMs: 5,
+      })
       const run = await service.runner.run(scraper as ScraperDefinition, { trigger: 'test' })
       await service.stop(0)
       expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
@@ -109,11 +150,16 @@ describe.skipIf(!hasRealSources)('us-legistar-matters on real Legistar Web API a
     }
   })
 
-  it.each(['legistar/webapi-metro-indexes.json', 'legistar/webapi-metro-matter-5036-indexes.json'])('refuses the real %s answer as not a list of matters', (path) => {
-    expect(() => readMatters(realJson(path), 'metro')).toThrow(/no MatterId \/ MatterGuid/)
-  })
+  it.each(['legistar/webapi-metro-indexes.json', 'legistar/webapi-metro-matter-5036-indexes.json'])(
+    'refuses the real %s answer as not a list of matters',
+    (path) => {
+      expect(() => readMatters(realJson(path), 'metro')).toThrow(/no MatterId \/ MatterGuid/)
+    },
+  )
 
   it('refuses a real single Event object as not a list of matters', () => {
-    expect(() => readMatters(realJson('legistar/webapi-metro-event-2907.json'), 'metro')).toThrow(/expected a JSON array of matters/)
+    expect(() => readMatters(realJson('legistar/webapi-metro-event-2907.json'), 'metro')).toThrow(
+      /expected a JSON array of matters/,
+    )
   })
 })

@@ -1,4 +1,12 @@
-import { defineScraper, effectFromTitle, type FollowContext, isoDate, LayoutChangedError, type ObservationInput, UnknownValueError } from '#sdk'
+import {
+  defineScraper,
+  effectFromTitle,
+  type FollowContext,
+  isoDate,
+  LayoutChangedError,
+  type ObservationInput,
+  UnknownValueError,
+} from '#sdk'
 
 /** Open States API v3 (v3.openstates.org, Plural Policy): state bills on kratom and mitragynine, a second source beside LegiScan. */
 
@@ -69,33 +77,83 @@ export interface Page {
 /** Reads a /bills page; throws LayoutChangedError on an error body ({detail}) or a changed envelope. */
 export function readPage(json: unknown, name: string): Page {
   const root = json as { results?: unknown; pagination?: Record<string, unknown>; detail?: unknown } | null
-  if (!root || typeof root !== 'object' || !Array.isArray(root.results) || !root.pagination || typeof root.pagination !== 'object') {
-    const detail = root && typeof root === 'object' && root.detail !== undefined ? ` (detail: ${JSON.stringify(root.detail)})` : ''
-    throw new LayoutChangedError(`Open States /bills (${name}): expected {results, pagination}${detail}; check the API key and the API's answer.`)
+  if (
+    !root ||
+    typeof root !== 'object' ||
+    !Array.isArray(root.results) ||
+    !root.pagination ||
+    typeof root.pagination !== 'object'
+  ) {
+    const detail =
+      root && typeof root === 'object' && root.detail !== undefined ? ` (detail: ${JSON.stringify(root.detail)})` : ''
+    throw new LayoutChangedError(
+      `Open States /bills (${name}): expected {results, pagination}${detail}; check the API key and the API's answer.`,
+    )
   }
   for (const f of ['per_page', 'page', 'max_page', 'total_items']) {
-    if (!Number.isInteger(root.pagination[f])) throw new LayoutChangedError(`Open States /bills (${name}): pagination.${f} is ${JSON.stringify(root.pagination[f])}; the response format changed.`)
+    if (!Number.isInteger(root.pagination[f]))
+      throw new LayoutChangedError(
+        `Open States /bills (${name}): pagination.${f} is ${JSON.stringify(root.pagination[f])}; the response format changed.`,
+      )
   }
   root.results.forEach((b: Record<string, unknown>, i) => {
     for (const f of ['id', 'session', 'identifier', 'title', 'updated_at', 'openstates_url']) {
-      if (typeof b[f] !== 'string' || !(b[f] as string).trim()) throw new LayoutChangedError(`Open States /bills (${name}) result ${i}: field "${f}" is ${JSON.stringify(b[f])}; the response format changed.`)
+      if (typeof b[f] !== 'string' || !(b[f] as string).trim())
+        throw new LayoutChangedError(
+          `Open States /bills (${name}) result ${i}: field "${f}" is ${JSON.stringify(b[f])}; the response format changed.`,
+        )
     }
-    if (Number.isNaN(Date.parse(b.updated_at as string))) throw new LayoutChangedError(`Open States /bills (${name}) result ${i}: updated_at ${JSON.stringify(b.updated_at)} is not a timestamp.`)
+    if (Number.isNaN(Date.parse(b.updated_at as string)))
+      throw new LayoutChangedError(
+        `Open States /bills (${name}) result ${i}: updated_at ${JSON.stringify(b.updated_at)} is not a timestamp.`,
+      )
     const j = b.jurisdiction as Record<string, unknown> | undefined
-    if (!j || typeof j.id !== 'string' || typeof j.classification !== 'string') throw new LayoutChangedError(`Open States /bills (${name}) result ${i}: jurisdiction {id, classification} missing; the response format changed.`)
+    if (!j || typeof j.id !== 'string' || typeof j.classification !== 'string')
+      throw new LayoutChangedError(
+        `Open States /bills (${name}) result ${i}: jurisdiction {id, classification} missing; the response format changed.`,
+      )
     // Without include=actions the API leaves `actions` out: the stage could not be read.
-    if (!Array.isArray(b.actions)) throw new LayoutChangedError(`Open States /bills (${name}) result ${i}: actions missing (include=actions ignored?); the response format changed.`)
+    if (!Array.isArray(b.actions))
+      throw new LayoutChangedError(
+        `Open States /bills (${name}) result ${i}: actions missing (include=actions ignored?); the response format changed.`,
+      )
   })
   return root as unknown as Page
 }
 
 /** Open States' bill action classifications (openstates-core data/common.py BILL_ACTION_CLASSIFICATIONS). */
 export const ACTION_CLASSIFICATIONS = new Set([
-  'filing', 'introduction', 'enrolled', 'reading-1', 'reading-2', 'reading-3', 'passage', 'failure', 'withdrawal', 'substitution',
-  'amendment-introduction', 'amendment-passage', 'amendment-withdrawal', 'amendment-failure', 'amendment-amendment', 'amendment-deferral',
-  'committee-passage', 'committee-passage-favorable', 'committee-passage-unfavorable', 'committee-failure',
-  'executive-receipt', 'executive-signature', 'executive-veto', 'executive-veto-line-item', 'became-law',
-  'veto-override-passage', 'veto-override-failure', 'deferral', 'receipt', 'referral', 'referral-committee',
+  'filing',
+  'introduction',
+  'enrolled',
+  'reading-1',
+  'reading-2',
+  'reading-3',
+  'passage',
+  'failure',
+  'withdrawal',
+  'substitution',
+  'amendment-introduction',
+  'amendment-passage',
+  'amendment-withdrawal',
+  'amendment-failure',
+  'amendment-amendment',
+  'amendment-deferral',
+  'committee-passage',
+  'committee-passage-favorable',
+  'committee-passage-unfavorable',
+  'committee-failure',
+  'executive-receipt',
+  'executive-signature',
+  'executive-veto',
+  'executive-veto-line-item',
+  'became-law',
+  'veto-override-passage',
+  'veto-override-failure',
+  'deferral',
+  'receipt',
+  'referral',
+  'referral-committee',
 ])
 
 type BillStage = 'introduced' | 'passed_chamber' | 'passed_legislature' | 'enacted' | 'vetoed' | 'failed' | 'withdrawn'
@@ -119,19 +177,27 @@ export function stageOf(bill: Pick<Bill, 'jurisdiction' | 'identifier' | 'action
   const classified = actions.filter((a) => Array.isArray(a.classification) && a.classification.length > 0)
   for (const a of classified) {
     const unknown = a.classification.find((c) => !ACTION_CLASSIFICATIONS.has(c))
-    if (unknown) throw new UnknownValueError(`Open States: unknown action classification "${unknown}" on ${name} ("${a.description}"); add it to stageOf in scrapers/us/us-openstates-bills.ts after reading the bill's actions.`)
+    if (unknown)
+      throw new UnknownValueError(
+        `Open States: unknown action classification "${unknown}" on ${name} ("${a.description}"); add it to stageOf in scrapers/us/us-openstates-bills.ts after reading the bill's actions.`,
+      )
   }
   if (classified.length === 0) return null
   const has = (c: string) => classified.some((a) => a.classification.includes(c))
   if (has('became-law') || has('executive-signature') || has('executive-veto-line-item')) return 'enacted'
-  if (has('veto-override-passage')) throw new UnknownValueError(`Open States: ${name} has a veto override passage but no became-law action; read its actions and extend stageOf.`)
+  if (has('veto-override-passage'))
+    throw new UnknownValueError(
+      `Open States: ${name} has a veto override passage but no became-law action; read its actions and extend stageOf.`,
+    )
   if (has('executive-veto')) return 'vetoed'
   const last = classified.at(-1)!
   if (last.classification.includes('failure') || last.classification.includes('committee-failure')) return 'failed'
   // "Withdrawn from committee / calendar" is classified `withdrawal` too, but moves the bill on.
   if (last.classification.includes('withdrawal') && !/withdrawn?\s+from\b/i.test(last.description)) return 'withdrawn'
   if (has('executive-receipt') || has('enrolled')) return 'passed_legislature'
-  const chambers = new Set(classified.filter((a) => a.classification.includes('passage')).map((a) => a.organization?.classification))
+  const chambers = new Set(
+    classified.filter((a) => a.classification.includes('passage')).map((a) => a.organization?.classification),
+  )
   if (chambers.has('legislature') || (chambers.has('upper') && chambers.has('lower'))) return 'passed_legislature'
   if (chambers.has('upper') || chambers.has('lower')) return 'passed_chamber'
   return 'introduced'
@@ -144,8 +210,11 @@ export function stageOf(bill: Pick<Bill, 'jurisdiction' | 'identifier' | 'action
 export function stateOf(jurisdiction: Bill['jurisdiction']): string | null {
   const m = /^ocd-jurisdiction\/country:us\/(?:state|district|territory):([a-z]{2})\/government$/.exec(jurisdiction.id)
   if (m) return m[1]!.toUpperCase()
-  if (jurisdiction.id === 'ocd-jurisdiction/country:us/government' || /\/place:|\/county:/.test(jurisdiction.id)) return null
-  throw new UnknownValueError(`Open States: unknown jurisdiction id "${jurisdiction.id}" (${jurisdiction.name}); map it in stateOf.`)
+  if (jurisdiction.id === 'ocd-jurisdiction/country:us/government' || /\/place:|\/county:/.test(jurisdiction.id))
+    return null
+  throw new UnknownValueError(
+    `Open States: unknown jurisdiction id "${jurisdiction.id}" (${jurisdiction.name}); map it in stateOf.`,
+  )
 }
 
 /**
@@ -162,7 +231,10 @@ export function measureFromBill(bill: Bill): ObservationInput | null {
   const year = /^(\d{4})/.exec(bill.session)?.[1]
   if (!year || Number(year) < 1990 || Number(year) > 2100) return null
   const number = bill.identifier.replace(/\s+/g, '').toUpperCase()
-  if (!/^[A-Z0-9.-]+$/.test(number)) throw new UnknownValueError(`Open States: bill identifier "${bill.identifier}" (${state} ${bill.session}) does not make a measure id; map it in measureFromBill.`)
+  if (!/^[A-Z0-9.-]+$/.test(number))
+    throw new UnknownValueError(
+      `Open States: bill identifier "${bill.identifier}" (${state} ${bill.session}) does not make a measure id; map it in measureFromBill.`,
+    )
   const stage = stageOf(bill)
   if (!stage) return null
   const lastAction = bill.latest_action_description?.trim() || null
@@ -179,18 +251,78 @@ export function measureFromBill(bill: Bill): ObservationInput | null {
     effective_date: null,
     proposed_effect: effectFromTitle(bill.title),
     source_url: bill.openstates_url,
-    evidence: { text: `${state} ${bill.identifier}: ${bill.title.trim()}${lastAction ? ` — ${lastAction} (${lastDate})` : ''}` },
+    evidence: {
+      text: `${state} ${bill.identifier}: ${bill.title.trim()}${lastAction ? ` — ${lastAction} (${lastDate})` : ''}`,
+    },
   }
 }
 
-const STATES = ['AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS', 'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC', 'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY', 'PR']
+const STATES = [
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
+  'PR',
+]
 
 const followName = (page: number) => `page${page}`
-const newestOf = (page: Page) => page.results.reduce<string | null>((max, b) => (max === null || Date.parse(b.updated_at) > Date.parse(max) ? b.updated_at : max), null)
+const newestOf = (page: Page) =>
+  page.results.reduce<string | null>(
+    (max, b) => (max === null || Date.parse(b.updated_at) > Date.parse(max) ? b.updated_at : max),
+    null,
+  )
 
 export default defineScraper({
   id: 'us-openstates-bills',
-  title: 'Open States API v3 /bills: kratom / mitragynine bills in every state (Plural Policy, a second source beside LegiScan)',
+  title:
+    'Open States API v3 /bills: kratom / mitragynine bills in every state (Plural Policy, a second source beside LegiScan)',
   jurisdictions: STATES.map((s) => `US-${s}`),
   trust: 'secondary',
   // Every 6 hours at :40 (LegiScan runs at :25); the request arithmetic is at the top of this file. Chosen 2026-11.
@@ -214,10 +346,15 @@ export default defineScraper({
   remember({ bills }, { previous }): Memory {
     const newest = newestOf(readPage(bills.json, 'page1'))
     if (!newest) return previous ?? { updated_at: '1970-01-01T00:00:00+00:00' }
-    return { updated_at: previous && Date.parse(previous.updated_at) > Date.parse(newest) ? previous.updated_at : newest }
+    return {
+      updated_at: previous && Date.parse(previous.updated_at) > Date.parse(newest) ? previous.updated_at : newest,
+    }
   },
   parse({ bills }, { followed }) {
-    const pages = [readPage(bills.json, 'page1'), ...Object.entries(followed).map(([name, doc]) => readPage(doc.kind === 'json' ? doc.json : null, name))]
+    const pages = [
+      readPage(bills.json, 'page1'),
+      ...Object.entries(followed).map(([name, doc]) => readPage(doc.kind === 'json' ? doc.json : null, name)),
+    ]
     const seen = new Set<string>()
     const out: ObservationInput[] = []
     for (const bill of pages.flatMap((p) => p.results)) {

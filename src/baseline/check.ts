@@ -25,7 +25,8 @@ export interface Coverage {
   by_confidence: Record<string, number>
 }
 
-const US_STATES = () => builtinJurisdictions().filter((j) => j.parent === 'US' && !/^US-(AS|GU|MP|PR|UM|VI)$/.test(j.code))
+const US_STATES = () =>
+  builtinJurisdictions().filter((j) => j.parent === 'US' && !/^US-(AS|GU|MP|PR|UM|VI)$/.test(j.code))
 
 /** The file a place's entries belong in: `countries/<cc>.json`, `us/us.json` or `us/us-<st>.json`. */
 export function expectedFile(code: string): string {
@@ -42,13 +43,22 @@ export function checkDataset(dataset: Dataset): DatasetProblem[] {
   for (const { file, entry } of dataset.located) {
     const label = `${entry.jurisdiction}/${entry.subject}@${entry.effective_date ?? 'start'}`
     if (!known.has(entry.jurisdiction)) {
-      problems.push({ file, entry: label, message: `unknown jurisdiction ${entry.jurisdiction}: declare it in the file's "jurisdictions" (counties, cities) or fix the code` })
+      problems.push({
+        file,
+        entry: label,
+        message: `unknown jurisdiction ${entry.jurisdiction}: declare it in the file's "jurisdictions" (counties, cities) or fix the code`,
+      })
     }
     if (file !== expectedFile(entry.jurisdiction)) {
       problems.push({ file, entry: label, message: `belongs in ${expectedFile(entry.jurisdiction)}` })
     }
     const previous = seen.get(label)
-    if (previous) problems.push({ file, entry: label, message: `a second row for the same place, subject and date (first in ${previous}); merge them` })
+    if (previous)
+      problems.push({
+        file,
+        entry: label,
+        message: `a second row for the same place, subject and date (first in ${previous}); merge them`,
+      })
     seen.set(label, file)
   }
   return problems
@@ -61,18 +71,29 @@ function latest(entries: DatasetEntry[]): DatasetEntry | undefined {
 /** What the dataset covers: the figures issue 12's targets are stated in. */
 export function coverage(dataset: Dataset): Coverage {
   const countries = builtinJurisdictions().filter((j) => j.level === 'country' && j.code !== 'US')
-  const rows = (code: string, subject: string) => dataset.entries.filter((e) => e.jurisdiction === code && e.subject === subject)
-  const known = (subject: 'kratom' | '7-oh') => countries.filter((c) => { const l = latest(rows(c.code, subject)); return l !== undefined && l.status !== 'unknown' }).length
-  const missing = (subject: 'kratom' | '7-oh') => countries.filter((c) => rows(c.code, subject).length === 0).map((c) => c.code)
+  const rows = (code: string, subject: string) =>
+    dataset.entries.filter((e) => e.jurisdiction === code && e.subject === subject)
+  const known = (subject: 'kratom' | '7-oh') =>
+    countries.filter((c) => {
+      const l = latest(rows(c.code, subject))
+      return l !== undefined && l.status !== 'unknown'
+    }).length
+  const missing = (subject: 'kratom' | '7-oh') =>
+    countries.filter((c) => rows(c.code, subject).length === 0).map((c) => c.code)
   const locals = new Set(dataset.jurisdictions.map((j) => j.code))
-  const localWithRule = new Set(dataset.entries.filter((e) => locals.has(e.jurisdiction) && e.status !== 'unknown').map((e) => e.jurisdiction))
-  const count = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {})
+  const localWithRule = new Set(
+    dataset.entries.filter((e) => locals.has(e.jurisdiction) && e.status !== 'unknown').map((e) => e.jurisdiction),
+  )
+  const count = (values: string[]) =>
+    values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {})
   return {
     countries: countries.length,
     countries_known: { kratom: known('kratom'), '7-oh': known('7-oh') },
     countries_missing: { kratom: missing('kratom'), '7-oh': missing('7-oh') },
     local_places_with_rule: localWithRule.size,
-    us_states_without_7oh_row: US_STATES().filter((s) => rows(s.code, '7-oh').length === 0).map((s) => s.code),
+    us_states_without_7oh_row: US_STATES()
+      .filter((s) => rows(s.code, '7-oh').length === 0)
+      .map((s) => s.code),
     by_kind: count(dataset.entries.flatMap((e) => e.sources.map((s) => s.kind))),
     by_confidence: count(dataset.entries.map((e) => e.confidence)),
   }

@@ -4,7 +4,18 @@ import { join, sep } from 'node:path'
 import { z } from 'zod'
 import type { Stores } from '../db/stores/index.js'
 import type { ApplyResult, DiffEngine } from '../diff/engine.js'
-import { Confidence, IsoDate, JurisdictionCode, LocalPlace, SourceKind, Status, StatusObservation, SubjectId, WebUrl, builtinJurisdictions } from '../domain/index.js'
+import {
+  Confidence,
+  IsoDate,
+  JurisdictionCode,
+  LocalPlace,
+  SourceKind,
+  Status,
+  StatusObservation,
+  SubjectId,
+  WebUrl,
+  builtinJurisdictions,
+} from '../domain/index.js'
 import { DatasetError } from '../errors.js'
 import { projectPath } from '../paths.js'
 
@@ -46,16 +57,29 @@ export const DatasetEntry = z
   .superRefine((entry, ctx) => {
     const kinds = new Set(entry.sources.map((s) => s.kind))
     if (entry.status === 'unknown' && !entry.note) {
-      ctx.addIssue({ code: 'custom', path: ['note'], message: 'an unknown entry needs a research note saying what was searched and when' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['note'],
+        message: 'an unknown entry needs a research note saying what was searched and when',
+      })
     }
     if (entry.status !== 'unknown' && entry.sources.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['sources'], message: 'a known status needs at least one source' })
     }
     if (entry.confidence === 'high' && !kinds.has('official')) {
-      ctx.addIssue({ code: 'custom', path: ['confidence'], message: '"high" needs an official source (statute, gazette, schedule, ordinance, agency notice); lower it or cite the official text' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confidence'],
+        message:
+          '"high" needs an official source (statute, gazette, schedule, ordinance, agency notice); lower it or cite the official text',
+      })
     }
     if (entry.confidence !== 'low' && entry.sources.length > 0 && !kinds.has('official') && !kinds.has('secondary')) {
-      ctx.addIssue({ code: 'custom', path: ['confidence'], message: 'a status resting only on commercial sources (sellers) is at most "low"' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confidence'],
+        message: 'a status resting only on commercial sources (sellers) is at most "low"',
+      })
     }
   })
 export type DatasetEntry = z.infer<typeof DatasetEntry>
@@ -96,12 +120,17 @@ export function readDataset(dir: string = BASELINE_DIR): Dataset {
     try {
       json = JSON.parse(text)
     } catch (error) {
-      throw new DatasetError(`${file}: not valid JSON (${(error as Error).message}). Fix the file; see src/baseline/FORMAT.md.`, { cause: error })
+      throw new DatasetError(
+        `${file}: not valid JSON (${(error as Error).message}). Fix the file; see src/baseline/FORMAT.md.`,
+        { cause: error },
+      )
     }
     const parsed = DatasetFile.safeParse(json)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!
-      throw new DatasetError(`${file}: ${issue.path.join('.')}: ${issue.message}. Fix the entry; the format is in src/baseline/FORMAT.md.`)
+      throw new DatasetError(
+        `${file}: ${issue.path.join('.')}: ${issue.message}. Fix the entry; the format is in src/baseline/FORMAT.md.`,
+      )
     }
     jurisdictions.push(...parsed.data.jurisdictions)
     entries.push(...parsed.data.entries)
@@ -117,8 +146,14 @@ function parentsFirst(places: LocalPlace[], known: (code: string) => boolean): L
   const ordered: LocalPlace[] = []
   const placed = new Set<string>()
   while (pending.length) {
-    const index = pending.findIndex((p) => p.parent === null || placed.has(p.parent) || (known(p.parent) && !pending.some((q) => q.code === p.parent)))
-    if (index < 0) throw new DatasetError(`dataset places with unknown parents: ${pending.map((p) => `${p.code} (parent ${p.parent})`).join(', ')}. Declare the parent or fix its code.`)
+    const index = pending.findIndex(
+      (p) =>
+        p.parent === null || placed.has(p.parent) || (known(p.parent) && !pending.some((q) => q.code === p.parent)),
+    )
+    if (index < 0)
+      throw new DatasetError(
+        `dataset places with unknown parents: ${pending.map((p) => `${p.code} (parent ${p.parent})`).join(', ')}. Declare the parent or fix its code.`,
+      )
     const [place] = pending.splice(index, 1)
     ordered.push(place!)
     placed.add(place!.code)
@@ -147,7 +182,12 @@ export interface BaselineLoad {
  * before (new or edited) go through, so an unchanged file does nothing and a reload never reverts
  * what a primary source recorded since.
  */
-export function loadBaseline(stores: Stores, engine: DiffEngine, dir: string = BASELINE_DIR, clock: () => Date = () => new Date()): BaselineLoad {
+export function loadBaseline(
+  stores: Stores,
+  engine: DiffEngine,
+  dir: string = BASELINE_DIR,
+  clock: () => Date = () => new Date(),
+): BaselineLoad {
   const dataset = readDataset(dir)
   const places = parentsFirst(dataset.jurisdictions, (code) => stores.jurisdictions.get(code) !== undefined)
   const isApplied = stores.db.prepare('SELECT 1 FROM baseline_entries WHERE sha256 = ?').pluck()
@@ -159,21 +199,39 @@ export function loadBaseline(stores: Stores, engine: DiffEngine, dir: string = B
   }
 
   const now = clock().toISOString()
-  return stores.db.transaction(() => {
-    stores.jurisdictions.upsert(places, 'dataset')
-    const runId = stores.runs.start(BASELINE_SOURCE_ID, dataset.sha256.slice(0, 12), 'baseline', now)
-    const snapshot = stores.runs.putSnapshot(dataset.content, 'application/json', now)
-    stores.runs.attachDocument(runId, 'dataset', 'file:src/baseline/', snapshot.id, now)
-    const observations = fresh.map(({ note: _note, ...e }) =>
-      StatusObservation.parse({ kind: 'status', ...e, preempts_local: e.preempts_local ?? false, evidence: { text: e.summary } }),
-    )
-    const result = engine.apply({ source_id: BASELINE_SOURCE_ID, trust: 'curated', run_id: runId, snapshot_id: snapshot.id, observations })
-    for (const e of fresh) markApplied.run(entryHash(e), now)
-    stores.runs.finish(runId, {
-      finished_at: clock().toISOString(),
-      outcome: result.events.length ? 'changed' : 'unchanged',
-      counts: { observations: fresh.length, events: result.events.length, confirmed: result.confirmed, held: result.held },
+  return stores.db
+    .transaction(() => {
+      stores.jurisdictions.upsert(places, 'dataset')
+      const runId = stores.runs.start(BASELINE_SOURCE_ID, dataset.sha256.slice(0, 12), 'baseline', now)
+      const snapshot = stores.runs.putSnapshot(dataset.content, 'application/json', now)
+      stores.runs.attachDocument(runId, 'dataset', 'file:src/baseline/', snapshot.id, now)
+      const observations = fresh.map(({ note: _note, ...e }) =>
+        StatusObservation.parse({
+          kind: 'status',
+          ...e,
+          preempts_local: e.preempts_local ?? false,
+          evidence: { text: e.summary },
+        }),
+      )
+      const result = engine.apply({
+        source_id: BASELINE_SOURCE_ID,
+        trust: 'curated',
+        run_id: runId,
+        snapshot_id: snapshot.id,
+        observations,
+      })
+      for (const e of fresh) markApplied.run(entryHash(e), now)
+      stores.runs.finish(runId, {
+        finished_at: clock().toISOString(),
+        outcome: result.events.length ? 'changed' : 'unchanged',
+        counts: {
+          observations: fresh.length,
+          events: result.events.length,
+          confirmed: result.confirmed,
+          held: result.held,
+        },
+      })
+      return { run_id: runId, entries: dataset.entries.length, applied: fresh.length, result }
     })
-    return { run_id: runId, entries: dataset.entries.length, applied: fresh.length, result }
-  }).immediate()
+    .immediate()
 }

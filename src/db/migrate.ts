@@ -17,7 +17,9 @@ export interface MigrationFile {
 
 /** Reads `NNNN_description.sql` files, sorted, checking numbers are unique and contiguous from 1. */
 export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
   const migrations = files.map((file) => {
     const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(file)
     if (!match) throw new MigrationError(`migration file "${file}" is not named NNNN_snake_description.sql; rename it.`)
@@ -25,7 +27,10 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
     return { version: Number(match[1]), name: file, sql, sha256: createHash('sha256').update(sql).digest('hex') }
   })
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError(`migration numbers must be contiguous from 0001: expected ${String(i + 1).padStart(4, '0')}, found ${m.name}.`)
+    if (m.version !== i + 1)
+      throw new MigrationError(
+        `migration numbers must be contiguous from 0001: expected ${String(i + 1).padStart(4, '0')}, found ${m.name}.`,
+      )
   })
   return migrations
 }
@@ -63,7 +68,9 @@ type AppliedRow = { version: number; name: string; sha256: string }
 
 /** The applied migrations, after checking they are an unedited prefix of the files. */
 function checkApplied(db: Db, files: MigrationFile[]): AppliedRow[] {
-  const applied = db.prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version').all() as AppliedRow[]
+  const applied = db
+    .prepare('SELECT version, name, sha256 FROM schema_migrations ORDER BY version')
+    .all() as AppliedRow[]
   for (const row of applied) {
     const file = files[row.version - 1]
     if (!file) {
@@ -90,7 +97,9 @@ export function verifyMigrations(db: Db, dir: string = MIGRATIONS_DIR): number {
   const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get()
   const applied = hasTable ? checkApplied(db, files) : []
   if (applied.length < files.length) {
-    throw new MigrationError(`the database is at schema ${applied.length} but this code needs ${files.length}: start the writer (serve --role all or worker, or kratomwatch migrate) first.`)
+    throw new MigrationError(
+      `the database is at schema ${applied.length} but this code needs ${files.length}: start the writer (serve --role all or worker, or kratomwatch migrate) first.`,
+    )
   }
   return applied.length
 }

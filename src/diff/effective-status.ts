@@ -104,7 +104,10 @@ export function resolveEffective(chain: ChainInput[]): EffectiveStatus {
     if (r.preempts_local) preemptedBy = place.code
   }
 
-  const worst = known.reduce<Known | null>((acc, k) => (acc === null || sev(k.status) > sev(acc) ? k.status : acc), null)
+  const worst = known.reduce<Known | null>(
+    (acc, k) => (acc === null || sev(k.status) > sev(acc) ? k.status : acc),
+    null,
+  )
   const status: Status = worst === 'banned' || (unknownAt.length === 0 && worst !== null) ? worst! : 'unknown'
   const bound = status === 'unknown' ? worst : status
   // The levels that make the answer: those at the answer's (or the bound's) severity.
@@ -124,8 +127,15 @@ export function resolveEffective(chain: ChainInput[]): EffectiveStatus {
     for (const c of r.conditions) if (!conditions.includes(c)) conditions.push(c)
   }
   for (const k of known) {
-    if (k.status === bound) k.link.note = k === decider ? (deciding.length > 1 ? 'sets the status (the most specific of equally severe rules)' : 'sets the status') : `as severe as ${decider!.place.code}: applies too`
-    else k.link.note = `${k.status} here, but ${decider!.place.code} is stricter (${bound}): this level's age limits and conditions do not apply`
+    if (k.status === bound)
+      k.link.note =
+        k === decider
+          ? deciding.length > 1
+            ? 'sets the status (the most specific of equally severe rules)'
+            : 'sets the status'
+          : `as severe as ${decider!.place.code}: applies too`
+    else
+      k.link.note = `${k.status} here, but ${decider!.place.code} is stricter (${bound}): this level's age limits and conditions do not apply`
   }
   for (const u of unknownAt) {
     u.link.note =
@@ -134,7 +144,13 @@ export function resolveEffective(chain: ChainInput[]): EffectiveStatus {
         : `own rule unconfirmed: ${bound ? `at least ${bound}` : 'nothing known'}, possibly banned`
   }
 
-  const explanation = explain(status, bound, decider?.place ?? null, unknownAt.map((u) => u.place), chain)
+  const explanation = explain(
+    status,
+    bound,
+    decider?.place ?? null,
+    unknownAt.map((u) => u.place),
+    chain,
+  )
   const confidence = status === 'unknown' ? null : (decider?.place.record?.confidence ?? null)
   return {
     status,
@@ -151,13 +167,24 @@ export function resolveEffective(chain: ChainInput[]): EffectiveStatus {
   }
 }
 
-function explain(status: Status, bound: Known | null, decider: ChainInput | null, unknown: ChainInput[], chain: ChainInput[]): string {
+function explain(
+  status: Status,
+  bound: Known | null,
+  decider: ChainInput | null,
+  unknown: ChainInput[],
+  chain: ChainInput[],
+): string {
   if (status === 'unknown') {
-    if (unknown.length === 0) return 'No rule is recorded for this place or any level above it: its status has not been researched.'
+    if (unknown.length === 0)
+      return 'No rule is recorded for this place or any level above it: its status has not been researched.'
     const who = `${unknown.map((u) => `${u.name}'s`).join(' and ')} own ${unknown.length > 1 ? 'rules are' : 'rule is'} unconfirmed`
-    return bound ? `${who}: at least ${bound}${decider ? ` (${decider.name})` : ''}, possibly banned.` : `${who}, and no level has a confirmed rule.`
+    return bound
+      ? `${who}: at least ${bound}${decider ? ` (${decider.name})` : ''}, possibly banned.`
+      : `${who}, and no level has a confirmed rule.`
   }
   const here = chain.at(-1)!
   if (decider === null) return `${status}.`
-  return decider.code === here.code ? `${here.name}'s own rule: ${status}.` : `${status}, by the rule of ${decider.name}.`
+  return decider.code === here.code
+    ? `${here.name}'s own rule: ${status}.`
+    : `${status}, by the rule of ${decider.name}.`
 }

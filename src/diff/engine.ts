@@ -1,8 +1,31 @@
 import type { Stores } from '../db/stores/index.js'
 import type { TimelineRow } from '../db/stores/timeline.js'
-import { KIND_OF_TRUST, isoDay, type ChangeEvent, type Measure, type MeasureObservation, type Observation, type SourceRef, type StatusObservation, type Trust } from '../domain/index.js'
+import {
+  KIND_OF_TRUST,
+  isoDay,
+  type ChangeEvent,
+  type Measure,
+  type MeasureObservation,
+  type Observation,
+  type SourceRef,
+  type StatusObservation,
+  type Trust,
+} from '../domain/index.js'
 import { ObservationError } from '../errors.js'
-import { compareDates, detailsDiff, indexAfter, materialDiff, measureDiff, observationDate, outranksOrEquals, planMeasureFromOtherSource, planStatus, replaceSources, reviewKey, rowAt } from './plan.js'
+import {
+  compareDates,
+  detailsDiff,
+  indexAfter,
+  materialDiff,
+  measureDiff,
+  observationDate,
+  outranksOrEquals,
+  planMeasureFromOtherSource,
+  planStatus,
+  replaceSources,
+  reviewKey,
+  rowAt,
+} from './plan.js'
 import { recordView } from './views.js'
 
 /** The sources an observation cites, as the timeline keeps them; a scraper's kind follows its trust tier. */
@@ -55,11 +78,15 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
   function checkReferences(obs: Observation, known: Set<string>): void {
     if (known.has(obs.jurisdiction)) return
     if (!jurisdictions.get(obs.jurisdiction)) {
-      throw new ObservationError(`observation for unknown jurisdiction "${obs.jurisdiction}": add it to the dataset (src/baseline) or fix the scraper's code.`)
+      throw new ObservationError(
+        `observation for unknown jurisdiction "${obs.jurisdiction}": add it to the dataset (src/baseline) or fix the scraper's code.`,
+      )
     }
     const subject = obs.kind === 'status' ? obs.subject : obs.proposed_effect?.subject
     if (subject && !stores.subjects.has(subject)) {
-      throw new ObservationError(`observation for unknown subject "${subject}": known subjects are listed in the subjects table.`)
+      throw new ObservationError(
+        `observation for unknown subject "${subject}": known subjects are listed in the subjects table.`,
+      )
     }
     if (!subject || obs.kind === 'status') known.add(obs.jurisdiction)
   }
@@ -73,7 +100,9 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
       const value = JSON.stringify([obs.status, obs.min_age, [...obs.conditions].sort(), obs.preempts_local])
       const prior = seen.get(key)
       if (prior !== undefined && prior !== value) {
-        throw new ObservationError(`${batch.source_id}: two observations for ${key.replaceAll('|', ' / ')} disagree (${prior} vs ${value}); the source contradicts itself or the parser reads it twice.`)
+        throw new ObservationError(
+          `${batch.source_id}: two observations for ${key.replaceAll('|', ' / ')} disagree (${prior} vs ${value}); the source contradicts itself or the parser reads it twice.`,
+        )
       }
       seen.set(key, value)
     }
@@ -95,12 +124,17 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
     const planned = performance.now()
     const plan = planStatus(rows, obs, { trust: batch.trust, today, approved: batch.approval !== undefined })
     planMs += performance.now() - planned
-    const sourceId = batch.approval ? `${batch.source_id} (review ${batch.approval.review_id} approved by ${batch.approval.by})` : batch.source_id
+    const sourceId = batch.approval
+      ? `${batch.source_id} (review ${batch.approval.review_id} approved by ${batch.approval.by})`
+      : batch.source_id
     const sources = sourcesOf(obs, batch.trust, sourceId)
     const sourceUrl = obs.source_url ?? sources[0]?.url ?? null
     const evidence = { ...obs.evidence, source_url: sourceUrl }
     // "Verified" is a fact about a source: a scraper that read it now, or the day a person reviewed a curated entry.
-    const verified = batch.trust === 'curated' && obs.reviewed_on ? { at: obs.reviewed_on, by: 'review' } : { at: now, by: batch.source_id }
+    const verified =
+      batch.trust === 'curated' && obs.reviewed_on
+        ? { at: obs.reviewed_on, by: 'review' }
+        : { at: now, by: batch.source_id }
 
     switch (plan.kind) {
       case 'none':
@@ -110,7 +144,11 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
         const row = plan.row
         const mayDescribe = outranksOrEquals(batch.trust, row.trust)
         // A person's review date never hides a later scraper confirmation of the same row.
-        const keepLater = verified.by === 'review' && row.verified_by !== null && row.verified_by !== 'review' && row.verified_at > verified.at
+        const keepLater =
+          verified.by === 'review' &&
+          row.verified_by !== null &&
+          row.verified_by !== 'review' &&
+          row.verified_at > verified.at
         const update = {
           verified_at: keepLater ? row.verified_at : verified.at,
           verified_by: keepLater ? row.verified_by! : verified.by,
@@ -206,8 +244,10 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
         }
         const beforeView = before ? recordView(before) : null
         if (plan.kind === 'correct') timeline.retract(plan.row.id, now)
-        else if (plan.close && compareDates(plan.close.valid_to, validFrom) !== 0) timeline.setValidTo(plan.close.id, validFrom)
-        const type = plan.kind === 'correct' ? 'status.corrected' : plan.scheduled ? 'status.scheduled' : 'status.changed'
+        else if (plan.close && compareDates(plan.close.valid_to, validFrom) !== 0)
+          timeline.setValidTo(plan.close.id, validFrom)
+        const type =
+          plan.kind === 'correct' ? 'status.corrected' : plan.scheduled ? 'status.scheduled' : 'status.changed'
         const event = events.append({
           type,
           jurisdiction: obs.jurisdiction,
@@ -298,18 +338,20 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
       planMs = 0
       // Listeners (the webhook outbox) see the whole batch at its end, inside the same transaction.
       db.transaction(() =>
-        timeline.sharingRows(cache, () => events.deferListeners(() => {
-          checkContradictions(batch)
-          for (const obs of ordered) {
-            checkReferences(obs, known)
-            if (obs.kind === 'status') applyStatus(batch, obs, now, today, out, cache, verifications)
-            else applyMeasure(batch, obs, now, out)
-          }
-          for (const [group, ids] of verifications) {
-            const [at, by] = group.split('\n') as [string, string]
-            timeline.verifyMany(ids, at, by)
-          }
-        })),
+        timeline.sharingRows(cache, () =>
+          events.deferListeners(() => {
+            checkContradictions(batch)
+            for (const obs of ordered) {
+              checkReferences(obs, known)
+              if (obs.kind === 'status') applyStatus(batch, obs, now, today, out, cache, verifications)
+              else applyMeasure(batch, obs, now, out)
+            }
+            for (const [group, ids] of verifications) {
+              const [at, by] = group.split('\n') as [string, string]
+              timeline.verifyMany(ids, at, by)
+            }
+          }),
+        ),
       ).immediate()
       const outboxMs = events.listenerMs() - listenerMs
       timings = { plan_ms: planMs, write_ms: performance.now() - started - planMs - outboxMs, outbox_ms: outboxMs }

@@ -53,18 +53,54 @@ const history = () => [row(null, 'legal'), row('2016-05-10', 'banned')]
 describe('planStatus', () => {
   it.each<[string, TimelineRow[], StatusObservation, Trust, string]>([
     ['confirms what the timeline already says', history(), obs('banned', '2016-05-10'), 'primary', 'confirm'],
-    ['confirms an undated observation equal to the row in force today', history(), obs('banned', null), 'primary', 'confirm'],
-    ['inserts a change today when a primary source disagrees without a date', history(), obs('regulated', null), 'primary', 'insert'],
+    [
+      'confirms an undated observation equal to the row in force today',
+      history(),
+      obs('banned', null),
+      'primary',
+      'confirm',
+    ],
+    [
+      'inserts a change today when a primary source disagrees without a date',
+      history(),
+      obs('regulated', null),
+      'primary',
+      'insert',
+    ],
     ['inserts a dated change', history(), obs('regulated', '2026-07-01'), 'primary', 'insert'],
     ['schedules a future-dated change', history(), obs('regulated', '2027-01-01'), 'primary', 'insert'],
-    ['corrects a row with the same date that says something else', history(), obs('restricted', '2016-05-10'), 'primary', 'correct'],
+    [
+      'corrects a row with the same date that says something else',
+      history(),
+      obs('restricted', '2016-05-10'),
+      'primary',
+      'correct',
+    ],
     ['holds a secondary source that disagrees', history(), obs('legal', null), 'secondary', 'review'],
     ['holds a secondary source that reports a change alone', [], obs('banned', null), 'secondary', 'review'],
     ['ignores a secondary source that agrees', history(), obs('banned', null), 'secondary', 'none'],
-    ['holds a low-confidence change from a primary source', history(), obs('legal', null, { confidence: 'low' }), 'primary', 'review'],
-    ['lets the reviewed curated dataset record low-confidence rows', history(), obs('legal', '2026-01-01', { confidence: 'low' }), 'curated', 'insert'],
+    [
+      'holds a low-confidence change from a primary source',
+      history(),
+      obs('legal', null, { confidence: 'low' }),
+      'primary',
+      'review',
+    ],
+    [
+      'lets the reviewed curated dataset record low-confidence rows',
+      history(),
+      obs('legal', '2026-01-01', { confidence: 'low' }),
+      'curated',
+      'insert',
+    ],
     ['inserts into an empty timeline', [], obs('banned', '2016-05-10'), 'primary', 'insert'],
-    ['backfills an older row before existing ones (out-of-order input)', [row('2020-01-01', 'banned')], obs('legal', '2010-01-01'), 'curated', 'insert'],
+    [
+      'backfills an older row before existing ones (out-of-order input)',
+      [row('2020-01-01', 'banned')],
+      obs('legal', '2010-01-01'),
+      'curated',
+      'insert',
+    ],
   ])('%s', (_name, rows, observation, trust, kind) => {
     expect(planStatus(rows, observation, { trust, today: TODAY }).kind).toBe(kind)
   })
@@ -77,12 +113,17 @@ describe('planStatus', () => {
   })
 
   it('ends a backfilled row where the next row begins', () => {
-    const plan = planStatus([row('2020-01-01', 'banned')], obs('legal', '2010-01-01'), { trust: 'curated', today: TODAY })
+    const plan = planStatus([row('2020-01-01', 'banned')], obs('legal', '2010-01-01'), {
+      trust: 'curated',
+      today: TODAY,
+    })
     expect(plan).toMatchObject({ kind: 'insert', validFrom: '2010-01-01', validTo: '2020-01-01', close: null })
   })
 
   it('lets an approved review through the trust gates', () => {
-    expect(planStatus(history(), obs('legal', null), { trust: 'secondary', today: TODAY, approved: true }).kind).toBe('insert')
+    expect(planStatus(history(), obs('legal', null), { trust: 'secondary', today: TODAY, approved: true }).kind).toBe(
+      'insert',
+    )
   })
 
   it('names the changed material fields only', () => {

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto'
-import { DETAIL_FIELDS, MATERIAL_FIELDS, type DetailField, type MaterialField, type SourceRef, type StatusObservation, type Trust } from '../domain/index.js'
+import {
+  DETAIL_FIELDS,
+  MATERIAL_FIELDS,
+  type DetailField,
+  type MaterialField,
+  type SourceRef,
+  type StatusObservation,
+  type Trust,
+} from '../domain/index.js'
 import type { Measure } from '../domain/index.js'
 import { MEASURE_TRACKED_FIELDS } from '../domain/index.js'
 import type { TimelineRow } from '../db/stores/timeline.js'
@@ -25,7 +33,14 @@ export type StatusPlan =
   /** Hold for a maintainer instead of changing the timeline. */
   | { kind: 'review'; reason: 'secondary-source' | 'low-confidence'; current: TimelineRow | null; date: string | null }
   /** A new row from `validFrom`; `close` is the row in force at that date, which now ends there. */
-  | { kind: 'insert'; validFrom: string | null; validTo: string | null; close: TimelineRow | null; scheduled: boolean; changed: MaterialField[] }
+  | {
+      kind: 'insert'
+      validFrom: string | null
+      validTo: string | null
+      close: TimelineRow | null
+      scheduled: boolean
+      changed: MaterialField[]
+    }
   /** The same date says something else: retract the row and record a correction. */
   | { kind: 'correct'; row: TimelineRow; scheduled: boolean; changed: MaterialField[] }
 
@@ -94,10 +109,12 @@ export function planStatus(rows: TimelineRow[], obs: StatusObservation, ctx: Pla
   const after = indexAfter(rows, date)
   const current = rows[after - 1] ?? null
   const changed = materialDiff(current, obs)
-  if (changed.length === 0) return ctx.trust === 'secondary' && !ctx.approved ? { kind: 'none' } : { kind: 'confirm', row: current! }
+  if (changed.length === 0)
+    return ctx.trust === 'secondary' && !ctx.approved ? { kind: 'none' } : { kind: 'confirm', row: current! }
   if (!ctx.approved) {
     if (ctx.trust === 'secondary') return { kind: 'review', reason: 'secondary-source', current, date }
-    if (obs.confidence === 'low' && ctx.trust !== 'curated') return { kind: 'review', reason: 'low-confidence', current, date }
+    if (obs.confidence === 'low' && ctx.trust !== 'curated')
+      return { kind: 'review', reason: 'low-confidence', current, date }
   }
   const scheduled = date !== null && date > ctx.today
   if (current && current.valid_from === date) return { kind: 'correct', row: current, scheduled, changed }
@@ -116,15 +133,23 @@ export function replaceSources(sources: SourceRef[], sourceId: string, now: Sour
 }
 
 /** The descriptive fields in which a confirmed row changed (`status.details_updated`); none = a plain confirmation. */
-export function detailsDiff(before: Pick<TimelineRow, DetailField>, after: Pick<TimelineRow, DetailField>): DetailField[] {
-  const key = (sources: SourceRef[]) => JSON.stringify(sources.map((s) => [s.url, s.kind ?? null, s.title ?? null]).sort())
-  return DETAIL_FIELDS.filter((f) => (f === 'sources' ? key(before.sources) !== key(after.sources) : before[f] !== after[f]))
+export function detailsDiff(
+  before: Pick<TimelineRow, DetailField>,
+  after: Pick<TimelineRow, DetailField>,
+): DetailField[] {
+  const key = (sources: SourceRef[]) =>
+    JSON.stringify(sources.map((s) => [s.url, s.kind ?? null, s.title ?? null]).sort())
+  return DETAIL_FIELDS.filter((f) =>
+    f === 'sources' ? key(before.sources) !== key(after.sources) : before[f] !== after[f],
+  )
 }
 
 /** The stable key that keeps one held change from being queued twice. */
 export function reviewKey(obs: StatusObservation, sourceId: string): string {
   const material = Object.fromEntries(MATERIAL_FIELDS.map((f) => [f, normalise(f, obs[f])]))
-  return createHash('sha256').update(JSON.stringify([obs.jurisdiction, obs.subject, sourceId, obs.effective_date, material])).digest('hex')
+  return createHash('sha256')
+    .update(JSON.stringify([obs.jurisdiction, obs.subject, sourceId, obs.effective_date, material]))
+    .digest('hex')
 }
 
 /** The tracked fields in which a measure changed; all of them for a new measure. */
@@ -142,14 +167,31 @@ export function measureDiff(before: Measure | undefined, after: Measure): string
  * only from a primary source. Without this, two sources would rewrite a bill's title and last action
  * back and forth on every run.
  */
-export function planMeasureFromOtherSource(existing: Measure, obs: Measure, trust: Trust): { kind: 'apply'; measure: Measure } | { kind: 'ignore' } {
-  const later = obs.last_action_date !== null && (existing.last_action_date === null || obs.last_action_date > existing.last_action_date)
+export function planMeasureFromOtherSource(
+  existing: Measure,
+  obs: Measure,
+  trust: Trust,
+): { kind: 'apply'; measure: Measure } | { kind: 'ignore' } {
+  const later =
+    obs.last_action_date !== null &&
+    (existing.last_action_date === null || obs.last_action_date > existing.last_action_date)
   if (later) return { kind: 'apply', measure: obs }
   const sameDay = obs.last_action_date === existing.last_action_date
-  if (obs.stage !== existing.stage) return sameDay && trust === 'primary' ? { kind: 'apply', measure: obs } : { kind: 'ignore' }
+  if (obs.stage !== existing.stage)
+    return sameDay && trust === 'primary' ? { kind: 'apply', measure: obs } : { kind: 'ignore' }
   const { id, jurisdiction, title, stage, url, last_action, last_action_date } = existing
   return {
     kind: 'apply',
-    measure: { id, jurisdiction, title, stage, url, last_action, last_action_date, effective_date: existing.effective_date ?? obs.effective_date, proposed_effect: existing.proposed_effect ?? obs.proposed_effect },
+    measure: {
+      id,
+      jurisdiction,
+      title,
+      stage,
+      url,
+      last_action,
+      last_action_date,
+      effective_date: existing.effective_date ?? obs.effective_date,
+      proposed_effect: existing.proposed_effect ?? obs.proposed_effect,
+    },
   }
 }

@@ -29,7 +29,10 @@ export type RecordView = ReturnType<typeof recordView>
 
 /** What a source is; rows recorded before sources were classified follow their scraper's trust tier. */
 export function sourceKind(source: SourceRef): SourceKind | 'unclassified' {
-  return source.kind ?? (source.trust === 'primary' ? 'official' : source.trust === 'secondary' ? 'secondary' : 'unclassified')
+  return (
+    source.kind ??
+    (source.trust === 'primary' ? 'official' : source.trust === 'secondary' ? 'secondary' : 'unclassified')
+  )
 }
 
 /** The source to show first: an official one when there is one. */
@@ -40,7 +43,11 @@ export function primarySource(sources: SourceRef[]): SourceRef | undefined {
 /** True when the row's last confirmation is older than its source's horizon (180 days for a review, 30 for a scraper). */
 export function isStale(row: Pick<TimelineRow, 'verified_at' | 'verified_by' | 'trust'>, today: string): boolean {
   const horizon = STALE_AFTER_DAYS[row.verified_by === 'review' ? 'curated' : row.trust]
-  return Date.parse(`${today}T00:00:00Z`) - Date.parse(row.verified_at.length === 10 ? `${row.verified_at}T00:00:00Z` : row.verified_at) > horizon * 86_400_000
+  return (
+    Date.parse(`${today}T00:00:00Z`) -
+      Date.parse(row.verified_at.length === 10 ? `${row.verified_at}T00:00:00Z` : row.verified_at) >
+    horizon * 86_400_000
+  )
 }
 
 /** A row as one link of an effective-status chain. */

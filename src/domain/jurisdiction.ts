@@ -28,7 +28,10 @@ export type PlaceLocation = z.infer<typeof PlaceLocation>
 /** A county or city of the curated dataset, with its location and (US counties) Census FIPS code. */
 export const LocalPlace = Jurisdiction.extend({
   level: z.enum(['county', 'city']),
-  fips: z.string().regex(/^\d{5}$/, 'expected a 5-digit county FIPS code').optional(),
+  fips: z
+    .string()
+    .regex(/^\d{5}$/, 'expected a 5-digit county FIPS code')
+    .optional(),
   location: PlaceLocation.optional(),
 }).strict()
 export type LocalPlace = z.infer<typeof LocalPlace>

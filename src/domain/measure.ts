@@ -35,4 +35,11 @@ export const Measure = z.object({
 export type Measure = z.infer<typeof Measure>
 
 /** The measure fields whose change makes a `measure.updated` event. */
-export const MEASURE_TRACKED_FIELDS = ['title', 'stage', 'last_action', 'last_action_date', 'effective_date', 'proposed_effect'] as const
+export const MEASURE_TRACKED_FIELDS = [
+  'title',
+  'stage',
+  'last_action',
+  'last_action_date',
+  'effective_date',
+  'proposed_effect',
+] as const

@@ -30,7 +30,10 @@ const COMMON_NAMES: Record<string, string> = {
 
 /** Countries whose first-level divisions are built in, and the OCD type of each kind of division. */
 const DIVISIONS: Record<string, { ocdType: (code: string) => string }> = {
-  US: { ocdType: (c) => (c === 'DC' ? 'district' : ['AS', 'GU', 'MP', 'PR', 'UM', 'VI'].includes(c) ? 'territory' : 'state') },
+  US: {
+    ocdType: (c) =>
+      c === 'DC' ? 'district' : ['AS', 'GU', 'MP', 'PR', 'UM', 'VI'].includes(c) ? 'territory' : 'state',
+  },
   CA: { ocdType: (c) => (['NT', 'NU', 'YT'].includes(c) ? 'territory' : 'province') },
   AU: { ocdType: (c) => (['ACT', 'NT'].includes(c) ? 'territory' : 'state') },
 }

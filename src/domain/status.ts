@@ -24,7 +24,10 @@ export const SourceKind = z.enum(['official', 'secondary', 'commercial'])
 export type SourceKind = z.infer<typeof SourceKind>
 
 /** The kind of source a scraper of a trust tier reads, when the observation does not say. */
-export const KIND_OF_TRUST: Record<Exclude<Trust, 'curated'>, SourceKind> = { primary: 'official', secondary: 'secondary' }
+export const KIND_OF_TRUST: Record<Exclude<Trust, 'curated'>, SourceKind> = {
+  primary: 'official',
+  secondary: 'secondary',
+}
 
 /** One source that supports a status: where it was read, what it is, and who read it. */
 export const SourceRef = z.object({

@@ -26,7 +26,8 @@ export const CHROMIUM_ARGS = [
 ]
 
 /** How to get a browser when none is found; shown in logs and on disabled scrapers. */
-export const INSTALL_CHROMIUM_HINT = 'no Chromium found: install one (Debian/Ubuntu: "apt-get install chromium") or set CHROMIUM_PATH to its executable.'
+export const INSTALL_CHROMIUM_HINT =
+  'no Chromium found: install one (Debian/Ubuntu: "apt-get install chromium") or set CHROMIUM_PATH to its executable.'
 
 /** The Chromium to use: CHROMIUM_PATH, else /usr/bin/chromium, else Playwright's own download; null when none exists. */
 export function resolveChromium(configured?: string): string | null {
@@ -101,7 +102,8 @@ export interface BrowserPoolOptions {
 
 const BLOCKED_TYPES = new Set(['image', 'font', 'media'])
 /** Requests that may be media (or an image or font the switches above let through): only these pass through the route. */
-const MAYBE_HEAVY = /\.(?:mp4|m4v|webm|ogv|ogg|mov|mp3|m4a|aac|wav|flac|m3u8|mpd|png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot)(?:[?#]|$)/i
+const MAYBE_HEAVY =
+  /\.(?:mp4|m4v|webm|ogv|ogg|mov|mp3|m4a|aac|wav|flac|m3u8|mpd|png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot)(?:[?#]|$)/i
 /** Jobs between two memory checks of the browser. */
 export const MEMORY_CHECK_EVERY = 10
 
@@ -131,7 +133,12 @@ export function createBrowserPool(options: BrowserPoolOptions) {
       })
       .catch((error: unknown) => {
         browser = null
-        throw new FetchError(`could not launch Chromium at ${options.executablePath}: ${(error as Error).message}`, 'http', null, { cause: error })
+        throw new FetchError(
+          `could not launch Chromium at ${options.executablePath}: ${(error as Error).message}`,
+          'http',
+          null,
+          { cause: error },
+        )
       })
     return browser
   }
@@ -158,11 +165,17 @@ export function createBrowserPool(options: BrowserPoolOptions) {
         active++
         const b = await get()
         const { target, headers: routeHeaders } = routeUrl(req.url, options.originOverride)
-        const context = await b.newContext({ userAgent: options.userAgent, extraHTTPHeaders: { ...routeHeaders, ...req.headers }, javaScriptEnabled: true })
+        const context = await b.newContext({
+          userAgent: options.userAgent,
+          extraHTTPHeaders: { ...routeHeaders, ...req.headers },
+          javaScriptEnabled: true,
+        })
         try {
           context.setDefaultNavigationTimeout(options.navigationTimeoutMs)
           context.setDefaultTimeout(options.navigationTimeoutMs)
-          await context.route(MAYBE_HEAVY, (route) => (BLOCKED_TYPES.has(route.request().resourceType()) ? route.abort() : route.fallback()))
+          await context.route(MAYBE_HEAVY, (route) =>
+            BLOCKED_TYPES.has(route.request().resourceType()) ? route.abort() : route.fallback(),
+          )
           const page = await context.newPage()
           let response
           try {
@@ -170,17 +183,33 @@ export function createBrowserPool(options: BrowserPoolOptions) {
             response = await page.goto(target, { waitUntil: 'domcontentloaded' })
           } catch (error) {
             const timeout = (error as Error).name === 'TimeoutError'
-            throw new FetchError(`${req.url}: browser navigation failed: ${(error as Error).message.split('\n')[0]}`, timeout ? 'timeout' : 'http', null, { cause: error })
+            throw new FetchError(
+              `${req.url}: browser navigation failed: ${(error as Error).message.split('\n')[0]}`,
+              timeout ? 'timeout' : 'http',
+              null,
+              { cause: error },
+            )
           }
           const status = response?.status() ?? 0
-          if (status === 403 || status === 429) throw new BlockedError(`${req.url}: HTTP ${status} in the browser; the source refuses us.`)
-          if (status >= 400) throw new FetchError(`${req.url}: HTTP ${status} in the browser; the page moved or is gone.`, 'http', status)
+          if (status === 403 || status === 429)
+            throw new BlockedError(`${req.url}: HTTP ${status} in the browser; the source refuses us.`)
+          if (status >= 400)
+            throw new FetchError(
+              `${req.url}: HTTP ${status} in the browser; the page moved or is gone.`,
+              'http',
+              status,
+            )
           try {
             if (req.prepare) await req.prepare(page)
             if (req.waitFor) await page.waitForSelector(req.waitFor, { state: 'attached' })
           } catch (error) {
             const timeout = (error as Error).name === 'TimeoutError'
-            throw new FetchError(`${req.url}: the page did not render what the scraper waits for: ${(error as Error).message.split('\n')[0]}`, timeout ? 'timeout' : 'http', status, { cause: error })
+            throw new FetchError(
+              `${req.url}: the page did not render what the scraper waits for: ${(error as Error).message.split('\n')[0]}`,
+              timeout ? 'timeout' : 'http',
+              status,
+              { cause: error },
+            )
           }
           return { url: req.url, status, html: await page.content() }
         } finally {

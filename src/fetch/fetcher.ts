@@ -52,10 +52,22 @@ export function userAgent(config: Config): string {
  * The framework's fetching: robots.txt, per-host pacing, HTTP with retries and conditional GET,
  * or the shared browser. Scrapers never fetch; the runner calls `fetch()` per source.
  */
-export function createFetcher(deps: { config: Config; log: Logger; store: ScrapingStore; clock: () => Date; httpBackoffMs?: number }) {
+export function createFetcher(deps: {
+  config: Config
+  log: Logger
+  store: ScrapingStore
+  clock: () => Date
+  httpBackoffMs?: number
+}) {
   const { config, log, store } = deps
   const ua = userAgent(config)
-  const common = { userAgent: ua, timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, originOverride: config.FETCH_ORIGIN_OVERRIDE, backoffMs: deps.httpBackoffMs }
+  const common = {
+    userAgent: ua,
+    timeoutMs: config.FETCH_TIMEOUT_MS,
+    maxBytes: config.FETCH_MAX_BYTES,
+    originOverride: config.FETCH_ORIGIN_OVERRIDE,
+    backoffMs: deps.httpBackoffMs,
+  }
   const http: HttpClient = createHttpClient({ ...common, retries: config.FETCH_RETRIES })
   const robotsHttp: HttpClient = createHttpClient({ ...common, retries: 1, maxBytes: 512 * 1024 })
   const robots: Robots = createRobots({ http: robotsHttp, cache: store, token: 'kratomwatch', clock: deps.clock })
@@ -95,26 +107,69 @@ export function createFetcher(deps: { config: Config; log: Logger; store: Scrapi
         if (!(await robots.isAllowed(target.url))) {
           // RFC 9309: an unreachable robots.txt means "disallow all" — but say so, since the usual cause is no network.
           const unreachable = await robots.unreachable(target.url)
-          if (unreachable) throw new FetchError(`${target.recordUrl}: could not read robots.txt of ${host} (${unreachable}); without it nothing may be fetched there. Check the network, or wait for the site to recover; the next run tries again.`, 'http')
-          throw new BlockedError(`${target.recordUrl}: robots.txt of ${host} forbids this URL for kratomwatch; ask the site or choose another source.`)
+          if (unreachable)
+            throw new FetchError(
+              `${target.recordUrl}: could not read robots.txt of ${host} (${unreachable}); without it nothing may be fetched there. Check the network, or wait for the site to recover; the next run tries again.`,
+              'http',
+            )
+          throw new BlockedError(
+            `${target.recordUrl}: robots.txt of ${host} forbids this URL for kratomwatch; ask the site or choose another source.`,
+          )
         }
         const crawlDelay = await robots.crawlDelayMs(target.url)
         if (crawlDelay !== undefined) pacer.setHostDelay(host, crawlDelay)
         if (target.kind === 'browser') {
-          const rendered = await pacer.schedule(host, () => browser().render({ url: target.url, headers: target.headers, prepare: target.prepare, waitFor: target.waitFor }))
-          return { url: target.recordUrl, body: Buffer.from(rendered.html, 'utf8'), contentType: 'text/html; charset=utf-8', notModified: false, cachedSnapshotId: null, etag: null, lastModified: null }
+          const rendered = await pacer.schedule(host, () =>
+            browser().render({
+              url: target.url,
+              headers: target.headers,
+              prepare: target.prepare,
+              waitFor: target.waitFor,
+            }),
+          )
+          return {
+            url: target.recordUrl,
+            body: Buffer.from(rendered.html, 'utf8'),
+            contentType: 'text/html; charset=utf-8',
+            notModified: false,
+            cachedSnapshotId: null,
+            etag: null,
+            lastModified: null,
+          }
         }
         const cached = options.conditional ? store.httpCache(target.recordUrl) : undefined
         const res = await pacer.schedule(host, () =>
-          http.get({ url: target.url, headers: { accept: ACCEPT[target.kind], ...target.headers }, etag: cached?.etag, lastModified: cached?.last_modified }),
+          http.get({
+            url: target.url,
+            headers: { accept: ACCEPT[target.kind], ...target.headers },
+            etag: cached?.etag,
+            lastModified: cached?.last_modified,
+          }),
         )
         if (res.notModified && cached) {
           result = 'not-modified'
-          return { url: cached.final_url, body: Buffer.alloc(0), contentType: '', notModified: true, cachedSnapshotId: cached.snapshot_id, etag: cached.etag, lastModified: cached.last_modified }
+          return {
+            url: cached.final_url,
+            body: Buffer.alloc(0),
+            contentType: '',
+            notModified: true,
+            cachedSnapshotId: cached.snapshot_id,
+            etag: cached.etag,
+            lastModified: cached.last_modified,
+          }
         }
-        if (res.notModified) throw new FetchError(`${target.recordUrl}: HTTP 304 to an unconditional request.`, 'http', 304)
+        if (res.notModified)
+          throw new FetchError(`${target.recordUrl}: HTTP 304 to an unconditional request.`, 'http', 304)
         const finalUrl = res.url === target.url ? target.recordUrl : redact(res.url)
-        return { url: finalUrl, body: res.body, contentType: res.contentType, notModified: false, cachedSnapshotId: null, etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') }
+        return {
+          url: finalUrl,
+          body: res.body,
+          contentType: res.contentType,
+          notModified: false,
+          cachedSnapshotId: null,
+          etag: res.headers.get('etag'),
+          lastModified: res.headers.get('last-modified'),
+        }
       } catch (error) {
         result = error instanceof BlockedError ? 'blocked' : 'error'
         throw redactError(error, redact)

@@ -45,7 +45,10 @@ export function routeUrl(url: string, originOverride?: string): { target: string
   if (!originOverride) return { target: url, headers: {} }
   const u = new URL(url)
   const o = new URL(originOverride)
-  return { target: `${o.origin}${u.pathname}${u.search}`, headers: { 'x-original-host': u.host, 'x-original-proto': u.protocol.replace(':', '') } }
+  return {
+    target: `${o.origin}${u.pathname}${u.search}`,
+    headers: { 'x-original-host': u.host, 'x-original-proto': u.protocol.replace(':', '') },
+  }
 }
 
 /** Seconds or an HTTP date in Retry-After, as milliseconds from now; null when absent or malformed. */
@@ -58,13 +61,23 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 
 async function readLimited(res: Response, maxBytes: number, url: string): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length') ?? NaN)
-  if (declared > maxBytes) throw new FetchError(`${url}: response of ${declared} bytes exceeds the ${maxBytes}-byte limit (FETCH_MAX_BYTES).`, 'http', res.status)
+  if (declared > maxBytes)
+    throw new FetchError(
+      `${url}: response of ${declared} bytes exceeds the ${maxBytes}-byte limit (FETCH_MAX_BYTES).`,
+      'http',
+      res.status,
+    )
   if (!res.body) return Buffer.alloc(0)
   const chunks: Buffer[] = []
   let total = 0
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     total += chunk.byteLength
-    if (total > maxBytes) throw new FetchError(`${url}: response exceeds the ${maxBytes}-byte limit (FETCH_MAX_BYTES); stopped reading.`, 'http', res.status)
+    if (total > maxBytes)
+      throw new FetchError(
+        `${url}: response exceeds the ${maxBytes}-byte limit (FETCH_MAX_BYTES); stopped reading.`,
+        'http',
+        res.status,
+      )
     chunks.push(Buffer.from(chunk))
   }
   const body = Buffer.concat(chunks)
@@ -87,7 +100,13 @@ export function createHttpClient(options: HttpOptions) {
 
   async function once(url: string, req: HttpRequest): Promise<Response> {
     const { target, headers: routeHeaders } = routeUrl(url, options.originOverride)
-    const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: '*/*', 'accept-encoding': 'gzip, deflate, br', ...routeHeaders, ...req.headers }
+    const headers: Record<string, string> = {
+      'user-agent': options.userAgent,
+      accept: '*/*',
+      'accept-encoding': 'gzip, deflate, br',
+      ...routeHeaders,
+      ...req.headers,
+    }
     if (req.etag) headers['if-none-match'] = req.etag
     if (req.lastModified) headers['if-modified-since'] = req.lastModified
     return fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) })
@@ -109,22 +128,47 @@ export function createHttpClient(options: HttpOptions) {
             if (REDIRECTS.has(res.status)) {
               const location = res.headers.get('location')
               await res.body?.cancel()
-              if (!location) throw new FetchError(`${url}: HTTP ${res.status} redirect without a Location header.`, 'http', res.status)
-              if (++redirects > maxRedirects) throw new FetchError(`${req.url}: more than ${maxRedirects} redirects; check the source URL.`, 'http', res.status)
+              if (!location)
+                throw new FetchError(
+                  `${url}: HTTP ${res.status} redirect without a Location header.`,
+                  'http',
+                  res.status,
+                )
+              if (++redirects > maxRedirects)
+                throw new FetchError(
+                  `${req.url}: more than ${maxRedirects} redirects; check the source URL.`,
+                  'http',
+                  res.status,
+                )
               url = new URL(location, url).href
               attempt = -1
               continue
             }
             if (res.status === 304) {
               await res.body?.cancel()
-              return { status: 304, url, headers: res.headers, body: Buffer.alloc(0), contentType: '', notModified: true, attempts }
+              return {
+                status: 304,
+                url,
+                headers: res.headers,
+                body: Buffer.alloc(0),
+                contentType: '',
+                notModified: true,
+                attempts,
+              }
             }
             if (res.status === 429 || res.status >= 500) {
               const retryAfter = parseRetryAfter(res.headers.get('retry-after'))
               await res.body?.cancel()
-              lastError = res.status === 429
-                ? new BlockedError(`${url}: HTTP 429 Too Many Requests after ${attempts} attempts; the source is rate-limiting us. Lower this scraper's frequency.`)
-                : new FetchError(`${url}: HTTP ${res.status} after ${attempts} attempts; the source is failing. It will be retried at the next scheduled run.`, 'http', res.status)
+              lastError =
+                res.status === 429
+                  ? new BlockedError(
+                      `${url}: HTTP 429 Too Many Requests after ${attempts} attempts; the source is rate-limiting us. Lower this scraper's frequency.`,
+                    )
+                  : new FetchError(
+                      `${url}: HTTP ${res.status} after ${attempts} attempts; the source is failing. It will be retried at the next scheduled run.`,
+                      'http',
+                      res.status,
+                    )
               if (retryAfter !== null) {
                 if (retryAfter > maxRetryAfterMs) break
                 wait = retryAfter
@@ -134,19 +178,35 @@ export function createHttpClient(options: HttpOptions) {
             }
             if (res.status === 403 || res.status === 401) {
               await res.body?.cancel()
-              throw new BlockedError(`${url}: HTTP ${res.status}; the source refuses us (bot protection or a login). Check the page in a browser.`)
+              throw new BlockedError(
+                `${url}: HTTP ${res.status}; the source refuses us (bot protection or a login). Check the page in a browser.`,
+              )
             }
             if (res.status >= 400) {
               await res.body?.cancel()
-              throw new FetchError(`${url}: HTTP ${res.status}; the page moved or is gone. Check the source URL in the scraper.`, 'http', res.status)
+              throw new FetchError(
+                `${url}: HTTP ${res.status}; the page moved or is gone. Check the source URL in the scraper.`,
+                'http',
+                res.status,
+              )
             }
             const body = await readLimited(res, options.maxBytes, url)
-            return { status: res.status, url, headers: res.headers, body, contentType: res.headers.get('content-type') ?? '', notModified: false, attempts }
+            return {
+              status: res.status,
+              url,
+              headers: res.headers,
+              body,
+              contentType: res.headers.get('content-type') ?? '',
+              notModified: false,
+              attempts,
+            }
           } catch (error) {
             if (error instanceof FetchError || error instanceof BlockedError) throw error
             const timeout = (error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError'
             lastError = new FetchError(
-              timeout ? `${url}: no complete answer within ${options.timeoutMs} ms after ${attempts} attempts.` : `${url}: network error after ${attempts} attempts: ${(error as Error).message}${(error as Error).cause ? ` (${String(((error as Error).cause as Error).message ?? (error as Error).cause)})` : ''}.`,
+              timeout
+                ? `${url}: no complete answer within ${options.timeoutMs} ms after ${attempts} attempts.`
+                : `${url}: network error after ${attempts} attempts: ${(error as Error).message}${(error as Error).cause ? ` (${String(((error as Error).cause as Error).message ?? (error as Error).cause)})` : ''}.`,
               timeout ? 'timeout' : 'http',
               null,
               { cause: error },

@@ -4,7 +4,11 @@ import pLimit, { type LimitFunction } from 'p-limit'
  * Politeness: per host one request at a time and at least `delayMs` between the end of one
  * request and the start of the next; across hosts at most `concurrency` requests in flight.
  */
-export function createHostPacer(options: { delayMs: number; concurrency: number; sleep?: (ms: number) => Promise<void> }) {
+export function createHostPacer(options: {
+  delayMs: number
+  concurrency: number
+  sleep?: (ms: number) => Promise<void>
+}) {
   const global = pLimit(options.concurrency)
   const perHost = new Map<string, LimitFunction>()
   const lastEnd = new Map<string, number>()

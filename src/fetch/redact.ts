@@ -15,7 +15,8 @@ export function sourceSecrets(config: Config): { name: string; value: string }[]
 export function createRedactor(config: Config): (text: string) => string {
   const forms: [string, string][] = []
   for (const { name, value } of sourceSecrets(config)) {
-    for (const form of new Set([value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')])) forms.push([form, `{${name}}`])
+    for (const form of new Set([value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')]))
+      forms.push([form, `{${name}}`])
   }
   forms.sort((a, b) => b[0].length - a[0].length)
   if (forms.length === 0) return (text) => text
@@ -46,7 +47,12 @@ export function redactError<T>(error: T, redact: (text: string) => string): T {
         Object.defineProperty(e, field, { value: clean, writable: true, configurable: true, enumerable: false })
       } catch {
         // A frozen error cannot be cleaned: its parent gets a redacted copy as cause instead.
-        if (parent) Object.defineProperty(parent, 'cause', { value: new Error(redact(e.message)), writable: true, configurable: true })
+        if (parent)
+          Object.defineProperty(parent, 'cause', {
+            value: new Error(redact(e.message)),
+            writable: true,
+            configurable: true,
+          })
       }
     }
     parent = e

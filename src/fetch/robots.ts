@@ -7,7 +7,10 @@ interface RobotsCache {
   putRobots(entry: RobotsEntry): void
 }
 
-type Robot = { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined }
+type Robot = {
+  isAllowed(url: string, ua?: string): boolean | undefined
+  getCrawlDelay(ua?: string): number | undefined
+}
 // robots-parser's CommonJS typings clash with NodeNext resolution (STACK.md): one cast.
 const parseRobots = robotsParser as unknown as (url: string, body: string) => Robot
 
@@ -18,7 +21,13 @@ const DAY_MS = 86_400_000
  * user-agent token. A 4xx robots.txt allows everything; a 5xx or unreachable one forbids
  * everything until it can be read (RFC 9309 § 2.3.1.3/4).
  */
-export function createRobots(options: { http: HttpClient; cache: RobotsCache; token: string; clock: () => Date; ttlMs?: number }) {
+export function createRobots(options: {
+  http: HttpClient
+  cache: RobotsCache
+  token: string
+  clock: () => Date
+  ttlMs?: number
+}) {
   const ttl = options.ttlMs ?? DAY_MS
   const memo = new Map<string, { robot: Robot; status: number; at: number; unreachable?: string }>()
 
@@ -40,7 +49,11 @@ export function createRobots(options: { http: HttpClient; cache: RobotsCache; to
     if (hit && now - hit.at < ttl) return hit
     const cached = options.cache.robots(origin)
     if (cached && now - Date.parse(cached.fetched_at) < ttl) {
-      const entry = { robot: parseRobots(`${origin}/robots.txt`, cached.body), status: cached.status, at: Date.parse(cached.fetched_at) }
+      const entry = {
+        robot: parseRobots(`${origin}/robots.txt`, cached.body),
+        status: cached.status,
+        at: Date.parse(cached.fetched_at),
+      }
       memo.set(origin, entry)
       return entry
     }
@@ -61,7 +74,12 @@ export function createRobots(options: { http: HttpClient; cache: RobotsCache; to
     const fetched_at = new Date(now).toISOString()
     // An unreachable robots.txt is not cached in the database: try again next time.
     if (status < 500) options.cache.putRobots({ origin, status, body, fetched_at })
-    const entry = { robot: parseRobots(`${origin}/robots.txt`, body), status, at: status < 500 ? now : now - ttl + 60_000, unreachable: status >= 500 ? (unreachable ?? `HTTP ${status}`) : undefined }
+    const entry = {
+      robot: parseRobots(`${origin}/robots.txt`, body),
+      status,
+      at: status < 500 ? now : now - ttl + 60_000,
+      unreachable: status >= 500 ? (unreachable ?? `HTTP ${status}`) : undefined,
+    }
     memo.set(origin, entry)
     return entry
   }

@@ -21,7 +21,8 @@ import { httpMetrics } from '../metrics.js'
 export const MAX_BODY_BYTES = 64 * 1024
 
 /** True when a request carries a body (a stream whose declared length, if any, is above zero). */
-const hasBody = (req: Request) => req.body !== null && (req.headers.has('transfer-encoding') || req.headers.get('content-length') !== '0')
+const hasBody = (req: Request) =>
+  req.body !== null && (req.headers.has('transfer-encoding') || req.headers.get('content-length') !== '0')
 
 /** Builds the HTTP app over its dependencies. The only place routes are mounted. */
 export function createApp(deps: AppDeps) {
@@ -47,7 +48,9 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new PayloadTooLargeError(`the request body is larger than ${MAX_BODY_BYTES} bytes; send the JSON object the route documents (see /docs).`)
+        throw new PayloadTooLargeError(
+          `the request body is larger than ${MAX_BODY_BYTES} bytes; send the JSON object the route documents (see /docs).`,
+        )
       },
     }),
   )
@@ -56,7 +59,9 @@ export function createApp(deps: AppDeps) {
       const type = c.req.header('content-type') ?? ''
       if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
         const given = type ? `"${type.split(';')[0]!.trim()}"` : 'sent without a Content-Type'
-        throw new UnsupportedMediaTypeError(`the request body is ${given}; send JSON with "Content-Type: application/json".`)
+        throw new UnsupportedMediaTypeError(
+          `the request body is ${given}; send JSON with "Content-Type: application/json".`,
+        )
       }
     }
     await next()
@@ -71,7 +76,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', feeds)
   app.route('/', docsRoutes)
   app.route('/', pages)
-  app.notFound((c) => problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}; see the README for the API.`))
+  app.notFound((c) =>
+    problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}; see the README for the API.`),
+  )
   app.onError(problemResponse)
   // The read cache is exposed for tests and metrics (its size in entries and bytes).
   return Object.assign(app, { readCache: cache })

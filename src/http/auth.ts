@@ -19,10 +19,17 @@ export function requireKey(options: { admin?: boolean } = {}) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer\s+(\S+)$/i.exec(header)
-    if (!match) throw new UnauthorizedError('this endpoint needs an API key: send "Authorization: Bearer <key>" (create one with "kratomwatch keys create --name NAME").')
+    if (!match)
+      throw new UnauthorizedError(
+        'this endpoint needs an API key: send "Authorization: Bearer <key>" (create one with "kratomwatch keys create --name NAME").',
+      )
     const key = c.var.deps.stores.keys.verify(match[1]!, c.var.deps.clock().toISOString())
-    if (!key) throw new UnauthorizedError('the API key is unknown or revoked; create a new one with "kratomwatch keys create --name NAME".')
-    if (options.admin && !key.is_admin) throw new ForbiddenError('this endpoint needs an admin key (kratomwatch keys create --name NAME --admin).')
+    if (!key)
+      throw new UnauthorizedError(
+        'the API key is unknown or revoked; create a new one with "kratomwatch keys create --name NAME".',
+      )
+    if (options.admin && !key.is_admin)
+      throw new ForbiddenError('this endpoint needs an admin key (kratomwatch keys create --name NAME --admin).')
     // Per-key rate limit on writes (issue 4): every write route authenticates here, so all are covered.
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
       if (c.var.deps.config.ROLE === 'api') {

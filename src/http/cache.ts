@@ -37,7 +37,9 @@ export const entryLimit = (maxBytes: number): number => Math.min(4 * 1024 * 1024
  * least recently used entries are dropped once the bodies pass `maxBytes`, and a body larger than
  * `maxEntryBytes` is served but not kept. Memory held is therefore at most `maxBytes` plus one body.
  */
-export function createReadCache(limits: ReadCacheLimits = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: entryLimit(64 * 1024 * 1024) }) {
+export function createReadCache(
+  limits: ReadCacheLimits = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: entryLimit(64 * 1024 * 1024) },
+) {
   // Map order is recency order: a hit moves its entry to the end, eviction takes from the front.
   const entries = new Map<string, Entry>()
   let bytes = 0
@@ -63,7 +65,14 @@ export function createReadCache(limits: ReadCacheLimits = { maxBytes: 64 * 1024 
    * straight from the entry's plain headers plus the request id: hono's `c.body` would copy them
    * into a web Headers object on every request, the largest cost left on a cache hit (bench, 2026-11).
    */
-  function text(c: Context<AppEnv>, key: string, contentType: string, build: () => string, extraHeaders: Record<string, string> = {}, standalone = false) {
+  function text(
+    c: Context<AppEnv>,
+    key: string,
+    contentType: string,
+    build: () => string,
+    extraHeaders: Record<string, string> = {},
+    standalone = false,
+  ) {
     // c.get, not c.var: c.var copies every variable into a new object on each access (hono 4.13).
     const { stores, clock, config } = c.get('deps')
     const version = stores.dataVersion()
@@ -74,7 +83,15 @@ export function createReadCache(limits: ReadCacheLimits = { maxBytes: 64 * 1024 
       const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`
       const cacheControl = `public, max-age=${config.CACHE_MAX_AGE}, stale-while-revalidate=${config.CACHE_MAX_AGE * 5}`
       const notModified = { ...extraHeaders, etag, 'cache-control': cacheControl }
-      entry = { version, day, body, etag, bytes: Buffer.byteLength(body) + key.length, headers: { ...notModified, 'content-type': contentType }, notModified }
+      entry = {
+        version,
+        day,
+        body,
+        etag,
+        bytes: Buffer.byteLength(body) + key.length,
+        headers: { ...notModified, 'content-type': contentType },
+        notModified,
+      }
       remember(key, entry)
     } else {
       entries.delete(key)
@@ -83,7 +100,9 @@ export function createReadCache(limits: ReadCacheLimits = { maxBytes: 64 * 1024 
     const ifNoneMatch = c.req.header('if-none-match')
     if (ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag))) {
       const headers = entry.notModified
-      return standalone ? new Response(null, { status: 304, headers: { ...headers, 'x-request-id': c.get('requestId') } }) : c.body(null, 304, headers)
+      return standalone
+        ? new Response(null, { status: 304, headers: { ...headers, 'x-request-id': c.get('requestId') } })
+        : c.body(null, 304, headers)
     }
     if (!standalone) return c.body(entry.body, 200, entry.headers)
     return new Response(entry.body, { status: 200, headers: { ...entry.headers, 'x-request-id': c.get('requestId') } })

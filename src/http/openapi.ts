@@ -44,7 +44,10 @@ function createSchemaConverter() {
     const out: JsonSchema = {}
     for (const [key, value] of Object.entries(node)) {
       if (key === '$schema' || key === '$defs') continue
-      out[key] = key === '$ref' && typeof value === 'string' ? value.replace(/^#\/\$defs\//, '#/components/schemas/') : rewrite(value)
+      out[key] =
+        key === '$ref' && typeof value === 'string'
+          ? value.replace(/^#\/\$defs\//, '#/components/schemas/')
+          : rewrite(value)
     }
     return out
   }
@@ -55,7 +58,9 @@ function createSchemaConverter() {
       const converted = rewrite(def) as JsonSchema
       const existing = components[name]
       if (existing && JSON.stringify(existing) !== JSON.stringify(converted)) {
-        throw new Error(`two different schemas share the OpenAPI component name "${name}"; give one of them another .meta({ id })`)
+        throw new Error(
+          `two different schemas share the OpenAPI component name "${name}"; give one of them another .meta({ id })`,
+        )
       }
       components[name] = converted
     }
@@ -64,7 +69,11 @@ function createSchemaConverter() {
   return { convert, components }
 }
 
-function parameters(schema: ZodType | undefined, where: 'path' | 'query', convert: (s: ZodType, io: 'input') => JsonSchema) {
+function parameters(
+  schema: ZodType | undefined,
+  where: 'path' | 'query',
+  convert: (s: ZodType, io: 'input') => JsonSchema,
+) {
   if (!schema) return []
   const json = convert(schema, 'input')
   const props = (json.properties ?? {}) as Record<string, JsonSchema>
@@ -85,7 +94,11 @@ function operationId(doc: RouteDoc): string {
   const words = doc.path
     .split('/')
     .filter(Boolean)
-    .map((part) => part.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : '')))
+    .map((part) =>
+      part
+        .replace(/[{}]/g, '')
+        .replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : '')),
+    )
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
   return doc.method + (words.join('') || 'Root')
 }
@@ -106,7 +119,8 @@ export function buildOpenApi(input: OpenApiInput) {
     }
     for (const doc of docs) {
       const item = (paths[doc.path] ??= {})
-      if (item[doc.method]) throw new Error(`${moduleName}: ${doc.method.toUpperCase()} ${doc.path} is documented twice`)
+      if (item[doc.method])
+        throw new Error(`${moduleName}: ${doc.method.toUpperCase()} ${doc.path} is documented twice`)
       for (const tag of doc.tags) tags.add(tag)
       const responses: Record<string, unknown> = {}
       for (const [status, response] of Object.entries(doc.responses)) {
@@ -118,10 +132,17 @@ export function buildOpenApi(input: OpenApiInput) {
             : contentType.startsWith('application/json')
               ? undefined
               : { type: 'string' }
-        responses[status] = { description: response.description, ...(schema ? { content: { [contentType]: { schema } } } : {}) }
+        responses[status] = {
+          description: response.description,
+          ...(schema ? { content: { [contentType]: { schema } } } : {}),
+        }
       }
-      const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemRef } } })
-      if ((doc.params || doc.query || doc.body) && !responses['400']) responses['400'] = problem('invalid input: the problem names each field')
+      const problem = (description: string) => ({
+        description,
+        content: { 'application/problem+json': { schema: problemRef } },
+      })
+      if ((doc.params || doc.query || doc.body) && !responses['400'])
+        responses['400'] = problem('invalid input: the problem names each field')
       if (doc.auth && !responses['401']) responses['401'] = problem('missing or unknown API key')
       if (doc.auth === 'admin' && !responses['403']) responses['403'] = problem('the API key is not an admin key')
       item[doc.method] = {
@@ -130,7 +151,9 @@ export function buildOpenApi(input: OpenApiInput) {
         ...(doc.description ? { description: doc.description } : {}),
         tags: doc.tags,
         parameters: [...parameters(doc.params, 'path', convert), ...parameters(doc.query, 'query', convert)],
-        ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: convert(doc.body, 'input') } } } } : {}),
+        ...(doc.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: convert(doc.body, 'input') } } } }
+          : {}),
         responses,
         ...(doc.auth ? { security: [{ bearer: [] }] } : {}),
         ...(doc.auth === 'admin' ? { 'x-requires-admin': true } : {}),
@@ -155,7 +178,9 @@ export function buildOpenApi(input: OpenApiInput) {
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
       schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with `kratomwatch keys create`.' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with `kratomwatch keys create`.' },
+      },
     },
     ...(undocumented.length ? { 'x-undocumented-modules': undocumented } : {}),
   }

@@ -33,9 +33,23 @@ const TITLES: Record<number, string> = {
 }
 
 /** Writes an RFC 9457 problem+json response. */
-export function problem(c: Context<AppEnv>, status: ContentfulStatusCode, type: string, detail: string, extra: Record<string, unknown> = {}) {
+export function problem(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  type: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+) {
   return c.body(
-    JSON.stringify({ type: `https://kratomwatch.dev/problems/${type}`, title: TITLES[status] ?? 'Error', status, detail, instance: c.req.path, request_id: c.get('requestId'), ...extra }),
+    JSON.stringify({
+      type: `https://kratomwatch.dev/problems/${type}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      instance: c.req.path,
+      request_id: c.get('requestId'),
+      ...extra,
+    }),
     status,
     { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' },
   )
@@ -48,13 +62,25 @@ export function problemResponse(error: Error, c: Context<AppEnv>) {
     if (status === 401) c.header('www-authenticate', 'Bearer realm="kratomwatch"')
     if (error instanceof RateLimitedError) c.header('retry-after', String(error.retryAfterSeconds))
     const extra = error instanceof InputError ? { errors: error.issues } : {}
-    if (status === 500) c.var.deps?.log.error({ err: error, request_id: c.get('requestId') }, 'unhandled application error')
-    return problem(c, status, error.code, status === 500 ? 'An internal error occurred; it was logged.' : error.message, extra)
+    if (status === 500)
+      c.var.deps?.log.error({ err: error, request_id: c.get('requestId') }, 'unhandled application error')
+    return problem(
+      c,
+      status,
+      error.code,
+      status === 500 ? 'An internal error occurred; it was logged.' : error.message,
+      extra,
+    )
   }
   if (error instanceof HTTPException) {
     const res = error.getResponse()
     if (res.headers.get('content-type')?.includes('problem+json')) return res
-    return problem(c, error.status as ContentfulStatusCode, 'http-error', error.message || TITLES[error.status] || 'Error')
+    return problem(
+      c,
+      error.status as ContentfulStatusCode,
+      'http-error',
+      error.message || TITLES[error.status] || 'Error',
+    )
   }
   if (error instanceof SyntaxError) return problem(c, 400, 'invalid-input', `malformed request body: ${error.message}`)
   c.var.deps?.log.error({ err: error, request_id: c.get('requestId') }, 'unhandled error')

@@ -1,5 +1,17 @@
 import { z } from 'zod'
-import { ChangeEvent, Confidence, IsoDate, JurisdictionCode, Level, Measure, SourceKind, SourceRef, Status, SubjectId, Trust } from '../domain/index.js'
+import {
+  ChangeEvent,
+  Confidence,
+  IsoDate,
+  JurisdictionCode,
+  Level,
+  Measure,
+  SourceKind,
+  SourceRef,
+  Status,
+  SubjectId,
+  Trust,
+} from '../domain/index.js'
 
 /**
  * zod schemas of what the public read routes answer, used for the OpenAPI document and checked
@@ -16,7 +28,10 @@ export const Problem = z
     detail: z.string(),
     instance: z.string().describe('the request path'),
     request_id: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('for invalid-input: each field and what is wrong with it'),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe('for invalid-input: each field and what is wrong with it'),
   })
   .meta({ id: 'Problem' })
 
@@ -34,16 +49,27 @@ export const RecordView = z
     valid_to: IsoDate.nullable(),
     sources: z.array(
       SourceRef.extend({
-        kind: z.enum([...SourceKind.options, 'unclassified']).describe('official (statute, gazette, agency), secondary (news, law firm, encyclopedia), commercial (a seller: never evidence)'),
+        kind: z
+          .enum([...SourceKind.options, 'unclassified'])
+          .describe(
+            'official (statute, gazette, agency), secondary (news, law firm, encyclopedia), commercial (a seller: never evidence)',
+          ),
       }),
     ),
     source_url: z.string().nullable().describe('the source to read first: an official one when there is one'),
     trust: Trust,
     verified_at: z
       .string()
-      .describe('when a source last confirmed this record: a scraper run that read it (ISO 8601 time), or the day a person reviewed a curated entry (YYYY-MM-DD); never the load time'),
-    verified_by: z.string().nullable().describe('who confirmed it: a scraper id, or "review" (a person, curated dataset)'),
-    stale: z.boolean().describe('true when not re-checked within its horizon: 180 days for a review, 30 days for a scraper'),
+      .describe(
+        'when a source last confirmed this record: a scraper run that read it (ISO 8601 time), or the day a person reviewed a curated entry (YYYY-MM-DD); never the load time',
+      ),
+    verified_by: z
+      .string()
+      .nullable()
+      .describe('who confirmed it: a scraper id, or "review" (a person, curated dataset)'),
+    stale: z
+      .boolean()
+      .describe('true when not re-checked within its horizon: 180 days for a review, 30 days for a scraper'),
     recorded_at: z.string().describe('when kratomwatch learned it (ISO 8601)'),
     scheduled: z.boolean().describe('true while the record waits for its effective date'),
   })
@@ -66,22 +92,35 @@ export const ChainLink = z.strictObject({
 /** The effective status at a place: its own rule combined with every ancestor's. */
 export const EffectiveStatus = z
   .strictObject({
-    status: Status.describe('unknown when a level\'s own rule is unconfirmed and no known level bans it: never shown as legal'),
-    at_least: Status.exclude(['unknown']).nullable().describe('for an unknown answer: the most severe status known to apply'),
-    since: IsoDate.nullable().describe('first day of the current unbroken run of this effective status (null: before any recorded change)'),
+    status: Status.describe(
+      "unknown when a level's own rule is unconfirmed and no known level bans it: never shown as legal",
+    ),
+    at_least: Status.exclude(['unknown'])
+      .nullable()
+      .describe('for an unknown answer: the most severe status known to apply'),
+    since: IsoDate.nullable().describe(
+      'first day of the current unbroken run of this effective status (null: before any recorded change)',
+    ),
     min_age: z.number().int().nullable().describe('from the levels whose status is the answer only'),
     conditions: z.array(z.string()).describe('from the levels whose status is the answer only'),
     confidence: Confidence.nullable(),
     decided_by: JurisdictionCode.nullable().describe('the place whose rule sets the status'),
     unknown_at: z.array(JurisdictionCode).describe('for an unknown answer: the places whose own rule is unconfirmed'),
     min_age_by: JurisdictionCode.nullable(),
-    unconfirmed: z.boolean().describe('true when unknown, low confidence, or no official source supports the deciding rule'),
+    unconfirmed: z
+      .boolean()
+      .describe('true when unknown, low confidence, or no official source supports the deciding rule'),
     explanation: z.string().describe('one sentence: why the answer is what it is'),
     chain: z.array(ChainLink).describe('from the top ancestor down to the place'),
   })
   .meta({ id: 'EffectiveStatus' })
 
-export const MeasureView = z.strictObject({ ...Measure.shape, source_id: z.string(), first_seen_at: z.string(), updated_at: z.string() })
+export const MeasureView = z.strictObject({
+  ...Measure.shape,
+  source_id: z.string(),
+  first_seen_at: z.string(),
+  updated_at: z.string(),
+})
 
 /** GET /jurisdictions/{code}. */
 export const JurisdictionView = z.strictObject({

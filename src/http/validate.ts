@@ -16,7 +16,11 @@ export function validate<T extends ZodType, Target extends keyof ValidationTarge
 }
 
 /** Parses a value with a zod schema, throwing the same InputError as `validate()` on failure (for validators that try a cheap check first). */
-export function parseOrThrow<T extends ZodType>(target: keyof ValidationTargets, schema: T, value: unknown): T['_zod']['output'] {
+export function parseOrThrow<T extends ZodType>(
+  target: keyof ValidationTargets,
+  schema: T,
+  value: unknown,
+): T['_zod']['output'] {
   const result = schema.safeParse(value)
   if (!result.success) {
     throw new InputError(

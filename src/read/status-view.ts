@@ -10,7 +10,6 @@ import { isoDay, type Level, type Status } from '../domain/index.js'
  * it, its citations, scheduled changes, measures and timeline. Reads only; never writes.
  */
 export function createStatusViews(stores: Stores, clock: () => Date = () => new Date()) {
-
   const subjects = () => stores.subjects.all()
 
   /**
@@ -26,22 +25,35 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
     }
   }
 
-  function chainFor(places: JurisdictionRow[], subject: string, rowOf: (code: string, subject: string) => TimelineRow | undefined): ChainInput[] {
+  function chainFor(
+    places: JurisdictionRow[],
+    subject: string,
+    rowOf: (code: string, subject: string) => TimelineRow | undefined,
+  ): ChainInput[] {
     return places.map((place) => {
       const row = rowOf(place.code, subject)
       return { code: place.code, name: place.name, level: place.level, record: row ? chainRecord(row) : null }
     })
   }
-  const inForceOf = (rowsOf: (code: string) => Map<string, TimelineRow>) => (code: string, subject: string) => rowsOf(code).get(subject)
+  const inForceOf = (rowsOf: (code: string) => Map<string, TimelineRow>) => (code: string, subject: string) =>
+    rowsOf(code).get(subject)
 
   /**
    * The first day of the current unbroken run of a place's effective status: walks back over every
    * date on which a level of its chain changed, while the answer stays the same. Null = since before
    * any record.
    */
-  function effectiveSince(places: JurisdictionRow[], subject: string, at: string, current: EffectiveStatus): string | null {
+  function effectiveSince(
+    places: JurisdictionRow[],
+    subject: string,
+    at: string,
+    current: EffectiveStatus,
+  ): string | null {
     const rows = new Map(places.map((p) => [p.code, stores.timeline.rows(p.code, subject)]))
-    const rowOn = (date: string) => (code: string) => rows.get(code)!.find((r) => (r.valid_from === null || r.valid_from <= date) && (r.valid_to === null || r.valid_to > date))
+    const rowOn = (date: string) => (code: string) =>
+      rows
+        .get(code)!
+        .find((r) => (r.valid_from === null || r.valid_from <= date) && (r.valid_to === null || r.valid_to > date))
     const boundaries = [...new Set([...rows.values()].flat().flatMap((r) => [r.valid_from, r.valid_to]))]
       .filter((d): d is string => d !== null && d <= at)
       .sort()
@@ -53,7 +65,6 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
     }
     return null
   }
-
 
   return {
     subjects,
@@ -147,7 +158,14 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
     },
 
     /** A page of places, optionally with (and filtered by) the effective status of a subject today. */
-    list(filter: { level?: Level; parent?: string; subject?: string; status?: Status; cursor?: string; limit: number }) {
+    list(filter: {
+      level?: Level
+      parent?: string
+      subject?: string
+      status?: Status
+      cursor?: string
+      limit: number
+    }) {
       const today = isoDay(clock())
       const subject = filter.subject ?? (filter.status ? 'kratom' : undefined)
       const rowsOf = rowsInForce(today)
@@ -157,7 +175,9 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       while (matches.length <= filter.limit) {
         const chunk = stores.jurisdictions.list({ level: filter.level, parent: filter.parent, after, limit: 500 })
         for (const place of chunk) {
-          const effective = subject ? resolveEffective(chainFor(stores.jurisdictions.chain(place.code)!, subject, inForceOf(rowsOf))) : undefined
+          const effective = subject
+            ? resolveEffective(chainFor(stores.jurisdictions.chain(place.code)!, subject, inForceOf(rowsOf)))
+            : undefined
           if (filter.status && effective?.status !== filter.status) continue
           matches.push({
             code: place.code,
@@ -165,7 +185,14 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
             level: place.level,
             parent: place.parent,
             ...(effective
-              ? { subject, status: effective.status, at_least: effective.at_least, min_age: effective.min_age, decided_by: effective.decided_by, unconfirmed: effective.unconfirmed }
+              ? {
+                  subject,
+                  status: effective.status,
+                  at_least: effective.at_least,
+                  min_age: effective.min_age,
+                  decided_by: effective.decided_by,
+                  unconfirmed: effective.unconfirmed,
+                }
               : {}),
           })
           if (matches.length > filter.limit) break
@@ -185,7 +212,9 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       return stores.jurisdictions.list({ parent: places.at(-1)!.code, limit: 10_000 }).map((child) => ({
         code: child.code,
         name: child.name,
-        status: Object.fromEntries(subjects().map((s) => [s.id, resolveEffective(chainFor([...places, child], s.id, inForceOf(rowsOf))).status])) as Record<string, Status>,
+        status: Object.fromEntries(
+          subjects().map((s) => [s.id, resolveEffective(chainFor([...places, child], s.id, inForceOf(rowsOf))).status]),
+        ) as Record<string, Status>,
       }))
     },
   }

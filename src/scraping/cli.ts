@@ -14,7 +14,10 @@ import { createScrapingService } from './service.js'
 
 /** One line of the summary table. */
 function row(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  return cells
+    .map((c, i) => c.padEnd(widths[i]!))
+    .join('  ')
+    .trimEnd()
 }
 
 /**
@@ -25,11 +28,23 @@ function row(cells: string[], widths: number[]): string {
  * live source, compared with the stored timeline; prints (and with `report`, writes as JSON) one
  * verdict per scraper: ok / would change (before → after) / degraded (reason) / disabled.
  */
-export async function runScrapeCommand(config: Config, options: { only?: string; jurisdiction?: string; dryRun: boolean; check?: { report: string | null } }): Promise<number> {
+export async function runScrapeCommand(
+  config: Config,
+  options: { only?: string; jurisdiction?: string; dryRun: boolean; check?: { report: string | null } },
+): Promise<number> {
   // Logs go to stderr (warnings only) so stdout stays the report.
-  const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, pino.destination({ fd: 2, sync: true }))
+  const log = createLogger(
+    config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+    pino.destination({ fd: 2, sync: true }),
+  )
   const core = openCore(config, log)
-  const service = await createScrapingService({ config, stores: core.stores, engine: core.engine, clock: core.clock, log }).catch((error: unknown) => {
+  const service = await createScrapingService({
+    config,
+    stores: core.stores,
+    engine: core.engine,
+    clock: core.clock,
+    log,
+  }).catch((error: unknown) => {
     core.db.close()
     throw error
   })
@@ -42,7 +57,9 @@ export async function runScrapeCommand(config: Config, options: { only?: string;
     if (options.jurisdiction) {
       const code = JurisdictionCode.safeParse(options.jurisdiction)
       if (!code.success) throw new ConfigError(`"${options.jurisdiction}" is not a jurisdiction code (e.g. US-TX).`)
-      selected = selected.filter((r) => r.def.jurisdictions.some((j) => j === code.data || j.startsWith(`${code.data}-`)))
+      selected = selected.filter((r) =>
+        r.def.jurisdictions.some((j) => j === code.data || j.startsWith(`${code.data}-`)),
+      )
     }
     if (selected.length === 0) {
       console.log('no scraper matches')
@@ -70,7 +87,9 @@ export async function runScrapeCommand(config: Config, options: { only?: string;
             : result.outcome === 'degraded' || result.outcome === 'failed'
               ? `${result.reason ?? ''} ${result.error ?? ''}`.trim()
               : `${result.skipped ? 'content and parser unchanged, skipped' : `${result.counts.observations ?? 0} observations`}, ${result.events.length} events, ${result.counts.held ?? 0} held for review`
-          console.log(`${mark} ${reg.def.id}: ${result.outcome}${result.run_id ? ` (run ${result.run_id})` : ''} in ${ms} ms: ${detail}`)
+          console.log(
+            `${mark} ${reg.def.id}: ${result.outcome}${result.run_id ? ` (run ${result.run_id})` : ''} in ${ms} ms: ${detail}`,
+          )
           if (options.dryRun && result.observations.length) console.log(JSON.stringify(result.observations, null, 2))
         }),
       ),
@@ -79,10 +98,15 @@ export async function runScrapeCommand(config: Config, options: { only?: string;
     if (options.check) {
       const today = isoDay(core.clock())
       const byId = new Map(selected.map((r) => [r.def.id, r.def]))
-      const checked: CheckLine[] = results.map(({ id, result, disabled }) => checkLine(core.stores, byId.get(id)!, result, disabled, today))
+      const checked: CheckLine[] = results.map(({ id, result, disabled }) =>
+        checkLine(core.stores, byId.get(id)!, result, disabled, today),
+      )
       for (const line of formatCheck(checked)) console.log(line)
       if (options.check.report) {
-        writeFileSync(options.check.report, JSON.stringify({ checked_at: core.clock().toISOString(), scrapers: checked }, null, 2) + '\n')
+        writeFileSync(
+          options.check.report,
+          JSON.stringify({ checked_at: core.clock().toISOString(), scrapers: checked }, null, 2) + '\n',
+        )
         console.log(`report written to ${options.check.report}`)
       }
       return checked.some((l) => l.outcome === 'degraded' || l.outcome === 'failed') ? 1 : 0
@@ -92,13 +116,25 @@ export async function runScrapeCommand(config: Config, options: { only?: string;
     const lines = results.map(({ id, result: r, disabled, ms }) =>
       disabled || !r
         ? [id, 'disabled', '', '', '', '', '', '', scraperProvenance(id).provenance]
-        : [id, r.skipped ? 'unchanged (skipped)' : r.outcome, r.reason ?? '', String(r.observations.length), String(r.events.length), String(r.counts.held ?? 0), r.run_id ? String(r.run_id) : '-', String(ms), scraperProvenance(id).provenance],
+        : [
+            id,
+            r.skipped ? 'unchanged (skipped)' : r.outcome,
+            r.reason ?? '',
+            String(r.observations.length),
+            String(r.events.length),
+            String(r.counts.held ?? 0),
+            r.run_id ? String(r.run_id) : '-',
+            String(ms),
+            scraperProvenance(id).provenance,
+          ],
     )
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
     console.log('')
     console.log(row(header, widths))
     for (const l of lines) console.log(row(l, widths))
-    const bad = results.filter((r) => r.result && (r.result.outcome === 'degraded' || r.result.outcome === 'failed')).length
+    const bad = results.filter(
+      (r) => r.result && (r.result.outcome === 'degraded' || r.result.outcome === 'failed'),
+    ).length
     console.log(`\n${results.length} scrapers in ${Date.now() - started} ms; ${bad} degraded or failed.`)
     return bad ? 1 : 0
   } finally {

@@ -71,7 +71,11 @@ export interface PdfDocument {
 export type FetchedDocument = HtmlDocument | JsonDocument | PdfDocument
 
 /** The document type `parse` receives for each source. */
-export type DocumentOf<S extends Source> = S extends { kind: 'json' } ? JsonDocument : S extends { kind: 'pdf' } ? PdfDocument : HtmlDocument
+export type DocumentOf<S extends Source> = S extends { kind: 'json' }
+  ? JsonDocument
+  : S extends { kind: 'pdf' }
+    ? PdfDocument
+    : HtmlDocument
 /** The documents `parse` receives, keyed by source name: `parse({ chapter }) { chapter.$('h1') }`. */
 export type Documents<S extends Record<string, Source>> = { [K in keyof S]: DocumentOf<S[K]> }
 
@@ -108,7 +112,15 @@ export const FOLLOW_LIMIT_MAX = 1000
 export const MEMORY_MAX_BYTES = 1_000_000
 
 /** Arrays in an observation may be readonly (e.g. `as const` tables); validation copies them. */
-type ReadonlyArrays<T> = T extends unknown ? { [K in keyof T]: T[K] extends readonly (infer E)[] ? readonly E[] : T[K] extends readonly (infer E)[] | undefined ? readonly E[] | undefined : T[K] } : never
+type ReadonlyArrays<T> = T extends unknown
+  ? {
+      [K in keyof T]: T[K] extends readonly (infer E)[]
+        ? readonly E[]
+        : T[K] extends readonly (infer E)[] | undefined
+          ? readonly E[] | undefined
+          : T[K]
+    }
+  : never
 
 /** What `parse` returns per item: an observation (validated strictly by the runner). */
 export type ScraperOutput = ReadonlyArrays<ObservationInput>
@@ -200,17 +212,30 @@ export interface ScraperDefinition<S extends Record<string, Source> = Record<str
  * })
  * ```
  */
-export function defineScraper<const S extends Record<string, Source>, M = unknown>(definition: ScraperDefinition<S, M>): ScraperDefinition<S, M> {
+export function defineScraper<const S extends Record<string, Source>, M = unknown>(
+  definition: ScraperDefinition<S, M>,
+): ScraperDefinition<S, M> {
   return definition
 }
 
 const httpsUrl = z
   .string()
-  .refine((u) => URL.canParse(u.replace(/\{[A-Z0-9_]+\}/g, 'x')) && u.startsWith('https://'), 'source URLs must be absolute https:// URLs')
+  .refine(
+    (u) => URL.canParse(u.replace(/\{[A-Z0-9_]+\}/g, 'x')) && u.startsWith('https://'),
+    'source URLs must be absolute https:// URLs',
+  )
 
 /** A source as declared or as returned by `follow`. */
 export const SourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.enum(['html', 'browser']), url: httpsUrl, headers: z.record(z.string(), z.string()).optional(), prepare: z.function().optional(), waitFor: z.string().min(1).optional() }).strict(),
+  z
+    .object({
+      kind: z.enum(['html', 'browser']),
+      url: httpsUrl,
+      headers: z.record(z.string(), z.string()).optional(),
+      prepare: z.function().optional(),
+      waitFor: z.string().min(1).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('json'), url: httpsUrl, headers: z.record(z.string(), z.string()).optional() }).strict(),
   z.object({ kind: z.literal('pdf'), url: httpsUrl, headers: z.record(z.string(), z.string()).optional() }).strict(),
 ])
@@ -220,10 +245,19 @@ export const ScraperDefinitionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)+$/, 'ids are lower-case kebab-case "<region>-<source-slug>"'),
     title: z.string().trim().min(1),
-    jurisdictions: z.array(z.string().regex(/^[A-Z]{2}(?:-[A-Z0-9]+)*$/, 'jurisdiction codes are upper case, like "US-TX"').pipe(JurisdictionCode)).min(1),
+    jurisdictions: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Z]{2}(?:-[A-Z0-9]+)*$/, 'jurisdiction codes are upper case, like "US-TX"')
+          .pipe(JurisdictionCode),
+      )
+      .min(1),
     trust: z.enum(['primary', 'secondary']),
     schedule: z.string().refine((s) => validCron(s), 'not a valid cron expression (node-cron)'),
-    sources: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'source names are camelCase identifiers'), SourceSchema).refine((s) => Object.keys(s).length > 0, 'at least one source'),
+    sources: z
+      .record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'source names are camelCase identifiers'), SourceSchema)
+      .refine((s) => Object.keys(s).length > 0, 'at least one source'),
     parserVersion: z.string().trim().min(1),
     emptyPossible: z.boolean().optional(),
     requiresEnv: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).optional(),
@@ -233,7 +267,10 @@ export const ScraperDefinitionSchema = z
     parse: z.function(),
   })
   .strict()
-  .refine((d) => d.maxFollow === undefined || d.follow !== undefined, { message: 'maxFollow without follow has no effect; remove it or add follow', path: ['maxFollow'] })
+  .refine((d) => d.maxFollow === undefined || d.follow !== undefined, {
+    message: 'maxFollow without follow has no effect; remove it or add follow',
+    path: ['maxFollow'],
+  })
 
 /** The names `follow` may give its sources (they name run documents and fixture files). */
 export const FOLLOWED_NAME = /^[A-Za-z0-9_-]{1,100}$/

@@ -39,12 +39,22 @@ export function fixtureCases(def: Pick<ScraperDefinition, 'id' | 'sources'>, roo
   const names = Object.keys(def.sources)
   const cases = new Map<string, FixtureCase>()
   for (const file of readdirSync(dir).sort()) {
-    if (!DOC.test(file) || file.endsWith('.expected.json') || file.endsWith('.source.json') || file === REAL_SOURCES_FILE) continue
+    if (
+      !DOC.test(file) ||
+      file.endsWith('.expected.json') ||
+      file.endsWith('.source.json') ||
+      file === REAL_SOURCES_FILE
+    )
+      continue
     const stem = file.replace(DOC, '')
-    const [caseName, source] = stem.includes('@') ? (stem.split('@') as [string, string]) : [stem, names.length === 1 ? names[0]! : '']
+    const [caseName, source] = stem.includes('@')
+      ? (stem.split('@') as [string, string])
+      : [stem, names.length === 1 ? names[0]! : '']
     const degraded = caseName.endsWith('.degraded') || (source ?? '').endsWith('.degraded')
     const cleanSource = source.replace(/\.degraded$/, '')
-    const followed = cleanSource.startsWith(FOLLOWED_FILE_PREFIX) ? cleanSource.slice(FOLLOWED_FILE_PREFIX.length) : null
+    const followed = cleanSource.startsWith(FOLLOWED_FILE_PREFIX)
+      ? cleanSource.slice(FOLLOWED_FILE_PREFIX.length)
+      : null
     if (followed === null && !names.includes(cleanSource)) continue
     const c = cases.get(caseName) ?? { name: caseName, degraded, files: {} }
     c.degraded ||= degraded
@@ -56,7 +66,14 @@ export function fixtureCases(def: Pick<ScraperDefinition, 'id' | 'sources'>, roo
 }
 
 const FOLLOWED_FILE_PREFIX = 'followed.'
-const KIND_TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', htm: 'text/html; charset=utf-8', json: 'application/json', pdf: 'application/pdf', xml: 'application/xml', txt: 'text/plain' }
+const KIND_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  htm: 'text/html; charset=utf-8',
+  json: 'application/json',
+  pdf: 'application/pdf',
+  xml: 'application/xml',
+  txt: 'text/plain',
+}
 
 /** One followed source of a fixture case and the file that answers it (null: none, the server answers 404). */
 export interface FollowedFixture {
@@ -71,7 +88,11 @@ export interface FollowedFixture {
  * (`<case>@followed.<name>.<ext>`, else `followed/<name>.<ext>`). Empty without `follow`, or when the
  * case's documents do not parse or `follow` refuses them (the run is then degraded anyway).
  */
-export async function followedFixtures(def: ScraperDefinition, fixture: FixtureCase, options: { root?: string; today?: string } = {}): Promise<FollowedFixture[]> {
+export async function followedFixtures(
+  def: ScraperDefinition,
+  fixture: FixtureCase,
+  options: { root?: string; today?: string } = {},
+): Promise<FollowedFixture[]> {
   if (!def.follow) return []
   let wanted: Record<string, Source>
   try {
@@ -81,12 +102,17 @@ export async function followedFixtures(def: ScraperDefinition, fixture: FixtureC
       const kind: SourceKind = source.kind === 'browser' ? 'html' : source.kind
       documents[name] = await toDocument(kind, source.url, readFileSync(path), KIND_TYPES[path.split('.').pop()!] ?? '')
     }
-    wanted = checkFollowed(def, def.follow(documents as never, { today: options.today ?? isoDay(new Date()), previous: null }))
+    wanted = checkFollowed(
+      def,
+      def.follow(documents as never, { today: options.today ?? isoDay(new Date()), previous: null }),
+    )
   } catch {
     return []
   }
   const shared = join(fixtureDir(def.id, options.root), 'followed')
-  const sharedFiles = existsSync(shared) ? readdirSync(shared).filter((f) => DOC.test(f) && !f.endsWith('.source.json')) : []
+  const sharedFiles = existsSync(shared)
+    ? readdirSync(shared).filter((f) => DOC.test(f) && !f.endsWith('.source.json'))
+    : []
   return Object.entries(wanted).map(([name, source]) => {
     const own = fixture.followed?.[name]
     const common = sharedFiles.find((f) => f.replace(DOC, '') === name)

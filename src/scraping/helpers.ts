@@ -17,7 +17,20 @@ export function text(node: Cheerio<AnyNode> | string | undefined | null): string
   return raw.replace(/[\s\u00a0]+/g, ' ').trim()
 }
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+]
 
 /**
  * A date as `YYYY-MM-DD` from the forms statutes and bill pages use: `September 1, 2023`,
@@ -34,7 +47,8 @@ export function isoDate(input: string): string {
   const pad = (n: number) => String(n).padStart(2, '0')
   const valid = (y: number, m: number, d: number) => {
     const date = new Date(Date.UTC(y, m - 1, d))
-    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) throw new UnknownValueError(`"${input}" is not a real date.`)
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
+      throw new UnknownValueError(`"${input}" is not a real date.`)
     return `${y}-${pad(m)}-${pad(d)}`
   }
   let m = /(\d{4})-(\d{2})-(\d{2})/.exec(s)
@@ -49,7 +63,9 @@ export function isoDate(input: string): string {
     const year = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3])
     return valid(year, Number(m[1]), Number(m[2]))
   }
-  throw new UnknownValueError(`no date found in "${input}"; expected e.g. "September 1, 2023", "9/1/23" or "2023-09-01".`)
+  throw new UnknownValueError(
+    `no date found in "${input}"; expected e.g. "September 1, 2023", "9/1/23" or "2023-09-01".`,
+  )
 }
 
 /**
@@ -67,7 +83,10 @@ export function statusRules(rules: Record<string, Status>): (label: string) => S
   const table = new Map(Object.entries(rules).map(([k, v]) => [text(k).toLowerCase(), v]))
   return (label: string) => {
     const status = table.get(text(label).toLowerCase())
-    if (!status) throw new UnknownValueError(`unknown status label "${text(label)}"; known: ${[...table.keys()].map((k) => `"${k}"`).join(', ')}. Add it to statusRules after checking the source.`)
+    if (!status)
+      throw new UnknownValueError(
+        `unknown status label "${text(label)}"; known: ${[...table.keys()].map((k) => `"${k}"`).join(', ')}. Add it to statusRules after checking the source.`,
+      )
     return status
   }
 }
@@ -82,7 +101,10 @@ export function statusRules(rules: Record<string, Status>): (label: string) => S
  */
 export function expectOne($: CheerioAPI, selector: string, what: string): Cheerio<AnyNode> {
   const found = $(selector)
-  if (found.length !== 1) throw new LayoutChangedError(`expected one ${what} at "${selector}", found ${found.length}; the page layout changed.`)
+  if (found.length !== 1)
+    throw new LayoutChangedError(
+      `expected one ${what} at "${selector}", found ${found.length}; the page layout changed.`,
+    )
   return found
 }
 
@@ -97,7 +119,8 @@ export function expectOne($: CheerioAPI, selector: string, what: string): Cheeri
  */
 export function expectRows($: CheerioAPI, selector: string, what: string): Cheerio<AnyNode>[] {
   const found = $(selector)
-  if (found.length === 0) throw new LayoutChangedError(`expected at least one ${what} at "${selector}", found none; the page layout changed.`)
+  if (found.length === 0)
+    throw new LayoutChangedError(`expected at least one ${what} at "${selector}", found none; the page layout changed.`)
   return found.toArray().map((el) => $(el))
 }
 
@@ -111,7 +134,10 @@ export function expectRows($: CheerioAPI, selector: string, what: string): Cheer
  */
 export function expectMatch(haystack: string, pattern: RegExp, what: string): RegExpExecArray {
   const m = pattern.exec(haystack)
-  if (!m) throw new LayoutChangedError(`expected the ${what} (${pattern}) in the text; not found. The wording or layout changed.`)
+  if (!m)
+    throw new LayoutChangedError(
+      `expected the ${what} (${pattern}) in the text; not found. The wording or layout changed.`,
+    )
   return m
 }
 
@@ -132,7 +158,12 @@ export function effectFromTitle(title: string): { subject: 'kratom' | '7-oh'; st
   const alkaloid = /7-hydroxymitragynine|\b7-OH\b/i.test(title)
   if (!leaf && !alkaloid) return null
   const subject = leaf ? 'kratom' : '7-oh'
-  if (/criminaliz|prohibit|\bban\b|schedule i\b|controlled (dangerous )?substances? (law|act)?/i.test(title) && !/consumer protection/i.test(title)) return { subject, status: 'banned' }
-  if (/consumer protection|regulat|age (limit|requirement)|minimum age|labeling/i.test(title)) return { subject, status: 'regulated' }
+  if (
+    /criminaliz|prohibit|\bban\b|schedule i\b|controlled (dangerous )?substances? (law|act)?/i.test(title) &&
+    !/consumer protection/i.test(title)
+  )
+    return { subject, status: 'banned' }
+  if (/consumer protection|regulat|age (limit|requirement)|minimum age|labeling/i.test(title))
+    return { subject, status: 'regulated' }
   return null
 }

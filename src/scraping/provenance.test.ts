@@ -16,10 +16,30 @@ const material = (scope: string) => [{ path: 'ecfr/a.xml', scope, test: 'x.test.
 
 describe('scraperProvenance', () => {
   it.each([
-    ['synthetic fixtures only', { 'us-a/c.json': '{}', 'us-a/c.source.json': { provenance: 'synthetic' } }, 'synthetic', []],
-    ['a captured fixture', { 'us-a/c.json': '{}', 'us-a/c.source.json': { provenance: 'real' } }, 'real', ['fixtures/us-a/c']],
-    ['a real document of the same template', { 'us-a/c.source.json': { provenance: 'synthetic' }, 'us-a/real-sources.json': material('template') }, 'real-template', ['real-sources/ecfr/a.xml']],
-    ['a real response of its own source', { 'us-a/c.source.json': { provenance: 'synthetic' }, 'us-a/real-sources.json': material('document') }, 'real', ['real-sources/ecfr/a.xml']],
+    [
+      'synthetic fixtures only',
+      { 'us-a/c.json': '{}', 'us-a/c.source.json': { provenance: 'synthetic' } },
+      'synthetic',
+      [],
+    ],
+    [
+      'a captured fixture',
+      { 'us-a/c.json': '{}', 'us-a/c.source.json': { provenance: 'real' } },
+      'real',
+      ['fixtures/us-a/c'],
+    ],
+    [
+      'a real document of the same template',
+      { 'us-a/c.source.json': { provenance: 'synthetic' }, 'us-a/real-sources.json': material('template') },
+      'real-template',
+      ['real-sources/ecfr/a.xml'],
+    ],
+    [
+      'a real response of its own source',
+      { 'us-a/c.source.json': { provenance: 'synthetic' }, 'us-a/real-sources.json': material('document') },
+      'real',
+      ['real-sources/ecfr/a.xml'],
+    ],
     ['a sidecar without provenance', { 'us-a/c.source.json': { synthetic: false } }, 'synthetic', []],
   ])('%s', (_what, files, provenance, real) => {
     expect(scraperProvenance('us-a', fixtures(files))).toEqual({ provenance, real_material: real })
@@ -30,7 +50,9 @@ describe('scraperProvenance', () => {
   })
 
   it('refuses a malformed real-sources.json with the file and the field', () => {
-    const root = fixtures({ 'us-a/real-sources.json': [{ path: '/etc/passwd', scope: 'template', test: 't', expects: 'e' }] })
+    const root = fixtures({
+      'us-a/real-sources.json': [{ path: '/etc/passwd', scope: 'template', test: 't', expects: 'e' }],
+    })
     expect(() => scraperProvenance('us-a', root)).toThrow(/real-sources\.json: 0\.path/)
   })
 })

@@ -32,8 +32,12 @@ export type RealMaterial = z.infer<typeof RealMaterial>
 export const ScraperProvenance = z.strictObject({
   provenance: z
     .enum(['real', 'real-template', 'synthetic', 'unknown'])
-    .describe('real: a fixture captured from its live source, or a real response of its own endpoint is tested; real-template: tested on a real response of the same template (another document); synthetic: only imitations; unknown: no fixtures shipped'),
-  real_material: z.array(z.string()).describe('real recorded responses its tests parse: fixture files marked real, and shared/real-sources paths'),
+    .describe(
+      'real: a fixture captured from its live source, or a real response of its own endpoint is tested; real-template: tested on a real response of the same template (another document); synthetic: only imitations; unknown: no fixtures shipped',
+    ),
+  real_material: z
+    .array(z.string())
+    .describe('real recorded responses its tests parse: fixture files marked real, and shared/real-sources paths'),
 })
 export type ScraperProvenance = z.infer<typeof ScraperProvenance>
 
@@ -42,7 +46,10 @@ export function realMaterial(id: string, root?: string): RealMaterial {
   const file = join(fixtureDir(id, root), 'real-sources.json')
   if (!existsSync(file)) return []
   const parsed = RealMaterial.safeParse(JSON.parse(readFileSync(file, 'utf8')))
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Fix the file (format in src/scraping/provenance.ts).`)
+  if (!parsed.success)
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Fix the file (format in src/scraping/provenance.ts).`,
+    )
   return parsed.data
 }
 
@@ -51,7 +58,8 @@ function sidecars(dir: string): { file: string; sidecar: unknown }[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) out.push(...sidecars(path))
-    else if (entry.name.endsWith('.source.json')) out.push({ file: path, sidecar: JSON.parse(readFileSync(path, 'utf8')) as unknown })
+    else if (entry.name.endsWith('.source.json'))
+      out.push({ file: path, sidecar: JSON.parse(readFileSync(path, 'utf8')) as unknown })
   }
   return out
 }
@@ -79,6 +87,14 @@ function computeProvenance(id: string, root?: string): ScraperProvenance {
     .filter((s) => FixtureSidecar.safeParse(s.sidecar).data?.provenance === 'real')
     .map((s) => s.file.slice(dir.length + 1).replace(/\.source\.json$/, ''))
   const material = realMaterial(id, root)
-  const provenance = real.length || material.some((m) => m.scope === 'document') ? 'real' : material.length ? 'real-template' : 'synthetic'
-  return { provenance, real_material: [...real.map((f) => `fixtures/${id}/${f}`), ...material.map((m) => `real-sources/${m.path}`)] }
+  const provenance =
+    real.length || material.some((m) => m.scope === 'document')
+      ? 'real'
+      : material.length
+        ? 'real-template'
+        : 'synthetic'
+  return {
+    provenance,
+    real_material: [...real.map((f) => `fixtures/${id}/${f}`), ...material.map((m) => `real-sources/${m.path}`)],
+  }
 }

@@ -42,10 +42,17 @@ export function scraperFiles(dir: string, ext: string): string[] {
 }
 
 /** Checks one loaded module against the conventions; throws ScraperDefinitionError naming the file. */
-export function validateScraperModule(mod: unknown, file: string, root: string): { def: ScraperDefinition; region: string } {
+export function validateScraperModule(
+  mod: unknown,
+  file: string,
+  root: string,
+): { def: ScraperDefinition; region: string } {
   const rel = relative(root, file)
   const def = (mod as { default?: unknown }).default
-  if (!def || typeof def !== 'object') throw new ScraperDefinitionError(`${rel}: no default export; a scraper file must "export default defineScraper({...})".`)
+  if (!def || typeof def !== 'object')
+    throw new ScraperDefinitionError(
+      `${rel}: no default export; a scraper file must "export default defineScraper({...})".`,
+    )
   const parsed = ScraperDefinitionSchema.safeParse(def)
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(definition)'}: ${i.message}`).join('; ')
@@ -53,11 +60,18 @@ export function validateScraperModule(mod: unknown, file: string, root: string):
   }
   const d = def as ScraperDefinition
   const stem = basename(file).replace(/\.(ts|js)$/, '')
-  if (d.id !== stem) throw new ScraperDefinitionError(`${rel}: id "${d.id}" must equal the file name "${stem}"; rename one of them.`)
+  if (d.id !== stem)
+    throw new ScraperDefinitionError(`${rel}: id "${d.id}" must equal the file name "${stem}"; rename one of them.`)
   const parts = relative(root, file).split(/[\\/]/)
-  if (parts.length !== 2) throw new ScraperDefinitionError(`${rel}: scrapers live at scrapers/<region>/<id>.ts (one folder level); move the file.`)
+  if (parts.length !== 2)
+    throw new ScraperDefinitionError(
+      `${rel}: scrapers live at scrapers/<region>/<id>.ts (one folder level); move the file.`,
+    )
   const region = parts[0]!
-  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(region)) throw new ScraperDefinitionError(`${rel}: region folder "${region}" must be a lower-case code such as "us-tx" or "th".`)
+  if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(region))
+    throw new ScraperDefinitionError(
+      `${rel}: region folder "${region}" must be a lower-case code such as "us-tx" or "th".`,
+    )
   return { def: d, region }
 }
 
@@ -66,7 +80,11 @@ export function validateScraperModule(mod: unknown, file: string, root: string):
  * file or duplicate id, naming the file and the problem; marks scrapers that cannot run here as
  * disabled (missing API key, browser source without Chromium).
  */
-export async function loadRegistry(options: { config: Config; chromiumPath: string | null; location?: { dir: string; ext: string } }): Promise<RegisteredScraper[]> {
+export async function loadRegistry(options: {
+  config: Config
+  chromiumPath: string | null
+  location?: { dir: string; ext: string }
+}): Promise<RegisteredScraper[]> {
   const { dir, ext } = options.location ?? scrapersLocation()
   const seen = new Map<string, string>()
   const out: RegisteredScraper[] = []
@@ -75,11 +93,16 @@ export async function loadRegistry(options: { config: Config; chromiumPath: stri
     try {
       mod = await import(pathToFileURL(file).href)
     } catch (error) {
-      throw new ScraperDefinitionError(`${relative(dir, file)}: failed to load: ${(error as Error).message}`, { cause: error })
+      throw new ScraperDefinitionError(`${relative(dir, file)}: failed to load: ${(error as Error).message}`, {
+        cause: error,
+      })
     }
     const { def, region } = validateScraperModule(mod, file, dir)
     const prior = seen.get(def.id)
-    if (prior) throw new ScraperDefinitionError(`${relative(dir, file)}: duplicate scraper id "${def.id}" (also in ${prior}); ids must be unique.`)
+    if (prior)
+      throw new ScraperDefinitionError(
+        `${relative(dir, file)}: duplicate scraper id "${def.id}" (also in ${prior}); ids must be unique.`,
+      )
     seen.set(def.id, relative(dir, file))
     out.push({ def, file, region, disabled: disabledReason(def, options.config, options.chromiumPath) })
   }
@@ -89,7 +112,8 @@ export async function loadRegistry(options: { config: Config; chromiumPath: stri
 /** Why a scraper cannot run with this configuration, or null. */
 export function disabledReason(def: ScraperDefinition, config: Config, chromiumPath: string | null): string | null {
   const missing = (def.requiresEnv ?? []).filter((name) => !envValue(config, name))
-  if (missing.length) return `needs ${missing.join(', ')} (API key not configured); set it in the environment to enable this scraper.`
+  if (missing.length)
+    return `needs ${missing.join(', ')} (API key not configured); set it in the environment to enable this scraper.`
   if (!chromiumPath && Object.values(def.sources).some((s) => s.kind === 'browser')) {
     return `has a browser source but ${INSTALL_CHROMIUM_HINT}`
   }

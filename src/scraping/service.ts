@@ -28,7 +28,15 @@ export interface ScraperHealth {
   /** False for scrapers with run history whose file no longer exists (or not loaded in this role). */
   registered: boolean
   running: boolean
-  last_run: { id: number; started_at: string; finished_at: string | null; outcome: string; reason: string | null; error: string | null; counts: Record<string, number> } | null
+  last_run: {
+    id: number
+    started_at: string
+    finished_at: string | null
+    outcome: string
+    reason: string | null
+    error: string | null
+    counts: Record<string, number>
+  } | null
   last_success_at: string | null
   /** The last changed/unchanged run against the live source (test runs, served from fixtures, excluded). */
   last_live_success_at: string | null
@@ -43,7 +51,11 @@ export interface ScraperHealth {
 }
 
 /** Health from the database and (where loaded) the registry and the scheduler. */
-export function scraperHealth(store: ScrapingStore, registry: RegisteredScraper[] | null, extra: { nextRun?: (id: string) => Date | null; running?: string[] } = {}): ScraperHealth[] {
+export function scraperHealth(
+  store: ScrapingStore,
+  registry: RegisteredScraper[] | null,
+  extra: { nextRun?: (id: string) => Date | null; running?: string[] } = {},
+): ScraperHealth[] {
   const ids = new Set([...(registry ?? []).map((r) => r.def.id), ...store.scraperIdsWithRuns()])
   const byId = new Map((registry ?? []).map((r) => [r.def.id, r]))
   return [...ids].sort().map((id) => {
@@ -51,8 +63,9 @@ export function scraperHealth(store: ScrapingStore, registry: RegisteredScraper[
     const runs = store.recentRuns(id, HEALTH_WINDOW)
     const good = (o: string) => o === 'changed' || o === 'unchanged'
     let failures = 0
-    for (const r of runs) if (!good(r.outcome)) failures++
-    else break
+    for (const r of runs)
+      if (!good(r.outcome)) failures++
+      else break
     const last = runs[0]
     const lastGood = store.lastGoodRun(id)
     const next = reg && !reg.disabled ? (extra.nextRun?.(id) ?? null) : null
@@ -68,12 +81,24 @@ export function scraperHealth(store: ScrapingStore, registry: RegisteredScraper[
       disabled_reason: reg?.disabled ?? null,
       registered: reg !== undefined,
       running: extra.running?.includes(id) ?? false,
-      last_run: last ? { id: last.id, started_at: last.started_at, finished_at: last.finished_at, outcome: last.outcome, reason: last.reason, error: last.error, counts: last.counts } : null,
+      last_run: last
+        ? {
+            id: last.id,
+            started_at: last.started_at,
+            finished_at: last.finished_at,
+            outcome: last.outcome,
+            reason: last.reason,
+            error: last.error,
+            counts: last.counts,
+          }
+        : null,
       last_success_at: lastGood?.finished_at ?? null,
       last_live_success_at: lastGood && lastGood.trigger !== 'test' ? lastGood.finished_at : null,
       ...scraperProvenance(id),
       consecutive_failures: failures,
-      success_rate: runs.length ? Math.round((runs.filter((r) => good(r.outcome)).length / runs.length) * 1000) / 1000 : null,
+      success_rate: runs.length
+        ? Math.round((runs.filter((r) => good(r.outcome)).length / runs.length) * 1000) / 1000
+        : null,
       runs_considered: runs.length,
       next_run_at: next ? next.toISOString() : null,
     }
@@ -87,12 +112,21 @@ export const MAINTENANCE_JOB = { name: 'maintenance', schedule: '5 0 * * *' }
  * The scraping side of the writer process: registry, fetcher (with the shared browser), runner
  * and scheduler, plus the queries the HTTP routes need.
  */
-export async function createScrapingService(deps: { config: Config; stores: Stores; engine: DiffEngine; clock: () => Date; log: Logger; registry?: RegisteredScraper[]; httpBackoffMs?: number }) {
+export async function createScrapingService(deps: {
+  config: Config
+  stores: Stores
+  engine: DiffEngine
+  clock: () => Date
+  log: Logger
+  registry?: RegisteredScraper[]
+  httpBackoffMs?: number
+}) {
   const { config, stores, engine, clock, log } = deps
   const store = stores.scraping
   const fetcher: Fetcher = createFetcher({ config, log, store, clock, httpBackoffMs: deps.httpBackoffMs })
   const registry = deps.registry ?? (await loadRegistry({ config, chromiumPath: fetcher.chromiumPath }))
-  for (const r of registry) if (r.disabled) log.warn({ scraper: r.def.id, reason: r.disabled }, `scraper ${r.def.id} disabled: ${r.disabled}`)
+  for (const r of registry)
+    if (r.disabled) log.warn({ scraper: r.def.id, reason: r.disabled }, `scraper ${r.def.id} disabled: ${r.disabled}`)
   const runner: Runner = createRunner({ stores, engine, store, fetcher, config, clock, log })
   let scheduler: Scheduler | null = null
 
@@ -123,19 +157,31 @@ export async function createScrapingService(deps: { config: Config; stores: Stor
       if (reg.disabled) throw new ConflictError(`scraper "${id}" is disabled: ${reg.disabled}`)
       return runner.run(reg.def, options)
     },
-    health: () => scraperHealth(store, registry, { nextRun: (id) => scheduler?.nextRun(id) ?? null, running: runner.running() }),
+    health: () =>
+      scraperHealth(store, registry, { nextRun: (id) => scheduler?.nextRun(id) ?? null, running: runner.running() }),
     /** Starts cron tasks for every enabled scraper and the daily maintenance job. */
     async startScheduler(options: { maxRandomDelayMs?: number } = {}): Promise<Scheduler> {
       const abandoned = runner.abandonRunning('the previous process ended during the run', 'dead')
       if (abandoned) log.warn({ runs: abandoned }, 'runs left running by a previous process marked failed')
       const override = config.SCHEDULER_CRON_OVERRIDE
-      if (override && !validCron(override)) throw new ConfigError(`SCHEDULER_CRON_OVERRIDE "${override}" is not a valid cron expression.`)
-      if (override) log.warn({ schedule: override }, 'SCHEDULER_CRON_OVERRIDE set: every scraper runs on this schedule instead of its own')
+      if (override && !validCron(override))
+        throw new ConfigError(`SCHEDULER_CRON_OVERRIDE "${override}" is not a valid cron expression.`)
+      if (override)
+        log.warn(
+          { schedule: override },
+          'SCHEDULER_CRON_OVERRIDE set: every scraper runs on this schedule instead of its own',
+        )
       scheduler = createScheduler({
         log,
         maxRandomDelayMs: options.maxRandomDelayMs ?? config.SCHEDULER_MAX_DELAY_MS,
         jobs: [
-          ...registry.filter((r) => !r.disabled).map((r) => ({ name: r.def.id, schedule: override ?? r.def.schedule, run: () => runner.run(r.def, { trigger: 'schedule' }) })),
+          ...registry
+            .filter((r) => !r.disabled)
+            .map((r) => ({
+              name: r.def.id,
+              schedule: override ?? r.def.schedule,
+              run: () => runner.run(r.def, { trigger: 'schedule' }),
+            })),
           { ...MAINTENANCE_JOB, run: async () => maintenance() },
         ],
       })

@@ -4,8 +4,9 @@ import { describeEvent } from './describe.js'
 /** Escapes text for XML content and attribute values. */
 export function escapeXml(text: string): string {
   // Characters XML 1.0 forbids (C0 controls other than tab, newline, carriage return) are dropped.
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[&<>"']/g, (ch) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[ch]};`)
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '') // eslint-disable-line no-control-regex
+    .replace(/[&<>"']/g, (ch) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[ch]};`)
 }
 
 export interface AtomFeedInput {
@@ -33,7 +34,12 @@ export function renderAtom(input: AtomFeedInput): string {
   const entries = input.events.map((event) => {
     const d = describeEvent(event, input.names)
     const link = event.jurisdiction ? `${input.baseUrl}/j/${event.jurisdiction}` : `${input.baseUrl}/changes.html`
-    const lines = [d.detail, d.citation ? `Citation: ${d.citation}` : '', event.effective_date ? `Effective: ${event.effective_date}` : '', d.sourceUrl ? `Source: ${d.sourceUrl}` : '']
+    const lines = [
+      d.detail,
+      d.citation ? `Citation: ${d.citation}` : '',
+      event.effective_date ? `Effective: ${event.effective_date}` : '',
+      d.sourceUrl ? `Source: ${d.sourceUrl}` : '',
+    ]
     return `  <entry>
     <id>${eventAtomId(event.id)}</id>
     <title>${escapeXml(d.title)}</title>

@@ -3,7 +3,10 @@ import type { Stores } from '../db/stores/index.js'
 import type { ChangeEvent, EventType, SourceRef, Status } from '../domain/index.js'
 
 /** Filters shared by the change pages and feeds (the same meaning as `GET /changes`). */
-export interface EventFilter extends Pick<FeedFilter, 'effective_from' | 'effective_to' | 'detected_from' | 'detected_to' | 'in_law' | 'notable'> {
+export interface EventFilter extends Pick<
+  FeedFilter,
+  'effective_from' | 'effective_to' | 'detected_from' | 'detected_to' | 'in_law' | 'notable'
+> {
   jurisdictions?: string[]
   subject?: string
   types?: EventType[]
@@ -38,12 +41,14 @@ export interface UpcomingItem {
 export function createWebData(stores: Stores) {
   const { db } = stores
   const names = db.prepare('SELECT code, name FROM jurisdictions WHERE code IN (SELECT value FROM json_each(?))')
-  const scheduled = db.prepare(`SELECT r.id, r.jurisdiction, j.name, r.subject, r.status, r.citation, r.summary, r.sources_json, r.valid_from
+  const scheduled =
+    db.prepare(`SELECT r.id, r.jurisdiction, j.name, r.subject, r.status, r.citation, r.summary, r.sources_json, r.valid_from
     FROM status_records r JOIN jurisdictions j ON j.code = r.jurisdiction
     WHERE r.retracted_at IS NULL AND r.valid_from > @today
       AND (@codes IS NULL OR r.jurisdiction IN (SELECT value FROM json_each(@codes))) AND (@subject IS NULL OR r.subject = @subject)
     ORDER BY r.valid_from, r.jurisdiction, r.subject LIMIT @limit`)
-  const measures = db.prepare(`SELECT m.id, m.jurisdiction, j.name, m.title, m.stage, m.url, m.effective_date, m.proposed_effect_json
+  const measures =
+    db.prepare(`SELECT m.id, m.jurisdiction, j.name, m.title, m.stage, m.url, m.effective_date, m.proposed_effect_json
     FROM measures m JOIN jurisdictions j ON j.code = m.jurisdiction
     WHERE m.effective_date > @today AND m.stage NOT IN ('vetoed', 'failed', 'withdrawn')
       AND (@codes IS NULL OR m.jurisdiction IN (SELECT value FROM json_each(@codes)))
@@ -57,7 +62,9 @@ export function createWebData(stores: Stores) {
     },
 
     /** Changes in law, newest first by the date the law changed (not by when it was recorded). */
-    changesInLaw(filter: Omit<EventFilter, 'in_law' | 'since' | 'before'> & { until?: string; offset?: number }): ChangeEvent[] {
+    changesInLaw(
+      filter: Omit<EventFilter, 'in_law' | 'since' | 'before'> & { until?: string; offset?: number },
+    ): ChangeEvent[] {
       const { until, ...rest } = filter
       const effective_to = [rest.effective_to, until].filter((d): d is string => d !== undefined).sort()[0]
       return stores.events.query({ ...rest, effective_to, in_law: true, order: 'effective_desc' })
@@ -65,42 +72,73 @@ export function createWebData(stores: Stores) {
 
     /** Scheduled status changes and measures taking effect after `today`, soonest first. */
     upcoming(filter: { today: string; jurisdictions?: string[]; subject?: string; limit: number }): UpcomingItem[] {
-      const params = { today: filter.today, codes: filter.jurisdictions ? JSON.stringify(filter.jurisdictions) : null, subject: filter.subject ?? null, limit: filter.limit }
-      const statusItems = (scheduled.all(params) as { id: number; jurisdiction: string; name: string; subject: string; status: Status; citation: string; summary: string; sources_json: string; valid_from: string }[]).map(
-        (r): UpcomingItem => ({
-          date: r.valid_from,
-          kind: 'status',
-          jurisdiction: r.jurisdiction,
-          name: r.name,
-          subject: r.subject,
-          status: r.status,
-          citation: r.citation,
-          summary: r.summary,
-          url: (JSON.parse(r.sources_json) as SourceRef[]).at(-1)?.url ?? null,
-          measure_id: null,
-          stage: null,
-          uid: `status-record-${r.id}`,
-        }),
+      const params = {
+        today: filter.today,
+        codes: filter.jurisdictions ? JSON.stringify(filter.jurisdictions) : null,
+        subject: filter.subject ?? null,
+        limit: filter.limit,
+      }
+      const statusItems = (
+        scheduled.all(params) as {
+          id: number
+          jurisdiction: string
+          name: string
+          subject: string
+          status: Status
+          citation: string
+          summary: string
+          sources_json: string
+          valid_from: string
+        }[]
+      ).map((r): UpcomingItem => ({
+        date: r.valid_from,
+        kind: 'status',
+        jurisdiction: r.jurisdiction,
+        name: r.name,
+        subject: r.subject,
+        status: r.status,
+        citation: r.citation,
+        summary: r.summary,
+        url: (JSON.parse(r.sources_json) as SourceRef[]).at(-1)?.url ?? null,
+        measure_id: null,
+        stage: null,
+        uid: `status-record-${r.id}`,
+      }))
+      const measureItems = (
+        measures.all(params) as {
+          id: string
+          jurisdiction: string
+          name: string
+          title: string
+          stage: string
+          url: string
+          effective_date: string
+          proposed_effect_json: string | null
+        }[]
       )
-      const measureItems = (measures.all(params) as { id: string; jurisdiction: string; name: string; title: string; stage: string; url: string; effective_date: string; proposed_effect_json: string | null }[])
-        .map((m) => ({ ...m, effect: m.proposed_effect_json ? (JSON.parse(m.proposed_effect_json) as { subject: string; status: Status }) : null }))
-        .map(
-          (m): UpcomingItem => ({
-            date: m.effective_date,
-            kind: 'measure',
-            jurisdiction: m.jurisdiction,
-            name: m.name,
-            subject: m.effect?.subject ?? null,
-            status: m.effect?.status ?? null,
-            citation: m.id,
-            summary: m.title,
-            url: m.url,
-            measure_id: m.id,
-            stage: m.stage,
-            uid: `measure-${m.id}`,
-          }),
-        )
-      return [...statusItems, ...measureItems].sort((a, b) => a.date.localeCompare(b.date) || a.jurisdiction.localeCompare(b.jurisdiction)).slice(0, filter.limit)
+        .map((m) => ({
+          ...m,
+          effect: m.proposed_effect_json
+            ? (JSON.parse(m.proposed_effect_json) as { subject: string; status: Status })
+            : null,
+        }))
+        .map((m): UpcomingItem => ({
+          date: m.effective_date,
+          kind: 'measure',
+          jurisdiction: m.jurisdiction,
+          name: m.name,
+          subject: m.effect?.subject ?? null,
+          status: m.effect?.status ?? null,
+          citation: m.id,
+          summary: m.title,
+          url: m.url,
+          measure_id: m.id,
+          stage: m.stage,
+          uid: `measure-${m.id}`,
+        }))
+      return [...statusItems, ...measureItems]
+        .sort((a, b) => a.date.localeCompare(b.date) || a.jurisdiction.localeCompare(b.jurisdiction))
+        .slice(0, filter.limit)
     },
 
     /** Display names of jurisdiction codes (unknown codes are left out). */

@@ -23,11 +23,13 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : nul
 
 /** Describes a change event for feeds and pages. */
 export function describeEvent(event: ChangeEvent, names: Map<string, string>): EventWords {
-  const place = event.jurisdiction ? `${names.get(event.jurisdiction) ?? event.jurisdiction} (${event.jurisdiction})` : (event.scraper_id ?? 'kratomwatch')
+  const place = event.jurisdiction
+    ? `${names.get(event.jurisdiction) ?? event.jurisdiction} (${event.jurisdiction})`
+    : (event.scraper_id ?? 'kratomwatch')
   const before = (str(event.before?.status) as Status | null) ?? null
   const after = (str(event.after?.status) as Status | null) ?? null
   const subject = subjectName(event.subject)
-  const label = (s: Status | null) => (s ? STATUS_LOOK[s]?.label.toLowerCase() ?? s : 'none')
+  const label = (s: Status | null) => (s ? (STATUS_LOOK[s]?.label.toLowerCase() ?? s) : 'none')
   const citation = str(event.after?.citation) ?? str(event.before?.citation)
   const sourceUrl = str(event.after?.source_url) ?? str(event.after?.url)
   let title: string
@@ -47,13 +49,21 @@ export function describeEvent(event: ChangeEvent, names: Map<string, string>): E
       break
     case 'measure.introduced':
     case 'measure.updated':
-      title = `${place}: ${event.type === 'measure.introduced' ? 'new measure' : 'measure updated'} ${event.measure_id ?? ''}`.trim()
-      detail = [str(event.after?.title), str(event.after?.stage) ? `stage: ${str(event.after?.stage)}` : null, str(event.after?.last_action)].filter(Boolean).join('; ')
+      title =
+        `${place}: ${event.type === 'measure.introduced' ? 'new measure' : 'measure updated'} ${event.measure_id ?? ''}`.trim()
+      detail = [
+        str(event.after?.title),
+        str(event.after?.stage) ? `stage: ${str(event.after?.stage)}` : null,
+        str(event.after?.last_action),
+      ]
+        .filter(Boolean)
+        .join('; ')
       break
     default:
       title = `${place}: ${event.type}`
       detail = str(event.after?.reason) ?? str(event.after?.summary) ?? event.changed_fields.join(', ')
   }
-  if (event.type.startsWith('status.') && event.changed_fields.length && before) detail += ` Changed: ${event.changed_fields.join(', ')}.`
+  if (event.type.startsWith('status.') && event.changed_fields.length && before)
+    detail += ` Changed: ${event.changed_fields.join(', ')}.`
   return { title, detail, place, before, after, citation, sourceUrl }
 }

@@ -7,10 +7,17 @@ import { STATUS_LOOK } from './status-style.js'
  * CTL), and C1 controls. Line breaks (CR LF, a lone CR or a lone LF) are left for the TEXT escape.
  */
 export function stripIcalControls(text: string): string {
-  return [...text].filter((ch) => {
-    const code = ch.charCodeAt(0)
-    return code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code <= 0x9f))
-  }).join('')
+  return [...text]
+    .filter((ch) => {
+      const code = ch.charCodeAt(0)
+      return (
+        code === 0x09 ||
+        code === 0x0a ||
+        code === 0x0d ||
+        (code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code <= 0x9f))
+      )
+    })
+    .join('')
 }
 
 /**
@@ -19,7 +26,11 @@ export function stripIcalControls(text: string): string {
  * end its content line (a raw CR could inject `BEGIN:VEVENT`).
  */
 export function escapeIcalText(text: string): string {
-  return stripIcalControls(text).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n')
+  return stripIcalControls(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
 }
 
 /** Folds a content line to at most 75 octets per line (RFC 5545 § 3.1), never splitting a UTF-8 character. */
@@ -47,13 +58,30 @@ const nextDay = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) + 86_40
 
 /** Renders upcoming effective dates as an iCalendar (RFC 5545) feed of all-day events. */
 export function renderCalendar(items: UpcomingItem[], options: { baseUrl: string; now: Date; name: string }): string {
-  const stamp = options.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//kratomwatch//upcoming effective dates//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${escapeIcalText(options.name)}`]
+  const stamp = options.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//kratomwatch//upcoming effective dates//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${escapeIcalText(options.name)}`,
+  ]
   for (const item of items) {
-    const what = item.kind === 'status'
-      ? `${subjectName(item.subject)} becomes ${STATUS_LOOK[item.status ?? 'unknown'].label.toLowerCase()}`
-      : `${item.measure_id} takes effect${item.stage ? ` (${item.stage})` : ''}`
-    const description = [item.summary, item.citation && item.kind === 'status' ? `Citation: ${item.citation}` : '', item.url ? `Source: ${item.url}` : ''].filter(Boolean).join('\n')
+    const what =
+      item.kind === 'status'
+        ? `${subjectName(item.subject)} becomes ${STATUS_LOOK[item.status ?? 'unknown'].label.toLowerCase()}`
+        : `${item.measure_id} takes effect${item.stage ? ` (${item.stage})` : ''}`
+    const description = [
+      item.summary,
+      item.citation && item.kind === 'status' ? `Citation: ${item.citation}` : '',
+      item.url ? `Source: ${item.url}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n')
     lines.push(
       'BEGIN:VEVENT',
       `UID:${stripIcalControls(item.uid).replace(/[\r\n]/g, '')}@kratomwatch`,

@@ -40,7 +40,6 @@ export interface RegionStatus {
   pending?: string[]
 }
 
-
 /** A d3 path context writing compact SVG path data: integer coordinates, relative segments, no repeated points. */
 function compactPathContext(scale = 1) {
   let out = ''
@@ -114,7 +113,10 @@ function loadUsShapes(): Shape[] {
         d: ctx.take(),
         label:
           usps && measure.area(f as GeoPermissibleObjects) > MIN_LABEL_AREA
-            ? { x: Math.round(x + (LABEL_NUDGE[`US-${usps}`]?.[0] ?? 0)), y: Math.round(y + (LABEL_NUDGE[`US-${usps}`]?.[1] ?? 0)) }
+            ? {
+                x: Math.round(x + (LABEL_NUDGE[`US-${usps}`]?.[0] ?? 0)),
+                y: Math.round(y + (LABEL_NUDGE[`US-${usps}`]?.[1] ?? 0)),
+              }
             : null,
       }
     })
@@ -143,10 +145,19 @@ function loadWorldShapes() {
 function region(shape: Shape, found: RegionStatus | undefined, displayName: string | undefined): Html {
   const status = found?.status ?? 'unknown'
   const name = displayName ?? shape.name
-  const bound = status === 'unknown' && found?.atLeast ? ` (at least ${STATUS_LOOK[found.atLeast].label.toLowerCase()}, possibly banned)` : ''
+  const bound =
+    status === 'unknown' && found?.atLeast
+      ? ` (at least ${STATUS_LOOK[found.atLeast].label.toLowerCase()}, possibly banned)`
+      : ''
   const unconfirmed = found?.unconfirmed && status !== 'unknown'
   const words = `${name}: ${STATUS_LOOK[status].label}${bound}${unconfirmed ? ', unconfirmed' : ''}${found?.note ? `, ${found.note}` : ''}${regionDetails(found)}`
-  const path = html`<path class="region ${statusClass(status)}${unconfirmed ? ' unconfirmed' : ''}" d="${raw(shape.d)}" data-code="${shape.code}" data-status="${status}"><title>${words}</title></path>`
+  const path = html`<path
+    class="region ${statusClass(status)}${unconfirmed ? ' unconfirmed' : ''}"
+    d="${raw(shape.d)}"
+    data-code="${shape.code}"
+    data-status="${status}"
+    ><title>${words}</title></path
+  >`
   if (!shape.code) return path
   return html`<a href="/j/${shape.code}" aria-label="${words}">${path}</a>`
 }
@@ -161,7 +172,9 @@ export interface MapPoint extends RegionStatus {
 }
 
 // us-atlas' *-albers-10m files are projected with geoAlbersUsa().scale(1300).translate([487.5, 305]): the same here.
-const usProjection = geoAlbersUsa().scale(1300).translate([US_SIZE.width / 2, US_SIZE.height / 2])
+const usProjection = geoAlbersUsa()
+  .scale(1300)
+  .translate([US_SIZE.width / 2, US_SIZE.height / 2])
 
 /** Counties and cities as points (squares for counties), each linked to its page with a status class and title. */
 function renderPoints(points: MapPoint[]): Html {
@@ -169,14 +182,17 @@ function renderPoints(points: MapPoint[]): Html {
     const xy = usProjection([p.lon, p.lat])
     if (!xy) return []
     const [x, y] = xy.map(Math.round) as [number, number]
-    const bound = p.status === 'unknown' && p.atLeast ? ` (at least ${STATUS_LOOK[p.atLeast].label.toLowerCase()}, possibly banned)` : ''
+    const bound =
+      p.status === 'unknown' && p.atLeast
+        ? ` (at least ${STATUS_LOOK[p.atLeast].label.toLowerCase()}, possibly banned)`
+        : ''
     const unconfirmed = p.unconfirmed && p.status !== 'unknown'
     const words = `${p.name} (${p.level}): ${STATUS_LOOK[p.status].label}${bound}${unconfirmed ? ', unconfirmed' : ''}${p.note ? `, ${p.note}` : ''}`
     const cls = `point ${statusClass(p.status)}${unconfirmed ? ' unconfirmed' : ''}`
     const shape =
       p.level === 'county'
-        ? html`<rect class="${cls}" x="${x - 3.5}" y="${y - 3.5}" width="7" height="7" data-code="${p.code}"/>`
-        : html`<circle class="${cls}" cx="${x}" cy="${y}" r="4" data-code="${p.code}"/>`
+        ? html`<rect class="${cls}" x="${x - 3.5}" y="${y - 3.5}" width="7" height="7" data-code="${p.code}" />`
+        : html`<circle class="${cls}" cx="${x}" cy="${y}" r="4" data-code="${p.code}" />`
     // The link's <title> is its accessible name and the tooltip (one copy of the words keeps the page small).
     return [html`<a href="/j/${p.code}"><title>${words}</title>${shape}</a>`]
   })
@@ -184,9 +200,16 @@ function renderPoints(points: MapPoint[]): Html {
 }
 
 /** Renders the US states map: every state linked to its page, with a status class, pattern, title and label; local rules as points. */
-export function renderUsMap(statuses: Map<string, RegionStatus>, names: Map<string, string>, caption: string, points: MapPoint[] = []): Html {
+export function renderUsMap(
+  statuses: Map<string, RegionStatus>,
+  names: Map<string, string>,
+  caption: string,
+  points: MapPoint[] = [],
+): Html {
   usShapes ??= loadUsShapes()
-  const regions = usShapes.map((s) => region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined))
+  const regions = usShapes.map((s) =>
+    region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined),
+  )
   const labels = usShapes
     .filter((s) => s.label && s.code && !US_CALLOUTS[s.code])
     .map((s) => {
@@ -194,16 +217,39 @@ export function renderUsMap(statuses: Map<string, RegionStatus>, names: Map<stri
       const symbol = STATUS_LOOK[found?.status ?? 'unknown'].symbol
       // A label is clickable for its state (above the points, which may sit near it); hidden from keyboards and readers,
       // which reach the state through its region's link.
-      return html`<a href="/j/${s.code}" tabindex="-1"><text x="${s.label!.x}" y="${s.label!.y}">${s.code!.slice(3)} ${symbol}</text></a>`
+      return html`<a href="/j/${s.code}" tabindex="-1"
+        ><text x="${s.label!.x}" y="${s.label!.y}">${s.code!.slice(3)} ${symbol}</text></a
+      >`
     })
-  return html`<svg class="map map-us" viewBox="0 0 ${US_VIEW_WIDTH} ${US_SIZE.height}" role="group" aria-label="${caption}"><g class="regions">${regions}</g>${renderPoints(points)}<g class="labels" aria-hidden="true">${labels}</g>${usCallouts(statuses)}${pendingMarkers(statuses)}</svg>`
+  return html`<svg
+    class="map map-us"
+    viewBox="0 0 ${US_VIEW_WIDTH} ${US_SIZE.height}"
+    role="group"
+    aria-label="${caption}"
+  >
+    <g class="regions">${regions}</g>
+    ${renderPoints(points)}
+    <g class="labels" aria-hidden="true">${labels}</g>
+    ${usCallouts(statuses)}${pendingMarkers(statuses)}
+  </svg>`
 }
 
 /** Renders the world map: every country with an ISO code linked to its page, with a status class, pattern and title. */
 export function renderWorldMap(statuses: Map<string, RegionStatus>, names: Map<string, string>, caption: string): Html {
   worldShapes ??= loadWorldShapes()
-  const regions = worldShapes.shapes.map((s) => region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined))
-  return html`<svg class="map map-world" viewBox="0 0 ${WORLD_SIZE.width} ${WORLD_SIZE.height}" role="group" aria-label="${caption}"><path class="sphere" d="${raw(worldShapes.sphere)}"/><g class="regions">${regions}</g>${worldPendingMarkers(statuses)}</svg>`
+  const regions = worldShapes.shapes.map((s) =>
+    region(s, s.code ? statuses.get(s.code) : undefined, s.code ? names.get(s.code) : undefined),
+  )
+  return html`<svg
+    class="map map-world"
+    viewBox="0 0 ${WORLD_SIZE.width} ${WORLD_SIZE.height}"
+    role="group"
+    aria-label="${caption}"
+  >
+    <path class="sphere" d="${raw(worldShapes.sphere)}" />
+    <g class="regions">${regions}</g>
+    ${worldPendingMarkers(statuses)}
+  </svg>`
 }
 
 /** Since when, confidence and pending measures, as the end of a region's title ("; since 2016-05-10; …"). */
@@ -270,8 +316,16 @@ export function usCallouts(statuses: Map<string, RegionStatus>): Html {
     const found = statuses.get(code)
     const status = found?.status ?? 'unknown'
     const unconfirmed = found?.unconfirmed && status !== 'unknown' ? ' unconfirmed' : ''
-    const line = code === 'US-HI' ? '' : html`<line x1="${cx}" y1="${cy}" x2="${x - 2}" y2="${y}"/>`
-    return html`<a href="/j/${code}" tabindex="-1" data-callout="${code}">${line}<rect class="region ${statusClass(status)}${unconfirmed}" x="${x}" y="${y - 6}" width="10" height="12"/><text x="${x + 13}" y="${y}">${code.slice(3)} ${STATUS_LOOK[status].symbol}</text></a>`
+    const line = code === 'US-HI' ? '' : html`<line x1="${cx}" y1="${cy}" x2="${x - 2}" y2="${y}" />`
+    return html`<a href="/j/${code}" tabindex="-1" data-callout="${code}"
+      >${line}<rect
+        class="region ${statusClass(status)}${unconfirmed}"
+        x="${x}"
+        y="${y - 6}"
+        width="10"
+        height="12"
+      /><text x="${x + 13}" y="${y}">${code.slice(3)} ${STATUS_LOOK[status].symbol}</text></a
+    >`
   })
   return html`<g class="callouts" aria-hidden="true">${items}</g>`
 }
@@ -284,7 +338,7 @@ export function pendingMarkers(statuses: Map<string, RegionStatus>): Html {
       const at = usLabelAt(code)
       if (!at) return []
       const dx = US_CALLOUTS[code] ? 40 : 20
-      return [html`<circle class="pending-marker" data-code="${code}" cx="${at[0] + dx}" cy="${at[1] - 7}" r="4.5"/>`]
+      return [html`<circle class="pending-marker" data-code="${code}" cx="${at[0] + dx}" cy="${at[1] - 7}" r="4.5" />`]
     })
   return html`<g class="pending-markers" aria-hidden="true">${marks}</g>`
 }
@@ -309,6 +363,15 @@ export function worldPendingMarkers(statuses: Map<string, RegionStatus>): Html {
   worldCentroids ??= loadWorldCentroids()
   const marks = [...statuses.entries()]
     .filter(([code, r]) => r.pending?.length && worldCentroids!.has(code))
-    .map(([code]) => html`<circle class="pending-marker" data-code="${code}" cx="${worldCentroids!.get(code)![0]}" cy="${worldCentroids!.get(code)![1]}" r="3.5"/>`)
+    .map(
+      ([code]) =>
+        html`<circle
+          class="pending-marker"
+          data-code="${code}"
+          cx="${worldCentroids!.get(code)![0]}"
+          cy="${worldCentroids!.get(code)![1]}"
+          r="3.5"
+        />`,
+    )
   return html`<g class="pending-markers" aria-hidden="true">${marks}</g>`
 }

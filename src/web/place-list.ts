@@ -23,9 +23,18 @@ export interface PlaceListItem {
  * minimum age and pending bills, in the map's order of names.
  */
 export function placeList(id: string, items: PlaceListItem[], label: string): Html {
-  return html`<ul class="place-list" id="${id}" aria-label="${label}">${items.map(
-    (p) => html`<li data-code="${p.code}"><a href="/j/${p.code}"><span class="pl-name">${p.name} <span class="meta">${p.code}</span></span>
-${statusBadge(p.status, { atLeast: p.atLeast, unconfirmed: p.unconfirmed })}
-<span class="pl-facts">${p.since ? `since ${p.since}` : 'no dated change'}${p.minAge ? ` · ${p.minAge}+` : ''}${p.decidedBy && p.decidedBy !== p.code ? ` · set by ${p.decidedBy}` : ''}${p.pending.length ? html` · <strong class="pl-pending">${p.pending.length} pending ${p.pending.length === 1 ? 'bill' : 'bills'}</strong>` : ''}</span></a></li>`,
-  )}</ul>`
+  return html`<ul class="place-list" id="${id}" aria-label="${label}">
+    ${items.map(
+      (p) =>
+        html`<li data-code="${p.code}">
+          <a href="/j/${p.code}"
+            ><span class="pl-name">${p.name} <span class="meta">${p.code}</span></span>
+            ${statusBadge(p.status, { atLeast: p.atLeast, unconfirmed: p.unconfirmed })}
+            <span class="pl-facts"
+              >${p.since ? `since ${p.since}` : 'no dated change'}${p.minAge ? ` · ${p.minAge}+` : ''}${p.decidedBy && p.decidedBy !== p.code ? ` · set by ${p.decidedBy}` : ''}${p.pending.length ? html` · <strong class="pl-pending">${p.pending.length} pending ${p.pending.length === 1 ? 'bill' : 'bills'}</strong>` : ''}</span
+            ></a
+          >
+        </li>`,
+    )}
+  </ul>`
 }

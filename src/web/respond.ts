@@ -12,7 +12,8 @@ export function webDataFor(stores: Stores): WebData {
 
 /** Security headers for the HTML pages: no scripts, and nothing loaded from another origin. */
 export const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'strict-origin-when-cross-origin',
 }

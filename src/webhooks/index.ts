@@ -19,7 +19,13 @@ export interface WebhookService {
 }
 
 /** Starts the delivery worker for the writer roles (all, worker), woken whenever the outbox queues rows. */
-export function startWebhookService(deps: { stores: Stores; outbox: Outbox; config: Config; log: Logger; clock?: () => Date }): WebhookService {
+export function startWebhookService(deps: {
+  stores: Stores
+  outbox: Outbox
+  config: Config
+  log: Logger
+  clock?: () => Date
+}): WebhookService {
   const policy = urlPolicy(deps.config)
   const sender = createSender({ policy, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS })
   const worker = createDeliveryWorker({

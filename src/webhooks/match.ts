@@ -12,7 +12,11 @@ export const OPT_IN_EVENTS: readonly EventType[] = ['status.details_updated']
  * per subscription. Empty filters match everything, except the opt-in types: a subscription hears
  * `status.details_updated` (a citation or summary refined, no change in law) only when it lists it.
  */
-export function matches(sub: Pick<Subscription, 'events' | 'jurisdictions' | 'include_descendants' | 'subjects'>, event: ChangeEvent, lineage: readonly string[]): boolean {
+export function matches(
+  sub: Pick<Subscription, 'events' | 'jurisdictions' | 'include_descendants' | 'subjects'>,
+  event: ChangeEvent,
+  lineage: readonly string[],
+): boolean {
   if (sub.events.length ? !sub.events.includes(event.type) : OPT_IN_EVENTS.includes(event.type)) return false
   if (sub.subjects.length && (event.subject === null || !sub.subjects.includes(event.subject))) return false
   if (sub.jurisdictions.length) {

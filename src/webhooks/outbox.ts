@@ -44,7 +44,10 @@ export function outboxFor(stores: Stores, options: { publicBaseUrl: string }): O
   return registered.get(stores) ?? createOutbox(stores, options)
 }
 
-function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbox & { listener: (events: readonly ChangeEvent[]) => void } {
+function createOutbox(
+  stores: Stores,
+  options: { publicBaseUrl: string },
+): Outbox & { listener: (events: readonly ChangeEvent[]) => void } {
   const { webhooks } = stores
   const queuedListeners: (() => void)[] = []
   let notifyPending = false
@@ -61,15 +64,34 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
   // The place's effective answer on the event's date, so a subscriber hears "unknown" where the law is unconfirmed.
   const views = createStatusViews(stores)
   // A batch's events share one resolver: each place's timeline is read once for all of them.
-  const effectiveOf = (event: ChangeEvent, effective: ReturnType<typeof views.effectiveResolver>): EffectiveSummary | undefined => {
+  const effectiveOf = (
+    event: ChangeEvent,
+    effective: ReturnType<typeof views.effectiveResolver>,
+  ): EffectiveSummary | undefined => {
     if (!event.type.startsWith('status.') || !event.jurisdiction || !event.subject) return undefined
     const e = effective(event.jurisdiction, event.subject, event.effective_date ?? event.detected_at.slice(0, 10))
-    return e && { status: e.status, at_least: e.at_least, decided_by: e.decided_by, unconfirmed: e.unconfirmed, explanation: e.explanation }
+    return (
+      e && {
+        status: e.status,
+        at_least: e.at_least,
+        decided_by: e.decided_by,
+        unconfirmed: e.unconfirmed,
+        explanation: e.explanation,
+      }
+    )
   }
-  const payloadOf = (event: ChangeEvent, effective = views.effectiveResolver()) => eventPayload(event, options.publicBaseUrl, effectiveOf(event, effective))
+  const payloadOf = (event: ChangeEvent, effective = views.effectiveResolver()) =>
+    eventPayload(event, options.publicBaseUrl, effectiveOf(event, effective))
 
   const enqueueEvent = (sub: Subscription, event: ChangeEvent, payload: string): boolean =>
-    webhooks.enqueue({ id: newMessageId(), subscription_id: sub.id, event_id: event.id, type: event.type, payload, now: event.detected_at })
+    webhooks.enqueue({
+      id: newMessageId(),
+      subscription_id: sub.id,
+      event_id: event.id,
+      type: event.type,
+      payload,
+      now: event.detected_at,
+    })
 
   // One call per batch of events (a whole diff-engine batch): subscriptions are read once and the rows written in bulk.
   const listener = (appended: readonly ChangeEvent[]): void => {
@@ -82,12 +104,20 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
     const effective = views.effectiveResolver()
     for (const event of appended) {
       let lineage = lineages.get(event.jurisdiction)
-      if (!lineage) lineages.set(event.jurisdiction, (lineage = needsLineage ? lineageOf(stores, event.jurisdiction) : []))
+      if (!lineage)
+        lineages.set(event.jurisdiction, (lineage = needsLineage ? lineageOf(stores, event.jurisdiction) : []))
       let payload: string | undefined
       for (const sub of subs) {
         if (!matches(sub, event, lineage)) continue
         payload ??= payloadOf(event, effective)
-        rows.push({ id: newMessageId(), subscription_id: sub.id, event_id: event.id, type: event.type, payload, now: event.detected_at })
+        rows.push({
+          id: newMessageId(),
+          subscription_id: sub.id,
+          event_id: event.id,
+          type: event.type,
+          payload,
+          now: event.detected_at,
+        })
       }
     }
     if (rows.length && webhooks.enqueueMany(rows)) notify()
@@ -101,21 +131,31 @@ function createOutbox(stores: Stores, options: { publicBaseUrl: string }): Outbo
     },
     ping(sub, at) {
       const id = newMessageId()
-      webhooks.enqueue({ id, subscription_id: sub.id, event_id: null, type: 'webhook.ping', payload: pingPayload(sub.id, at), now: at.toISOString() })
+      webhooks.enqueue({
+        id,
+        subscription_id: sub.id,
+        event_id: null,
+        type: 'webhook.ping',
+        payload: pingPayload(sub.id, at),
+        now: at.toISOString(),
+      })
       notify()
       return id
     },
     recover(sub, since, at) {
       const now = at.toISOString()
       let count = 0
-      stores.db.transaction(() => {
-        for (const eventId of webhooks.eventIdsSince(since)) {
-          const event = stores.events.get(eventId)
-          if (!event || !matches(sub, event, lineageOf(stores, event.jurisdiction))) continue
-          const existing = webhooks.deliveryForEvent(sub.id, event.id)
-          if (existing ? webhooks.requeue(existing, 'recover', now) : enqueueEvent(sub, event, payloadOf(event))) count++
-        }
-      }).immediate()
+      stores.db
+        .transaction(() => {
+          for (const eventId of webhooks.eventIdsSince(since)) {
+            const event = stores.events.get(eventId)
+            if (!event || !matches(sub, event, lineageOf(stores, event.jurisdiction))) continue
+            const existing = webhooks.deliveryForEvent(sub.id, event.id)
+            if (existing ? webhooks.requeue(existing, 'recover', now) : enqueueEvent(sub, event, payloadOf(event)))
+              count++
+          }
+        })
+        .immediate()
       if (count) notify()
       return count
     },

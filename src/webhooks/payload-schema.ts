@@ -29,7 +29,9 @@ const StatusSide = z.looseObject({
   confidence: Confidence,
   effective_date: IsoDate.nullable(),
   valid_to: IsoDate.nullable().optional(),
-  sources: z.array(z.looseObject({ url: z.string(), kind: z.enum(['official', 'secondary', 'commercial']) })).optional(),
+  sources: z
+    .array(z.looseObject({ url: z.string(), kind: z.enum(['official', 'secondary', 'commercial']) }))
+    .optional(),
   source_url: z.string().nullable().optional(),
   scheduled: z.boolean().optional(),
 })
@@ -50,7 +52,12 @@ const MeasureSide = z.looseObject({
 const HealthSide = z.looseObject({ health: z.enum(['ok', 'degraded']) })
 
 const Links = z
-  .object({ event: z.url(), jurisdiction: z.url().optional(), history: z.url().optional(), scraper: z.url().optional() })
+  .object({
+    event: z.url(),
+    jurisdiction: z.url().optional(),
+    history: z.url().optional(),
+    scraper: z.url().optional(),
+  })
   .strict()
 
 /** Fields every change-event body carries in `data`. */

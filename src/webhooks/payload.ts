@@ -18,7 +18,10 @@ function links(event: ChangeEvent, base: string) {
   return {
     event: `${root}/changes?since=${event.id - 1}&limit=1`,
     ...(event.jurisdiction
-      ? { jurisdiction: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}`, history: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}/history` }
+      ? {
+          jurisdiction: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}`,
+          history: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}/history`,
+        }
       : {}),
     ...(event.scraper_id ? { scraper: `${root}/scrapers` } : {}),
   }
@@ -55,7 +58,10 @@ export function eventPayload(event: ChangeEvent, publicBaseUrl: string, effectiv
   const envelope = { type: event.type, timestamp: event.detected_at, data }
   let body = JSON.stringify(envelope)
   if (Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
-  body = JSON.stringify({ ...envelope, data: { ...data, before: withoutBulk(data.before), after: withoutBulk(data.after), truncated: true } })
+  body = JSON.stringify({
+    ...envelope,
+    data: { ...data, before: withoutBulk(data.before), after: withoutBulk(data.after), truncated: true },
+  })
   if (Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
   // Still too large (an absurd summary): keep the identifying fields only; the links have the rest.
   const { before: _b, after: _a, ...essentials } = data
@@ -64,5 +70,9 @@ export function eventPayload(event: ChangeEvent, publicBaseUrl: string, effectiv
 
 /** The body of `POST /webhooks/:id/ping`: a `webhook.ping` the receiver can verify like any other. */
 export function pingPayload(subscriptionId: string, at: Date): string {
-  return JSON.stringify({ type: 'webhook.ping', timestamp: at.toISOString(), data: { subscription_id: subscriptionId, message: 'kratomwatch test delivery' } })
+  return JSON.stringify({
+    type: 'webhook.ping',
+    timestamp: at.toISOString(),
+    data: { subscription_id: subscriptionId, message: 'kratomwatch test delivery' },
+  })
 }

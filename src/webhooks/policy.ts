@@ -8,7 +8,18 @@ const M = 60 * S
 const H = 60 * M
 
 /** Delay before each attempt: attempt 1 at once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h. */
-export const RETRY_SCHEDULE_MS: readonly number[] = [0, 5 * S, 5 * M, 30 * M, 2 * H, 5 * H, 10 * H, 14 * H, 20 * H, 24 * H]
+export const RETRY_SCHEDULE_MS: readonly number[] = [
+  0,
+  5 * S,
+  5 * M,
+  30 * M,
+  2 * H,
+  5 * H,
+  10 * H,
+  14 * H,
+  20 * H,
+  24 * H,
+]
 
 /** A subscription whose every attempt failed for this long is disabled. */
 export const DISABLE_AFTER_MS = 5 * 24 * H
@@ -36,7 +47,12 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
  * When to try again after `attemptsMade` failed attempts, or null when the schedule is used up.
  * A Retry-After later than the scheduled delay wins (capped at 24 h).
  */
-export function nextAttemptAt(attemptsMade: number, now: Date, retryAfterSeconds: number | null, random: () => number = Math.random): Date | null {
+export function nextAttemptAt(
+  attemptsMade: number,
+  now: Date,
+  retryAfterSeconds: number | null,
+  random: () => number = Math.random,
+): Date | null {
   const base = RETRY_SCHEDULE_MS[attemptsMade]
   if (base === undefined) return null
   const jittered = base * (1 + JITTER * (2 * random() - 1))

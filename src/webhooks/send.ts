@@ -45,11 +45,21 @@ export function createSender(options: { policy: UrlPolicy; timeoutMs: number }) 
         method: 'POST',
         agent: isHttps ? agents.https : agents.http,
         lookup: lookup as unknown as http.RequestOptions['lookup'],
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': USER_AGENT, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': USER_AGENT,
+          ...headers,
+        },
       })
       const timer = setTimeout(() => {
         req.destroy()
-        finish({ status: null, error: `no complete answer within ${options.timeoutMs} ms`, response_excerpt: null, retry_after: null })
+        finish({
+          status: null,
+          error: `no complete answer within ${options.timeoutMs} ms`,
+          response_excerpt: null,
+          retry_after: null,
+        })
       }, options.timeoutMs)
       req.on('response', (res) => {
         const chunks: Buffer[] = []
@@ -60,7 +70,10 @@ export function createSender(options: { policy: UrlPolicy; timeoutMs: number }) 
           const location = res.headers.location
           finish({
             status,
-            error: status >= 300 && status < 400 ? `redirect to ${location ?? '(no Location)'} not followed: answer 2xx at the subscribed URL` : null,
+            error:
+              status >= 300 && status < 400
+                ? `redirect to ${location ?? '(no Location)'} not followed: answer 2xx at the subscribed URL`
+                : null,
             response_excerpt: excerpt || null,
             retry_after: typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : null,
           })
@@ -75,9 +88,23 @@ export function createSender(options: { policy: UrlPolicy; timeoutMs: number }) 
           }
         })
         res.on('end', done)
-        res.on('error', (error) => finish({ status: res.statusCode ?? null, error: `response interrupted: ${error.message}`, response_excerpt: null, retry_after: null }))
+        res.on('error', (error) =>
+          finish({
+            status: res.statusCode ?? null,
+            error: `response interrupted: ${error.message}`,
+            response_excerpt: null,
+            retry_after: null,
+          }),
+        )
       })
-      req.on('error', (error: NodeJS.ErrnoException) => finish({ status: null, error: `${error.code ? `${error.code}: ` : ''}${error.message}`, response_excerpt: null, retry_after: null }))
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        finish({
+          status: null,
+          error: `${error.code ? `${error.code}: ` : ''}${error.message}`,
+          response_excerpt: null,
+          retry_after: null,
+        }),
+      )
       req.end(body)
     })
 

@@ -22,7 +22,12 @@ export function signatureFor(secret: string, id: string, timestampSeconds: numbe
  * The three Standard Webhooks headers for one attempt. Every live secret signs (space-separated),
  * so during a rotation a receiver verifies with either the old or the new secret.
  */
-export function signedHeaders(secrets: string[], id: string, at: Date, body: string): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+export function signedHeaders(
+  secrets: string[],
+  id: string,
+  at: Date,
+  body: string,
+): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
   const timestamp = Math.floor(at.getTime() / 1000)
   return {
     'webhook-id': id,

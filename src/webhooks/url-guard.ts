@@ -18,14 +18,21 @@ type Resolver = (hostname: string) => Promise<string[]>
 
 const systemResolver: Resolver = (hostname) =>
   new Promise((resolve, reject) => {
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses.map((a) => a.address))))
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses.map((a) => a.address)),
+    )
   })
 
 function allowlisted(policy: UrlPolicy, address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
   for (const entry of policy.allowedHosts) {
     try {
-      const [range, bits] = entry.includes('/') ? ipaddr.parseCIDR(entry) : [ipaddr.process(entry), entry.includes(':') ? 128 : 32]
-      const candidate = range.kind() === 'ipv4' && address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address
+      const [range, bits] = entry.includes('/')
+        ? ipaddr.parseCIDR(entry)
+        : [ipaddr.process(entry), entry.includes(':') ? 128 : 32]
+      const candidate =
+        range.kind() === 'ipv4' && address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
+          ? (address as ipaddr.IPv6).toIPv4Address()
+          : address
       if (candidate.kind() === range.kind() && candidate.match(range, bits)) return true
     } catch {
       // a host name entry: matched by name in hostAllowlisted()
@@ -34,7 +41,8 @@ function allowlisted(policy: UrlPolicy, address: ipaddr.IPv4 | ipaddr.IPv6): boo
   return false
 }
 
-const hostAllowlisted = (policy: UrlPolicy, hostname: string) => policy.allowedHosts.some((h) => h.toLowerCase() === hostname.toLowerCase())
+const hostAllowlisted = (policy: UrlPolicy, hostname: string) =>
+  policy.allowedHosts.some((h) => h.toLowerCase() === hostname.toLowerCase())
 
 /**
  * Why an IP address may not receive webhooks, or null when it may: only global unicast
@@ -78,7 +86,9 @@ const ALLOW_HINT = (host: string) =>
 export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
   // The URL parser drops tabs and newlines silently (and a raw CR LF is header injection in the
   // making): refuse every control character instead of storing one URL and requesting another.
-  const at = [...raw].findIndex((ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))
+  const at = [...raw].findIndex(
+    (ch) => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f),
+  )
   if (at >= 0) {
     const code = [...raw][at]!.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
     throw new UnsafeUrlError(`the URL contains the control character U+${code} at position ${at}; remove it.`)
@@ -90,10 +100,18 @@ export function checkUrlShape(raw: string, policy: UrlPolicy): URL {
     throw new UnsafeUrlError(`"${raw}" is not an absolute URL; give the full https:// address of your endpoint.`)
   }
   if (url.protocol !== 'https:' && !(policy.allowHttp && url.protocol === 'http:')) {
-    const hint = url.protocol === 'http:' ? ' For development and tests, the server can allow http:// with WEBHOOK_ALLOW_HTTP=true.' : ''
-    throw new UnsafeUrlError(`webhook URLs must use https${policy.allowHttp ? ' or http' : ''} (got "${url.protocol}").${hint}`)
+    const hint =
+      url.protocol === 'http:'
+        ? ' For development and tests, the server can allow http:// with WEBHOOK_ALLOW_HTTP=true.'
+        : ''
+    throw new UnsafeUrlError(
+      `webhook URLs must use https${policy.allowHttp ? ' or http' : ''} (got "${url.protocol}").${hint}`,
+    )
   }
-  if (url.username || url.password) throw new UnsafeUrlError('webhook URLs must not contain credentials (user:password@); authenticate deliveries by verifying their signature instead.')
+  if (url.username || url.password)
+    throw new UnsafeUrlError(
+      'webhook URLs must not contain credentials (user:password@); authenticate deliveries by verifying their signature instead.',
+    )
   const host = url.hostname.replace(/^\[|\]$/g, '')
   if (isIP(host)) {
     const reason = refusedAddress(host, policy)
@@ -114,12 +132,16 @@ export async function checkUrl(raw: string, policy: UrlPolicy, resolve: Resolver
   try {
     addresses = await resolve(host)
   } catch (error) {
-    throw new UnsafeUrlError(`the webhook host "${host}" does not resolve (${(error as Error).message}); check the URL.`, { cause: error })
+    throw new UnsafeUrlError(
+      `the webhook host "${host}" does not resolve (${(error as Error).message}); check the URL.`,
+      { cause: error },
+    )
   }
   if (addresses.length === 0) throw new UnsafeUrlError(`the webhook host "${host}" has no addresses; check the URL.`)
   for (const a of addresses) {
     const reason = refusedAddress(a, policy)
-    if (reason) throw new UnsafeUrlError(`webhook host "${host}" resolves to a refused address: ${reason}. ${ALLOW_HINT(host)}`)
+    if (reason)
+      throw new UnsafeUrlError(`webhook host "${host}" resolves to a refused address: ${reason}. ${ALLOW_HINT(host)}`)
   }
   return url
 }
@@ -134,9 +156,13 @@ export function guardedLookup(policy: UrlPolicy) {
   return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => {
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
       if (error) return callback(error, [])
-      const permitted = hostAllowlisted(policy, hostname) ? addresses : addresses.filter((a) => refusedAddress(a.address, policy) === null)
+      const permitted = hostAllowlisted(policy, hostname)
+        ? addresses
+        : addresses.filter((a) => refusedAddress(a.address, policy) === null)
       if (permitted.length === 0) {
-        const refused = new Error(`webhook host "${hostname}" resolves only to refused addresses (${addresses.map((a) => a.address).join(', ')})`) as NodeJS.ErrnoException
+        const refused = new Error(
+          `webhook host "${hostname}" resolves only to refused addresses (${addresses.map((a) => a.address).join(', ')})`,
+        ) as NodeJS.ErrnoException
         refused.code = 'EWEBHOOKADDR'
         return callback(refused, [])
       }

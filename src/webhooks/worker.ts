@@ -39,7 +39,13 @@ export function createDeliveryWorker(options: WorkerOptions) {
     const kind = res.status === null ? 'failed' : classifyStatus(res.status)
     if (kind === 'succeeded') return { ...base, outcome: 'succeeded', status_code: res.status! }
     if (kind === 'gone') {
-      return { ...base, outcome: 'failed', error: '410 Gone', retry_at: null, disable_reason: `disabled automatically: the endpoint answered 410 Gone at ${at.toISOString()}. PATCH {"enabled": true} to resume.` }
+      return {
+        ...base,
+        outcome: 'failed',
+        error: '410 Gone',
+        retry_at: null,
+        disable_reason: `disabled automatically: the endpoint answered 410 Gone at ${at.toISOString()}. PATCH {"enabled": true} to resume.`,
+      }
     }
     const retry = nextAttemptAt(claim.delivery.attempts, at, parseRetryAfter(res.retry_after, at), random)
     const failingSince = store.get(claim.delivery.subscription_id)?.failing_since ?? null
@@ -67,11 +73,23 @@ export function createDeliveryWorker(options: WorkerOptions) {
     const finished = clock()
     const result = decide(claim, res, finished)
     store.finishAttempt(claim, result, finished.toISOString())
-    webhookAttempts.inc({ result: result.outcome === 'succeeded' ? 'succeeded' : result.disable_reason ? 'disabled' : 'failed' })
+    webhookAttempts.inc({
+      result: result.outcome === 'succeeded' ? 'succeeded' : result.disable_reason ? 'disabled' : 'failed',
+    })
     webhookAttemptSeconds.observe(res.latency_ms / 1000)
-    const fields = { delivery: delivery.id, subscription: delivery.subscription_id, attempt: delivery.attempts, status: res.status, latency_ms: res.latency_ms }
+    const fields = {
+      delivery: delivery.id,
+      subscription: delivery.subscription_id,
+      attempt: delivery.attempts,
+      status: res.status,
+      latency_ms: res.latency_ms,
+    }
     if (result.outcome === 'succeeded') log.debug(fields, 'webhook delivered')
-    else log.warn({ ...fields, error: result.error, retry_at: result.retry_at, disabled: result.disable_reason !== null }, 'webhook attempt failed')
+    else
+      log.warn(
+        { ...fields, error: result.error, retry_at: result.retry_at, disabled: result.disable_reason !== null },
+        'webhook attempt failed',
+      )
   }
 
   /** Claims what is due now, up to the free concurrency, and starts sending. Returns how many started. */

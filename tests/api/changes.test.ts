@@ -41,7 +41,9 @@ describe('GET /changes', () => {
     const { body: own } = await json('/changes?jurisdiction=US-CA&limit=500')
     expect(new Set(own.items.map((e: { jurisdiction: string }) => e.jurisdiction))).toEqual(new Set(['US-CA']))
     const { body: typed } = await json('/changes?type=status.scheduled,measure.updated&limit=500')
-    expect(typed.items.every((e: { type: string }) => ['status.scheduled', 'measure.updated'].includes(e.type))).toBe(true)
+    expect(typed.items.every((e: { type: string }) => ['status.scheduled', 'measure.updated'].includes(e.type))).toBe(
+      true,
+    )
   })
 
   it.each([
@@ -56,7 +58,9 @@ describe('GET /changes', () => {
   })
 
   it('sends a browser to the HTML page with the same filters, and keeps JSON for API clients', async () => {
-    const res = await ctx.app.request('/changes?subject=kratom', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } })
+    const res = await ctx.app.request('/changes?subject=kratom', {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/changes.html?subject=kratom')
     const api = await ctx.app.request('/changes?subject=kratom', { headers: { accept: 'application/json' } })
@@ -88,7 +92,9 @@ describe('health', () => {
       const res = await ctx.app.request(path, { headers: { 'x-request-id': 'trace-123' } })
       expect(res.headers.get('x-request-id'), path).toBe('trace-123')
     }
-    const body = await (await ctx.app.request('/jurisdictions/US-AL?at=x', { headers: { 'x-request-id': 'trace-456' } })).json()
+    const body = await (
+      await ctx.app.request('/jurisdictions/US-AL?at=x', { headers: { 'x-request-id': 'trace-456' } })
+    ).json()
     expect(body.request_id).toBe('trace-456')
   })
 })

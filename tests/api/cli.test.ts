@@ -45,7 +45,7 @@ describe('kratomwatch CLI', () => {
     await expect(run('frobnicate')).rejects.toThrow(/unknown command/)
   })
 
-  it('creates, lists and revokes keys; revoking disables the key\'s webhook subscriptions', async () => {
+  it("creates, lists and revokes keys; revoking disables the key's webhook subscriptions", async () => {
     const { out, run } = cli()
     expect(await run('keys', 'create', '--name', 'vendor')).toBe(0)
     const key = out[0]!
@@ -53,7 +53,20 @@ describe('kratomwatch CLI', () => {
     const db = openDb(process.env.DATABASE_PATH!)
     const stores = createStores(db)
     const owner = stores.keys.verify(key, new Date().toISOString())!
-    stores.webhooks.create('ep_test', owner.id, { url: 'https://hooks.example.com/kw', description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] }, 'whsec_dGVzdA==', new Date().toISOString())
+    stores.webhooks.create(
+      'ep_test',
+      owner.id,
+      {
+        url: 'https://hooks.example.com/kw',
+        description: null,
+        events: [],
+        jurisdictions: [],
+        include_descendants: false,
+        subjects: [],
+      },
+      'whsec_dGVzdA==',
+      new Date().toISOString(),
+    )
     out.length = 0
     expect(await run('keys', 'list')).toBe(0)
     expect(out[0]).toMatch(/#1\tvendor\tkw_[0-9a-f]{8}_…\tuser/)

@@ -27,7 +27,11 @@ describe('database start-up errors', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'notes.db'), 'these are notes, not a database\n')
     const cases: [Record<string, string>, string[], RegExp][] = [
-      [{ DATABASE_PATH: join(dir, 'notes.db') }, ['migrate'], /cannot open the SQLite database at DATABASE_PATH ".*notes\.db": file is not a database\. Check/],
+      [
+        { DATABASE_PATH: join(dir, 'notes.db') },
+        ['migrate'],
+        /cannot open the SQLite database at DATABASE_PATH ".*notes\.db": file is not a database\. Check/,
+      ],
       [{ DATABASE_PATH: join(dir, 'notes.db') }, ['status', 'US-AL'], /DATABASE_PATH ".*notes\.db"/],
       [
         { DATABASE_PATH: join(dir, 'missing.db'), LOG_LEVEL: 'silent' },
@@ -47,13 +51,18 @@ describe('database start-up errors', () => {
 describe('serve --role api', () => {
   it('opens the database read-only and writes nothing, not even last_used_at on authenticated reads', async () => {
     const path = join(tempDir(), 'kw.db')
-    const writer = await startService(loadConfig({ PORT: '0', DATABASE_PATH: path, SCHEDULER_ENABLED: 'false' }), silentLogger)
+    const writer = await startService(
+      loadConfig({ PORT: '0', DATABASE_PATH: path, SCHEDULER_ENABLED: 'false' }),
+      silentLogger,
+    )
     const { key } = writer.core.stores.keys.create('reader', false, new Date().toISOString())
     const reader = await startService(loadConfig({ PORT: '0', DATABASE_PATH: path, ROLE: 'api' }), silentLogger)
     try {
       expect(reader.core.db.readonly).toBe(true)
       for (let i = 0; i < 5; i++) {
-        const res = await fetch(`http://127.0.0.1:${reader.port}/webhooks`, { headers: { authorization: `Bearer ${key}` } })
+        const res = await fetch(`http://127.0.0.1:${reader.port}/webhooks`, {
+          headers: { authorization: `Bearer ${key}` },
+        })
         expect(res.status).toBe(200)
       }
       expect(writer.core.stores.keys.list()[0]!.last_used_at).toBeNull()

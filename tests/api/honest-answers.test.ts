@@ -29,7 +29,14 @@ describe('unknown stays unknown', () => {
   it('answers Kansas as unknown, at least legal, with the chain explaining it', async () => {
     const body = await json('/jurisdictions/US-KS')
     const e = body.subjects.kratom.effective
-    expect(e).toMatchObject({ status: 'unknown', at_least: 'legal', decided_by: null, unknown_at: ['US-KS'], unconfirmed: true, confidence: null })
+    expect(e).toMatchObject({
+      status: 'unknown',
+      at_least: 'legal',
+      decided_by: null,
+      unknown_at: ['US-KS'],
+      unconfirmed: true,
+      confidence: null,
+    })
     expect(e.explanation).toBe("Kansas's own rule is unconfirmed: at least legal (United States), possibly banned.")
     expect(e.chain.map((l: { code: string; note: string }) => [l.code, l.note])).toEqual([
       ['US', 'sets the status'],
@@ -41,12 +48,18 @@ describe('unknown stays unknown', () => {
     const legal = await json('/jurisdictions?level=state&parent=US&subject=kratom&status=legal&limit=100')
     expect(legal.items.map((p: { code: string }) => p.code)).not.toContain('US-KS')
     const unknown = await json('/jurisdictions?level=state&parent=US&subject=kratom&status=unknown&limit=100')
-    expect(unknown.items.find((p: { code: string }) => p.code === 'US-KS')).toMatchObject({ status: 'unknown', at_least: 'legal', unconfirmed: true })
+    expect(unknown.items.find((p: { code: string }) => p.code === 'US-KS')).toMatchObject({
+      status: 'unknown',
+      at_least: 'legal',
+      unconfirmed: true,
+    })
   })
 
   it('keeps a country with no researched status unknown, with nothing known at least', async () => {
     const dataset = readDataset()
-    const researchedUnknown = dataset.entries.find((e) => /^[A-Z]{2}$/.test(e.jurisdiction) && e.status === 'unknown' && e.subject === 'kratom')!
+    const researchedUnknown = dataset.entries.find(
+      (e) => /^[A-Z]{2}$/.test(e.jurisdiction) && e.status === 'unknown' && e.subject === 'kratom',
+    )!
     const body = await json(`/jurisdictions/${researchedUnknown.jurisdiction}`)
     expect(body.subjects.kratom.effective).toMatchObject({ status: 'unknown', at_least: null })
     expect(body.subjects.kratom.own.status).toBe('unknown')
@@ -75,10 +88,15 @@ describe('effective conditions come from the levels that apply', () => {
 describe('since means since', () => {
   it("gives the first day of the current run of a place's effective status", async () => {
     const al = await json('/jurisdictions/US-AL')
-    expect(al.subjects.kratom.effective).toMatchObject({ status: 'banned', since: al.subjects.kratom.own.effective_date })
+    expect(al.subjects.kratom.effective).toMatchObject({
+      status: 'banned',
+      since: al.subjects.kratom.own.effective_date,
+    })
     const th = await json('/jurisdictions/TH')
     // Thailand has no level above it: the run is the trailing rows of its own timeline with the current status.
-    const rows = (th.subjects.kratom.timeline as { valid_from: string | null; status: string }[]).filter((r) => r.valid_from === null || r.valid_from <= th.as_of)
+    const rows = (th.subjects.kratom.timeline as { valid_from: string | null; status: string }[]).filter(
+      (r) => r.valid_from === null || r.valid_from <= th.as_of,
+    )
     let first = rows.length - 1
     while (first > 0 && rows[first - 1]!.status === rows.at(-1)!.status) first--
     expect(rows.length).toBeGreaterThan(2)
@@ -93,7 +111,12 @@ describe('every source says what it is', () => {
   })
 
   it('never shows a high-confidence curated row without an official source', () => {
-    for (const e of readDataset().entries) if (e.confidence === 'high') expect(e.sources.some((s) => s.kind === 'official'), `${e.jurisdiction} ${e.subject}`).toBe(true)
+    for (const e of readDataset().entries)
+      if (e.confidence === 'high')
+        expect(
+          e.sources.some((s) => s.kind === 'official'),
+          `${e.jurisdiction} ${e.subject}`,
+        ).toBe(true)
   })
 })
 
@@ -102,13 +125,20 @@ describe('"verified" is a fact about a source', () => {
     const path = join(tempDir(), 'kw.db')
     const config = loadConfig({ PORT: '0', DATABASE_PATH: path, ROLE: 'all', SCHEDULER_ENABLED: 'false' })
     const first = await startService(config, silentLogger, testClock('2026-12-01T08:00:00Z'))
-    const read = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/jurisdictions/US-AL`)).json()) as { subjects: { kratom: { own: { verified_at: string; verified_by: string; stale: boolean } } } }).subjects.kratom.own
+    const read = async (port: number) =>
+      (
+        (await (await fetch(`http://127.0.0.1:${port}/jurisdictions/US-AL`)).json()) as {
+          subjects: { kratom: { own: { verified_at: string; verified_by: string; stale: boolean } } }
+        }
+      ).subjects.kratom.own
     const a = await read(first.port)
     await first.stop()
     const second = await startService(config, silentLogger, testClock('2027-09-15T08:00:00Z'))
     onTestFinished(() => second.stop())
     const b = await read(second.port)
-    const reviewed = readDataset().entries.filter((e) => e.jurisdiction === 'US-AL' && e.subject === 'kratom').at(-1)!.reviewed_on
+    const reviewed = readDataset()
+      .entries.filter((e) => e.jurisdiction === 'US-AL' && e.subject === 'kratom')
+      .at(-1)!.reviewed_on
     expect(a).toMatchObject({ verified_at: reviewed, verified_by: 'review', stale: false })
     expect(b).toMatchObject({ verified_at: reviewed, verified_by: 'review', stale: true }) // older than 180 days by then
   })
@@ -119,26 +149,65 @@ describe('every change is visible; subscribers choose what they hear', () => {
     const t = testDb()
     const outbox = registerOutbox(t.stores, { publicBaseUrl: 'https://kratomwatch.test' })
     const key = t.stores.keys.create('acme', false, t.clock().toISOString())
-    const base = { url: 'https://hooks.example/k', description: null, jurisdictions: [], include_descendants: false, subjects: [] }
-    const everything = t.stores.webhooks.create('ep_all', key.record.id, { ...base, events: [] }, 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHQ=', t.clock().toISOString())
-    const details = t.stores.webhooks.create('ep_details', key.record.id, { ...base, events: ['status.details_updated'] }, 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHQ=', t.clock().toISOString())
+    const base = {
+      url: 'https://hooks.example/k',
+      description: null,
+      jurisdictions: [],
+      include_descendants: false,
+      subjects: [],
+    }
+    const everything = t.stores.webhooks.create(
+      'ep_all',
+      key.record.id,
+      { ...base, events: [] },
+      'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHQ=',
+      t.clock().toISOString(),
+    )
+    const details = t.stores.webhooks.create(
+      'ep_details',
+      key.record.id,
+      { ...base, events: ['status.details_updated'] },
+      'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHQ=',
+      t.clock().toISOString(),
+    )
     const observe = (citation: string) =>
       t.engine.apply({
         source_id: 'us-al-code',
         trust: 'primary',
         run_id: null,
         snapshot_id: null,
-        observations: [Observation.parse({ kind: 'status', jurisdiction: 'US-AL', subject: 'kratom', status: 'banned', citation, effective_date: '2016-05-10', source_url: 'https://alison.example.gov/20-2-23', confidence: 'high' })],
+        observations: [
+          Observation.parse({
+            kind: 'status',
+            jurisdiction: 'US-AL',
+            subject: 'kratom',
+            status: 'banned',
+            citation,
+            effective_date: '2016-05-10',
+            source_url: 'https://alison.example.gov/20-2-23',
+            confidence: 'high',
+          }),
+        ],
       })
     observe('Ala. Code § 20-2-23')
     const refined = observe('Code of Ala. 1975, § 20-2-23(3)(a)').events
     expect(refined.map((e) => e.type)).toEqual(['status.details_updated'])
     const history = t.stores.events.forJurisdiction('US-AL', { limit: 10 }).items
-    expect(history[0]).toMatchObject({ type: 'status.details_updated', changed_fields: ['citation'], before: { citation: 'Ala. Code § 20-2-23' }, after: { citation: 'Code of Ala. 1975, § 20-2-23(3)(a)' } })
+    expect(history[0]).toMatchObject({
+      type: 'status.details_updated',
+      changed_fields: ['citation'],
+      before: { citation: 'Ala. Code § 20-2-23' },
+      after: { citation: 'Code of Ala. 1975, § 20-2-23(3)(a)' },
+    })
     const types = (sub: { id: string }) => t.stores.webhooks.deliveries(sub.id, { limit: 10 }).map((d) => d.type)
     expect(types(everything)).toEqual(['status.changed'])
     expect(types(details)).toEqual(['status.details_updated'])
-    expect(matches({ events: [], jurisdictions: [], include_descendants: false, subjects: [] }, refined[0]!, ['US-AL', 'US'])).toBe(false)
+    expect(
+      matches({ events: [], jurisdictions: [], include_descendants: false, subjects: [] }, refined[0]!, [
+        'US-AL',
+        'US',
+      ]),
+    ).toBe(false)
     void outbox
   })
 })
@@ -148,13 +217,48 @@ describe('webhooks say the effective answer too', () => {
     const t = testDb()
     registerOutbox(t.stores, { publicBaseUrl: 'https://kratomwatch.test' })
     const key = t.stores.keys.create('acme', false, t.clock().toISOString())
-    const sub = t.stores.webhooks.create('ep_ks', key.record.id, { url: 'https://hooks.example/k', description: null, events: [], jurisdictions: ['US-KS'], include_descendants: false, subjects: [] }, 'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHQ=', t.clock().toISOString())
+    const sub = t.stores.webhooks.create(
+      'ep_ks',
+      key.record.id,
+      {
+        url: 'https://hooks.example/k',
+        description: null,
+        events: [],
+        jurisdictions: ['US-KS'],
+        include_descendants: false,
+        subjects: [],
+      },
+      'whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0dGVzdHQ=',
+      t.clock().toISOString(),
+    )
     const obs = (jurisdiction: string, status: 'legal' | 'unknown', effective_date: string | null) =>
-      Observation.parse({ kind: 'status', jurisdiction, subject: 'kratom', status, citation: `${jurisdiction} test`, effective_date, source_url: 'https://example.gov/x', confidence: 'high' })
-    t.engine.apply({ source_id: 'curated-baseline', trust: 'curated', run_id: null, snapshot_id: null, observations: [obs('US', 'legal', null), obs('US-KS', 'legal', null), obs('US-KS', 'unknown', '2026-07-01')] })
-    const payloads = t.stores.webhooks.deliveries(sub.id, { limit: 10 }).map((d) => JSON.parse(d.payload) as { data: { after: { status: string }; effective: unknown } })
+      Observation.parse({
+        kind: 'status',
+        jurisdiction,
+        subject: 'kratom',
+        status,
+        citation: `${jurisdiction} test`,
+        effective_date,
+        source_url: 'https://example.gov/x',
+        confidence: 'high',
+      })
+    t.engine.apply({
+      source_id: 'curated-baseline',
+      trust: 'curated',
+      run_id: null,
+      snapshot_id: null,
+      observations: [obs('US', 'legal', null), obs('US-KS', 'legal', null), obs('US-KS', 'unknown', '2026-07-01')],
+    })
+    const payloads = t.stores.webhooks
+      .deliveries(sub.id, { limit: 10 })
+      .map((d) => JSON.parse(d.payload) as { data: { after: { status: string }; effective: unknown } })
     const last = payloads.find((p) => p.data.after.status === 'unknown')!
-    expect(last.data.effective).toMatchObject({ status: 'unknown', at_least: 'legal', decided_by: null, unconfirmed: true })
+    expect(last.data.effective).toMatchObject({
+      status: 'unknown',
+      at_least: 'legal',
+      decided_by: null,
+      unconfirmed: true,
+    })
   })
 })
 
@@ -173,7 +277,9 @@ describe('a feed of changes in law', () => {
   it('says what since wants when given a date', async () => {
     const res = await ctx.app.request('/changes?since=2025-11-30')
     expect(res.status).toBe(400)
-    expect(((await res.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/event id cursor.*effective_from/)
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(
+      /event id cursor.*effective_from/,
+    )
   })
 
   it('lists upcoming effective dates as JSON, the data of the calendar', async () => {
@@ -183,11 +289,25 @@ describe('a feed of changes in law', () => {
       trust: 'primary',
       run_id: null,
       snapshot_id: null,
-      observations: [Observation.parse({ kind: 'status', jurisdiction: 'US-GA', subject: '7-oh', status: 'banned', citation: 'Test Act', effective_date: '2027-07-01', source_url: 'https://legis.ga.example/act', confidence: 'high' })],
+      observations: [
+        Observation.parse({
+          kind: 'status',
+          jurisdiction: 'US-GA',
+          subject: '7-oh',
+          status: 'banned',
+          citation: 'Test Act',
+          effective_date: '2027-07-01',
+          source_url: 'https://legis.ga.example/act',
+          confidence: 'high',
+        }),
+      ],
     })
     const { app } = testApp(t)
     const res = await app.request('/upcoming?jurisdiction=US-GA')
-    const body = (await res.json()) as { as_of: string; items: { date: string; jurisdiction: string; status: string; kind: string }[] }
+    const body = (await res.json()) as {
+      as_of: string
+      items: { date: string; jurisdiction: string; status: string; kind: string }[]
+    }
     expect(body.as_of).toBe('2026-11-25')
     expect(body.items).toMatchObject([{ date: '2027-07-01', jurisdiction: 'US-GA', status: 'banned', kind: 'status' }])
     const ics = await (await app.request('/calendar.ics?jurisdiction=US-GA')).text()

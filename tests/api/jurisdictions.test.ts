@@ -16,7 +16,13 @@ describe('GET /jurisdictions/:code', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/application\/json/)
     const body = await res.json()
-    expect(body).toMatchObject({ code: 'US-AL', name: 'Alabama', level: 'state', parent: 'US', ocd_id: 'ocd-division/country:us/state:al' })
+    expect(body).toMatchObject({
+      code: 'US-AL',
+      name: 'Alabama',
+      level: 'state',
+      parent: 'US',
+      ocd_id: 'ocd-division/country:us/state:al',
+    })
     const kratom = body.subjects.kratom
     expect(kratom.own).toMatchObject({ status: 'banned', effective_date: expect.stringMatching(/^2016-/) })
     expect(kratom.own.citation).toMatch(/20-2-23/)
@@ -58,7 +64,12 @@ describe('GET /jurisdictions/:code', () => {
     const res = await get('/jurisdictions/US-ZZ')
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/)
-    expect(await res.json()).toMatchObject({ status: 404, type: expect.stringMatching(/not-found$/), detail: expect.stringContaining('US-ZZ'), instance: '/jurisdictions/US-ZZ' })
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      type: expect.stringMatching(/not-found$/),
+      detail: expect.stringContaining('US-ZZ'),
+      instance: '/jurisdictions/US-ZZ',
+    })
   })
 
   it.each([
@@ -99,7 +110,22 @@ describe('GET /jurisdictions/:code', () => {
       trust: 'primary',
       run_id: null,
       snapshot_id: null,
-      observations: [{ kind: 'status', jurisdiction: 'US-AL', subject: 'kratom', status: 'regulated', min_age: 21, conditions: [], citation: 'Act 2026-1', effective_date: '2026-10-01', summary: 'test', source_url: 'https://alison.legislature.state.al.us/', confidence: 'high', preempts_local: false }],
+      observations: [
+        {
+          kind: 'status',
+          jurisdiction: 'US-AL',
+          subject: 'kratom',
+          status: 'regulated',
+          min_age: 21,
+          conditions: [],
+          citation: 'Act 2026-1',
+          effective_date: '2026-10-01',
+          summary: 'test',
+          source_url: 'https://alison.legislature.state.al.us/',
+          confidence: 'high',
+          preempts_local: false,
+        },
+      ],
     })
     const res = await app.request('/jurisdictions/US-AL')
     expect(res.headers.get('etag')).not.toBe(first)

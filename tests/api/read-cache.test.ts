@@ -21,7 +21,9 @@ describe('read cache', () => {
         c.set('deps', { stores: t.stores, clock: t.clock, config: t.config } as never)
         await next()
       })
-      .get('/big', (c) => cache.text(c, `big:${c.req.query('n')}`, 'text/plain', () => `${c.req.query('n')}:`.padEnd(400_000, '.')))
+      .get('/big', (c) =>
+        cache.text(c, `big:${c.req.query('n')}`, 'text/plain', () => `${c.req.query('n')}:`.padEnd(400_000, '.')),
+      )
     gc()
     const before = process.memoryUsage().heapUsed
     let peak = 0
@@ -39,7 +41,9 @@ describe('read cache', () => {
     expect(cache.stats().entries).toBeLessThanOrEqual(Math.floor((16 * MiB) / 400_000))
     // The most recent entries are the ones kept: a repeat is a hit (same ETag, 304).
     const last = await app.request('/big?n=9999')
-    expect((await app.request('/big?n=9999', { headers: { 'if-none-match': last.headers.get('etag')! } })).status).toBe(304)
+    expect((await app.request('/big?n=9999', { headers: { 'if-none-match': last.headers.get('etag')! } })).status).toBe(
+      304,
+    )
   }, 120_000)
 
   it('serves a body larger than the per-entry bound without keeping it', async () => {

@@ -15,7 +15,12 @@ async function histogram(route: string, status: number): Promise<Map<string, num
   const text = await metrics.registry.metrics()
   const out = new Map<string, number>()
   for (const line of text.split('\n')) {
-    if (!line.startsWith('kratomwatch_http_request_duration_seconds') || !line.includes(`route="${route}"`) || !line.includes(`status="${status}"`)) continue
+    if (
+      !line.startsWith('kratomwatch_http_request_duration_seconds') ||
+      !line.includes(`route="${route}"`) ||
+      !line.includes(`status="${status}"`)
+    )
+      continue
     if (!line.includes('method="GET"')) continue
     const [series, value] = line.split(' ') as [string, string]
     out.set(series.replace(/\{.*le="([^"]+)".*\}/, '{le=$1}').replace(/\{method.*\}/, ''), Number(value))
@@ -29,7 +34,8 @@ describe('cached GET /jurisdictions/:code', () => {
     const hit = await get('/jurisdictions/US-AL', { 'x-request-id': 'second' })
     expect(hit.status).toBe(200)
     expect(await hit.text()).toBe(await first.text())
-    for (const name of ['etag', 'cache-control', 'content-type']) expect(hit.headers.get(name), name).toBe(first.headers.get(name))
+    for (const name of ['etag', 'cache-control', 'content-type'])
+      expect(hit.headers.get(name), name).toBe(first.headers.get(name))
     expect(hit.headers.get('content-type')).toBe('application/json; charset=utf-8')
     expect(hit.headers.get('cache-control')).toMatch(/^public, max-age=\d+, stale-while-revalidate=\d+$/)
     expect(first.headers.get('x-request-id')).toBe('first')
@@ -86,6 +92,8 @@ describe('http metrics', () => {
     const buckets = [...after].filter(([k]) => k.includes('_bucket')).map(([, v]) => v)
     expect(buckets).toEqual([...buckets].sort((a, b) => a - b))
     expect(buckets.at(-1)).toBe(after.get('kratomwatch_http_request_duration_seconds_count'))
-    expect((await histogram('/jurisdictions/:code', 404)).get('kratomwatch_http_request_duration_seconds_count')).toBeGreaterThanOrEqual(1)
+    expect(
+      (await histogram('/jurisdictions/:code', 404)).get('kratomwatch_http_request_duration_seconds_count'),
+    ).toBeGreaterThanOrEqual(1)
   })
 })

@@ -14,7 +14,9 @@ function copyMigrations(): string {
 
 function schemaDump(path: string): string {
   const db = openDb(path)
-  const rows = db.prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name`).all() as { sql: string }[]
+  const rows = db
+    .prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name`)
+    .all() as { sql: string }[]
   db.close()
   return rows.map((r) => `${r.sql};`).join('\n\n') + '\n'
 }
@@ -27,7 +29,11 @@ describe('migrations', () => {
     expect(result.applied.length).toBe(readMigrations().length)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
-    const strict = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%STRICT%' AND name NOT LIKE 'sqlite_%'`).all()
+    const strict = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%STRICT%' AND name NOT LIKE 'sqlite_%'`,
+      )
+      .all()
     expect(strict).toEqual([])
     expect(migrate(db).applied).toEqual([])
     db.close()
@@ -62,7 +68,10 @@ describe('migrations', () => {
     const dir = copyMigrations()
     const count = readMigrations(dir).length
     const next = String(count + 1).padStart(4, '0')
-    writeFileSync(join(dir, `${next}_from_the_future.sql`), '-- why: test\nCREATE TABLE future_things (id INTEGER PRIMARY KEY) STRICT;\n')
+    writeFileSync(
+      join(dir, `${next}_from_the_future.sql`),
+      '-- why: test\nCREATE TABLE future_things (id INTEGER PRIMARY KEY) STRICT;\n',
+    )
     const path = join(tempDir(), 'newer.db')
     const db = openDb(path)
     migrate(db, dir)
@@ -91,24 +100,40 @@ describe('migrations', () => {
   it('roll back a failing migration with its bookkeeping row', () => {
     const dir = copyMigrations()
     const next = String(readMigrations(dir).length + 1).padStart(4, '0')
-    writeFileSync(join(dir, `${next}_broken.sql`), '-- why: test\nCREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT;\nTHIS IS NOT SQL;\n')
+    writeFileSync(
+      join(dir, `${next}_broken.sql`),
+      '-- why: test\nCREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT;\nTHIS IS NOT SQL;\n',
+    )
     const db = openDb(join(tempDir(), 'broken.db'))
     expect(() => migrate(db, dir)).toThrow()
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'half_done'`).get()).toBeUndefined()
-    expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(Number(next) - 1)
+    expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(
+      Number(next) - 1,
+    )
     db.close()
   })
 
   // The data-migration pattern (Signal's): migrate to N-1, insert, migrate to N, assert the data survived
   // and was moved as intended. Every migration that moves data adds a case here.
-  it.each(readMigrations().slice(1).map((m) => [m.name, m.version] as const))('keep existing data when applying %s', (_name, version) => {
+  it.each(
+    readMigrations()
+      .slice(1)
+      .map((m) => [m.name, m.version] as const),
+  )('keep existing data when applying %s', (_name, version) => {
     const db = openDb(join(tempDir(), 'data.db'))
     migrate(db, MIGRATIONS_DIR, version - 1)
-    db.prepare(`INSERT INTO jurisdictions (code, name, level, parent, ocd_id, origin) VALUES ('US', 'United States', 'country', NULL, NULL, 'builtin')`).run()
-    db.prepare(`INSERT INTO status_records (jurisdiction, subject, status, citation, summary, sources_json, confidence, recorded_at, verified_at, source_id, trust, activated_at)
-      VALUES ('US', 'kratom', 'legal', 'none', 's', '[]', 'high', '2026-01-01', '2026-01-01', 'test', 'curated', '2026-01-01')`).run()
+    db.prepare(
+      `INSERT INTO jurisdictions (code, name, level, parent, ocd_id, origin) VALUES ('US', 'United States', 'country', NULL, NULL, 'builtin')`,
+    ).run()
+    db.prepare(
+      `INSERT INTO status_records (jurisdiction, subject, status, citation, summary, sources_json, confidence, recorded_at, verified_at, source_id, trust, activated_at)
+      VALUES ('US', 'kratom', 'legal', 'none', 's', '[]', 'high', '2026-01-01', '2026-01-01', 'test', 'curated', '2026-01-01')`,
+    ).run()
     migrate(db, MIGRATIONS_DIR, version)
-    expect(db.prepare(`SELECT status, citation FROM status_records WHERE jurisdiction = 'US'`).get()).toEqual({ status: 'legal', citation: 'none' })
+    expect(db.prepare(`SELECT status, citation FROM status_records WHERE jurisdiction = 'US'`).get()).toEqual({
+      status: 'legal',
+      citation: 'none',
+    })
     db.close()
   })
 })

@@ -69,7 +69,10 @@ describe('diff engine batching', () => {
       ['2020-01-01', null, 'legal', true],
     ])
     // Each row points at the event that created it.
-    const links = t.db.prepare('SELECT created_event_id FROM status_records WHERE retracted_at IS NULL ORDER BY valid_from').pluck().all()
+    const links = t.db
+      .prepare('SELECT created_event_id FROM status_records WHERE retracted_at IS NULL ORDER BY valid_from')
+      .pluck()
+      .all()
     expect(links).toEqual([events[0]!.id, events[1]!.id, events[2]!.id])
   })
 
@@ -91,7 +94,9 @@ describe('diff engine batching', () => {
     )
     expect(again.confirmed).toBe(4)
     expect(again.events.map((e) => e.type)).toEqual(['status.details_updated'])
-    const rows = t.db.prepare('SELECT valid_from, verified_at, verified_by, citation FROM status_records ORDER BY valid_from').all()
+    const rows = t.db
+      .prepare('SELECT valid_from, verified_at, verified_by, citation FROM status_records ORDER BY valid_from')
+      .all()
     expect(rows).toEqual([
       ...dates.slice(0, 3).map((d) => ({
         valid_from: d,
@@ -118,7 +123,11 @@ describe('diff engine batching', () => {
       calls.push(events.map((e) => e.id))
     })
     const { events } = t.engine.apply(
-      batch(['2001-01-01', '2002-01-01', '2003-01-01'].map((d, i) => status({ status: i % 2 ? 'legal' : 'banned', effective_date: d }))),
+      batch(
+        ['2001-01-01', '2002-01-01', '2003-01-01'].map((d, i) =>
+          status({ status: i % 2 ? 'legal' : 'banned', effective_date: d }),
+        ),
+      ),
     )
     expect(calls).toEqual([events.map((e) => e.id)])
     expect(single).toEqual(events.map((e) => e.id))
@@ -129,7 +138,10 @@ describe('diff engine batching', () => {
     registerOutbox(t.stores, { publicBaseUrl: 'https://kw.example' })
     const key = t.stores.keys.create('k', false, '2026-11-25T00:00:00Z')
     for (let i = 0; i < 7; i++) {
-      const filter = i === 6 ? { jurisdictions: ['US'], include_descendants: true } : { jurisdictions: [], include_descendants: false }
+      const filter =
+        i === 6
+          ? { jurisdictions: ['US'], include_descendants: true }
+          : { jurisdictions: [], include_descendants: false }
       t.stores.webhooks.create(
         `ep_${i}`,
         key.record.id,
@@ -152,7 +164,9 @@ describe('diff engine batching', () => {
     )
     const { events } = t.engine.apply(batch(obs))
     expect(events).toHaveLength(120)
-    const rows = t.db.prepare('SELECT subscription_id, event_id, payload FROM webhook_deliveries ORDER BY seq').all() as {
+    const rows = t.db
+      .prepare('SELECT subscription_id, event_id, payload FROM webhook_deliveries ORDER BY seq')
+      .all() as {
       subscription_id: string
       event_id: number
       payload: string
@@ -192,7 +206,12 @@ describe('effectiveResolver', () => {
         }),
       ]),
     )
-    t.engine.apply(batch([status({ status: 'regulated', effective_date: '2005-06-01' }), status({ status: 'banned', effective_date: '2016-05-10' })]))
+    t.engine.apply(
+      batch([
+        status({ status: 'regulated', effective_date: '2005-06-01' }),
+        status({ status: 'banned', effective_date: '2016-05-10' }),
+      ]),
+    )
     t.engine.apply({
       ...batch([status({ status: 'legal', effective_date: null })]),
       trust: 'curated',
@@ -201,7 +220,16 @@ describe('effectiveResolver', () => {
     const views = createStatusViews(t.stores)
     const resolve = views.effectiveResolver()
     for (const code of ['US', 'US-AL', 'US-CA']) {
-      for (const at of ['1999-12-31', '2000-01-01', '2005-05-31', '2005-06-01', '2016-05-09', '2016-05-10', '2029-12-31', '2030-01-01']) {
+      for (const at of [
+        '1999-12-31',
+        '2000-01-01',
+        '2005-05-31',
+        '2005-06-01',
+        '2016-05-09',
+        '2016-05-10',
+        '2029-12-31',
+        '2030-01-01',
+      ]) {
         expect([code, at, resolve(code, 'kratom', at)]).toEqual([code, at, views.effective(code, 'kratom', at)])
       }
     }
@@ -211,7 +239,9 @@ describe('effectiveResolver', () => {
 
 describe('indexAfter', () => {
   it('finds the first row after a date as a linear scan would, for dated and undated rows', () => {
-    const rows = [null, '2001-01-01', '2001-01-01', '2003-05-05', '2010-10-10'].map((valid_from, id) => ({ id, valid_from }) as TimelineRow)
+    const rows = [null, '2001-01-01', '2001-01-01', '2003-05-05', '2010-10-10'].map(
+      (valid_from, id) => ({ id, valid_from }) as TimelineRow,
+    )
     for (const date of [null, '2000-01-01', '2001-01-01', '2002-01-01', '2003-05-05', '2011-01-01']) {
       const linear = rows.findIndex((r) => compareDates(r.valid_from, date) > 0)
       expect([date, indexAfter(rows, date)]).toEqual([date, linear === -1 ? rows.length : linear])

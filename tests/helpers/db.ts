@@ -80,7 +80,16 @@ export function testDb(options: { seed?: boolean; clock?: TestClock } = {}): Tes
 /** The HTTP app over a test database, driven with `app.request()`. */
 export function testApp(t: TestDb = testDb(), env: Record<string, string> = {}) {
   const config: Config = loadConfig({ DATABASE_PATH: t.path, ...env })
-  const app = createApp({ config, stores: t.stores, engine: t.engine, views: createStatusViews(t.stores, t.clock), log: silentLogger, clock: t.clock, ready: () => true, scraperRegistry: lazyScraperRegistry(config) })
+  const app = createApp({
+    config,
+    stores: t.stores,
+    engine: t.engine,
+    views: createStatusViews(t.stores, t.clock),
+    log: silentLogger,
+    clock: t.clock,
+    ready: () => true,
+    scraperRegistry: lazyScraperRegistry(config),
+  })
   return { ...t, app, config }
 }
 

@@ -25,7 +25,14 @@ export interface RequestLog {
   headers: IncomingMessage['headers']
 }
 
-const CONTENT_TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', htm: 'text/html; charset=utf-8', json: 'application/json', pdf: 'application/pdf', xml: 'application/xml', txt: 'text/plain' }
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  htm: 'text/html; charset=utf-8',
+  json: 'application/json',
+  pdf: 'application/pdf',
+  xml: 'application/xml',
+  txt: 'text/plain',
+}
 
 /** A Cloudflare-style interstitial, as served to bots (shape seen 2026). */
 export const BOT_WALL_HTML = `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta http-equiv="refresh" content="390"></head>
@@ -65,7 +72,9 @@ export async function fixtureServer(port = 0) {
       if (fault.times !== undefined && --fault.times <= 0) faults.delete(key)
       switch (fault.kind) {
         case 'status':
-          res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html><head><title>Error ${fault.status}</title></head><body>error</body></html>`)
+          res
+            .writeHead(fault.status, { 'content-type': 'text/html' })
+            .end(`<html><head><title>Error ${fault.status}</title></head><body>error</body></html>`)
           return
         case 'retry-after':
           res.writeHead(429, { 'retry-after': String(fault.seconds), 'content-type': 'text/plain' }).end('slow down')
@@ -115,7 +124,10 @@ export async function fixtureServer(port = 0) {
     /** Serves a file at a real source URL (type from its extension). */
     file(url: string, path: string, headers: Record<string, string> = {}) {
       const ext = path.split('.').pop()!
-      routes.set(keyOf(url), { body: readFileSync(path), headers: { 'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream', ...headers } })
+      routes.set(keyOf(url), {
+        body: readFileSync(path),
+        headers: { 'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream', ...headers },
+      })
     },
     /** Serves every source of a scraper from one fixture case. */
     serveCase(def: Pick<ScraperDefinition, 'sources'>, fixture: FixtureCase, fill: (url: string) => string = (u) => u) {
@@ -155,7 +167,15 @@ export type FixtureServer = Awaited<ReturnType<typeof fixtureServer>>
 
 /** Configuration for tests of the scraping framework: every fetch goes to `server`, no politeness delay, fast retries. */
 export function scrapeTestEnv(server: { origin: string }, env: Record<string, string> = {}): Record<string, string> {
-  return { FETCH_ORIGIN_OVERRIDE: server.origin, FETCH_HOST_DELAY_MS: '0', FETCH_RETRIES: '2', FETCH_TIMEOUT_MS: '3000', SCHEDULER_ENABLED: 'false', ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}), ...env }
+  return {
+    FETCH_ORIGIN_OVERRIDE: server.origin,
+    FETCH_HOST_DELAY_MS: '0',
+    FETCH_RETRIES: '2',
+    FETCH_TIMEOUT_MS: '3000',
+    SCHEDULER_ENABLED: 'false',
+    ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
+    ...env,
+  }
 }
 
 /**
@@ -165,7 +185,15 @@ export function scrapeTestEnv(server: { origin: string }, env: Record<string, st
  */
 export async function scrapeFixture(def: ScraperDefinition, caseName: string) {
   // Imported lazily: this module also serves scripts/serve-fixtures.ts, outside vitest.
-  const [{ loadConfig }, { fixtureCases }, { resolveUrl }, { createScrapingService }, { silentLogger }, { testDb }, { readDataset }] = await Promise.all([
+  const [
+    { loadConfig },
+    { fixtureCases },
+    { resolveUrl },
+    { createScrapingService },
+    { silentLogger },
+    { testDb },
+    { readDataset },
+  ] = await Promise.all([
     import('../../src/config.js'),
     import('../../src/scraping/fixtures.js'),
     import('../../src/scraping/run.js'),
@@ -183,7 +211,15 @@ export async function scrapeFixture(def: ScraperDefinition, caseName: string) {
   const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
   server.serveCase(def, fixture, (u) => resolveUrl(u, config).url)
   await server.serveFollowed(def, fixture, (u) => resolveUrl(u, config).url)
-  const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: [{ def, file: '', region: '', disabled: null }], httpBackoffMs: 5 })
+  const service = await createScrapingService({
+    config,
+    stores: t.stores,
+    engine: t.engine,
+    clock: t.clock,
+    log: silentLogger,
+    registry: [{ def, file: '', region: '', disabled: null }],
+    httpBackoffMs: 5,
+  })
   try {
     return { ...(await service.runner.run(def, { trigger: 'test' })), db: t }
   } finally {

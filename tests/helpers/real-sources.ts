@@ -11,7 +11,10 @@ import { toDocument } from '../../src/scraping/documents.js'
  */
 export const REAL_SOURCES = join(projectPath(''), '..', 'shared', 'real-sources')
 export const hasRealSources = existsSync(REAL_SOURCES)
-if (!hasRealSources) console.warn(`\n!!! ${REAL_SOURCES} is absent: real-response tests are SKIPPED. Check out the shared real-sources folder beside the repository.\n`)
+if (!hasRealSources)
+  console.warn(
+    `\n!!! ${REAL_SOURCES} is absent: real-response tests are SKIPPED. Check out the shared real-sources folder beside the repository.\n`,
+  )
 
 /** The bytes of one real recorded response, by its path under real-sources. */
 export function realBytes(path: string): Buffer {
@@ -29,7 +32,12 @@ export function realJson(path: string): unknown {
  * One real recorded response as the document `parse` receives, through the framework's own
  * decoding (BOM, charset, bot-wall and soft-404 checks), as if served with `contentType`.
  */
-export async function realDocument(path: string, kind: SourceKind, url: string, contentType = ''): Promise<FetchedDocument> {
+export async function realDocument(
+  path: string,
+  kind: SourceKind,
+  url: string,
+  contentType = '',
+): Promise<FetchedDocument> {
   return toDocument(kind, url, realBytes(path), contentType)
 }
 /** A real HTML page as `parse` receives it. */

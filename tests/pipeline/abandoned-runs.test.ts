@@ -30,7 +30,12 @@ describe('killed runs', () => {
     const setup = openDb(DATABASE_PATH)
     migrate(setup)
     setup.close()
-    const env = { ...process.env, DATABASE_PATH, ...scrapeTestEnv(sources, { FETCH_RETRIES: '0', FETCH_TIMEOUT_MS: '60000' }), LOG_LEVEL: 'error' }
+    const env = {
+      ...process.env,
+      DATABASE_PATH,
+      ...scrapeTestEnv(sources, { FETCH_RETRIES: '0', FETCH_TIMEOUT_MS: '60000' }),
+      LOG_LEVEL: 'error',
+    }
     const db = openDb(DATABASE_PATH, { readonly: true })
     onTestFinished(() => {
       db.close()
@@ -46,11 +51,15 @@ describe('killed runs', () => {
     const slowScrape = async (slowMs: number) => {
       sources.fault(texas.sources.chapter.url, { kind: 'slow', ms: slowMs, times: 1 })
       const before = runs().length
-      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/cli.ts', 'scrape', '--only', TX], {
-        cwd: ROOT,
-        env,
-        stdio: 'ignore',
-      })
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=source', 'src/cli.ts', 'scrape', '--only', TX],
+        {
+          cwd: ROOT,
+          env,
+          stdio: 'ignore',
+        },
+      )
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       onTestFinished(() => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -70,7 +79,10 @@ describe('killed runs', () => {
     await first.exited
     const next = await cliProcess(['scrape', '--only', TX], env as Record<string, string>)
     expect(next.code, next.stdout + next.stderr).toBe(0)
-    expect(runs().find((r) => r.id === first.id)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^abandoned: /) })
+    expect(runs().find((r) => r.id === first.id)).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/^abandoned: /),
+    })
     expect(['changed', 'unchanged']).toContain(runs().at(-1)!.outcome)
 
     // 2. A CLI scrape is live; another is killed. A service with SCHEDULER_ENABLED=false starts:
@@ -79,8 +91,15 @@ describe('killed runs', () => {
     const killed = await slowScrape(60_000)
     killed.child.kill('SIGKILL')
     await killed.exited
-    const server = await serveProcess({ ...(env as Record<string, string>), SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'info' })
-    expect(runs().find((r) => r.id === killed.id)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^abandoned: /) })
+    const server = await serveProcess({
+      ...(env as Record<string, string>),
+      SCHEDULER_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+    })
+    expect(runs().find((r) => r.id === killed.id)).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/^abandoned: /),
+    })
     expect(runs().find((r) => r.id === live.id)!.outcome).toBe('running')
     expect(await live.exited, 'the live scrape succeeds').toBe(0)
     expect(['changed', 'unchanged']).toContain(runs().find((r) => r.id === live.id)!.outcome)

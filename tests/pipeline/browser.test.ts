@@ -25,7 +25,15 @@ async function setup(maxMb = 600) {
   server.set(URL_, { body: PAGE, headers: { 'content-type': 'text/html; charset=utf-8' } })
   server.set('https://rendered.example.gov/style.css', { body: 'p{}', headers: { 'content-type': 'text/css' } })
   server.set('https://rendered.example.gov/logo.png', { body: 'png', headers: { 'content-type': 'image/png' } })
-  const pool = createBrowserPool({ executablePath: CHROMIUM!, userAgent: 'kratomwatch-test', concurrency: 2, navigationTimeoutMs: 10_000, maxMb, originOverride: server.origin, log: silentLogger })
+  const pool = createBrowserPool({
+    executablePath: CHROMIUM!,
+    userAgent: 'kratomwatch-test',
+    concurrency: 2,
+    navigationTimeoutMs: 10_000,
+    maxMb,
+    originOverride: server.origin,
+    log: silentLogger,
+  })
   pools.push(pool)
   return { server, pool }
 }
@@ -64,12 +72,21 @@ describeWithBrowser('browser pool (real Chromium)', () => {
     const page = `<!doctype html><html><head><link rel="stylesheet" href="/plain.css">
 <style>@font-face { font-family: Bench; src: url('/font?family=bench') format('woff2'); } body { font-family: Bench; }</style></head>
 <body><img src="/picture?id=1"><p>text in a web font</p><script src="/app.js"></script></body></html>`
-    server.set('https://rendered.example.gov/bare.html', { body: page, headers: { 'content-type': 'text/html; charset=utf-8' } })
-    server.set('https://rendered.example.gov/plain.css', { body: 'p{color:red}', headers: { 'content-type': 'text/css' } })
+    server.set('https://rendered.example.gov/bare.html', {
+      body: page,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    })
+    server.set('https://rendered.example.gov/plain.css', {
+      body: 'p{color:red}',
+      headers: { 'content-type': 'text/css' },
+    })
     const script = 'document.body.setAttribute("data-script", "ran")'
     server.set('https://rendered.example.gov/app.js', { body: script, headers: { 'content-type': 'text/javascript' } })
     server.set('https://rendered.example.gov/picture?id=1', { body: 'png', headers: { 'content-type': 'image/png' } })
-    server.set('https://rendered.example.gov/font?family=bench', { body: 'woff2', headers: { 'content-type': 'font/woff2' } })
+    server.set('https://rendered.example.gov/font?family=bench', {
+      body: 'woff2',
+      headers: { 'content-type': 'font/woff2' },
+    })
     const out = await pool.render({ url: 'https://rendered.example.gov/bare.html', waitFor: 'body[data-script]' })
     expect(out.html).toContain('data-script="ran"')
     expect(server.hits('https://rendered.example.gov/plain.css')).toBe(1)
@@ -98,9 +115,20 @@ describeWithBrowser('browser pool (real Chromium)', () => {
 
   it('fails a job whose selector never appears with a timeout, and a 404 as an http failure', async () => {
     const { server } = await setup()
-    const fast = createBrowserPool({ executablePath: CHROMIUM!, userAgent: 'x', concurrency: 1, navigationTimeoutMs: 500, maxMb: 600, originOverride: server.origin, log: silentLogger })
+    const fast = createBrowserPool({
+      executablePath: CHROMIUM!,
+      userAgent: 'x',
+      concurrency: 1,
+      navigationTimeoutMs: 500,
+      maxMb: 600,
+      originOverride: server.origin,
+      log: silentLogger,
+    })
     pools.push(fast)
     await expect(fast.render({ url: URL_, waitFor: '#never-there' })).rejects.toMatchObject({ reason: 'timeout' })
-    await expect(fast.render({ url: 'https://rendered.example.gov/missing.html' })).rejects.toMatchObject({ reason: 'http', status: 404 })
+    await expect(fast.render({ url: 'https://rendered.example.gov/missing.html' })).rejects.toMatchObject({
+      reason: 'http',
+      status: 404,
+    })
   })
 })

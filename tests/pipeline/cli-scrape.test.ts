@@ -18,9 +18,17 @@ afterEach(async () => {
 
 async function setup(caseName: string) {
   const server = await fixtureServer()
-  server.serveCase(texas as ScraperDefinition, fixtureCases(texas as ScraperDefinition).find((c) => c.name === caseName)!)
+  server.serveCase(
+    texas as ScraperDefinition,
+    fixtureCases(texas as ScraperDefinition).find((c) => c.name === caseName)!,
+  )
   const path = `${tempDir()}/kw.db`
-  for (const [k, v] of Object.entries({ DATABASE_PATH: path, LOG_LEVEL: 'silent', ...scrapeTestEnv(server, { FETCH_RETRIES: '0' }) })) vi.stubEnv(k, v)
+  for (const [k, v] of Object.entries({
+    DATABASE_PATH: path,
+    LOG_LEVEL: 'silent',
+    ...scrapeTestEnv(server, { FETCH_RETRIES: '0' }),
+  }))
+    vi.stubEnv(k, v)
   const lines: string[] = []
   vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')))
   return { server, path, lines }
@@ -30,11 +38,24 @@ describe('kratomwatch scrape', () => {
   it('runs the selected scraper with a progress line and a summary table, changing the database as the fixture says', async () => {
     const { path, lines } = await setup('chapter-444-amended-synthetic')
     expect(await runCli(['scrape', '--only', 'us-tx-statutes-hs-444'])).toBe(0)
-    expect(lines[0]).toMatch(/^✓ us-tx-statutes-hs-444: changed \(run \d+\) in \d+ ms: 2 observations, 2 events, 0 held for review$/)
-    expect(lines).toContainEqual(expect.stringMatching(/^SCRAPER\s+OUTCOME\s+REASON\s+OBS\s+EVENTS\s+HELD\s+RUN\s+MS\s+PROVEN$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^us-tx-statutes-hs-444\s+changed\s+2\s+2\s+0\s+\d+\s+\d+\s+real-template$/))
+    expect(lines[0]).toMatch(
+      /^✓ us-tx-statutes-hs-444: changed \(run \d+\) in \d+ ms: 2 observations, 2 events, 0 held for review$/,
+    )
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^SCRAPER\s+OUTCOME\s+REASON\s+OBS\s+EVENTS\s+HELD\s+RUN\s+MS\s+PROVEN$/),
+    )
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^us-tx-statutes-hs-444\s+changed\s+2\s+2\s+0\s+\d+\s+\d+\s+real-template$/),
+    )
     const db = openDb(path, { readonly: true })
-    expect(db.prepare(`SELECT min_age FROM status_records WHERE jurisdiction = 'US-TX' AND subject = 'kratom' AND valid_to IS NULL AND retracted_at IS NULL`).pluck().get()).toBe(21)
+    expect(
+      db
+        .prepare(
+          `SELECT min_age FROM status_records WHERE jurisdiction = 'US-TX' AND subject = 'kratom' AND valid_to IS NULL AND retracted_at IS NULL`,
+        )
+        .pluck()
+        .get(),
+    ).toBe(21)
     db.close()
   })
 
@@ -44,7 +65,14 @@ describe('kratomwatch scrape', () => {
     expect(await runCli(['scrape', '--jurisdiction', 'us-tx'])).toBe(1)
     expect(lines).toContainEqual(expect.stringMatching(/^✗ us-tx-statutes-hs-444: degraded .*: http .*HTTP 503/))
     const db = openDb(path, { readonly: true })
-    expect(db.prepare(`SELECT min_age FROM status_records WHERE jurisdiction = 'US-TX' AND subject = 'kratom' AND valid_to IS NULL AND retracted_at IS NULL`).pluck().get()).toBe(18)
+    expect(
+      db
+        .prepare(
+          `SELECT min_age FROM status_records WHERE jurisdiction = 'US-TX' AND subject = 'kratom' AND valid_to IS NULL AND retracted_at IS NULL`,
+        )
+        .pluck()
+        .get(),
+    ).toBe(18)
     db.close()
   })
 
@@ -53,7 +81,9 @@ describe('kratomwatch scrape', () => {
     expect(await runCli(['scrape', '--only', 'us-tx-statutes-hs-444', '--dry-run'])).toBe(0)
     expect(lines[0]).toMatch(/2 observations \(dry run, nothing written\)/)
     const db = openDb(path, { readonly: true })
-    expect(db.prepare(`SELECT COUNT(*) FROM scrape_runs WHERE scraper_id = 'us-tx-statutes-hs-444'`).pluck().get()).toBe(0)
+    expect(
+      db.prepare(`SELECT COUNT(*) FROM scrape_runs WHERE scraper_id = 'us-tx-statutes-hs-444'`).pluck().get(),
+    ).toBe(0)
     db.close()
   })
 
@@ -77,26 +107,65 @@ describe('kratomwatch scrape --live --check', () => {
     const db = openDb(path, { readonly: true })
     expect(db.prepare('SELECT scraper_id, trigger FROM scrape_runs WHERE trigger != ?').all('baseline')).toEqual([])
     // Only the baseline's own snapshot (first start); no scraper document, no HTTP cache entry, no memory.
-    expect(db.prepare(`SELECT COUNT(*) FROM run_documents d JOIN scrape_runs r ON r.id = d.run_id WHERE r.trigger != 'baseline'`).pluck().get()).toBe(0)
+    expect(
+      db
+        .prepare(
+          `SELECT COUNT(*) FROM run_documents d JOIN scrape_runs r ON r.id = d.run_id WHERE r.trigger != 'baseline'`,
+        )
+        .pluck()
+        .get(),
+    ).toBe(0)
     expect(db.prepare('SELECT COUNT(*) FROM http_cache').pluck().get()).toBe(0)
     expect(db.prepare('SELECT COUNT(*) FROM scraper_memory').pluck().get()).toBe(0)
-    expect(db.prepare(`SELECT COUNT(*) FROM change_events WHERE run_id IN (SELECT id FROM scrape_runs WHERE trigger != 'baseline')`).pluck().get()).toBe(0)
-    expect(db.prepare(`SELECT min_age FROM status_records WHERE jurisdiction = 'US-TX' AND subject = 'kratom' AND valid_to IS NULL AND retracted_at IS NULL`).pluck().get()).toBe(18)
+    expect(
+      db
+        .prepare(
+          `SELECT COUNT(*) FROM change_events WHERE run_id IN (SELECT id FROM scrape_runs WHERE trigger != 'baseline')`,
+        )
+        .pluck()
+        .get(),
+    ).toBe(0)
+    expect(
+      db
+        .prepare(
+          `SELECT min_age FROM status_records WHERE jurisdiction = 'US-TX' AND subject = 'kratom' AND valid_to IS NULL AND retracted_at IS NULL`,
+        )
+        .pluck()
+        .get(),
+    ).toBe(18)
     db.close()
 
     expect(lines).toContainEqual(expect.stringMatching(/^ok\s+us-ecfr-1308: 0 observations, nothing would change$/))
     expect(lines).toContainEqual(expect.stringMatching(/^would change\s+us-tx-statutes-hs-444: \d+ changes?$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^ {4}US-TX kratom from \d{4}-\d{2}-\d{2}: regulated 18\+ .*→ regulated 21\+ .*\(min_age, conditions\)$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {4}US-TX kratom from \d{4}-\d{2}-\d{2}: regulated 18\+ .*→ regulated 21\+ .*\(min_age, conditions\)$/,
+      ),
+    )
     expect(lines).toContainEqual(expect.stringMatching(/^degraded\s+us-federal-register: http: .*503/))
     expect(lines).toContainEqual(expect.stringMatching(/^disabled\s+us-legiscan: .*LEGISCAN_API_KEY/))
-    expect(lines).toContainEqual(expect.stringMatching(/scrapers: \d+ ok, \d+ would change, \d+ degraded or failed, \d+ disabled\. Nothing was written\.$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /scrapers: \d+ ok, \d+ would change, \d+ degraded or failed, \d+ disabled\. Nothing was written\.$/,
+      ),
+    )
 
-    const written = JSON.parse(readFileSync(report, 'utf8')) as { scrapers: { scraper_id: string; outcome: string; reason: string | null; changes: { what: string; before: string; after: string }[] }[] }
+    const written = JSON.parse(readFileSync(report, 'utf8')) as {
+      scrapers: {
+        scraper_id: string
+        outcome: string
+        reason: string | null
+        changes: { what: string; before: string; after: string }[]
+      }[]
+    }
     const byId = Object.fromEntries(written.scrapers.map((s) => [s.scraper_id, s]))
     expect(byId['us-ecfr-1308']).toMatchObject({ outcome: 'ok', changes: [] })
     expect(byId['us-federal-register']).toMatchObject({ outcome: 'degraded', reason: 'http' })
     expect(byId['us-tx-statutes-hs-444']!.outcome).toBe('would-change')
-    expect(byId['us-tx-statutes-hs-444']!.changes.find((c) => c.what.startsWith('US-TX kratom'))).toMatchObject({ before: expect.stringMatching(/^regulated 18\+/), after: expect.stringMatching(/^regulated 21\+/) })
+    expect(byId['us-tx-statutes-hs-444']!.changes.find((c) => c.what.startsWith('US-TX kratom'))).toMatchObject({
+      before: expect.stringMatching(/^regulated 18\+/),
+      after: expect.stringMatching(/^regulated 21\+/),
+    })
   })
 
   it('exits 0 when every selected source answers, 1 when one is broken, and refuses half the flags', async () => {

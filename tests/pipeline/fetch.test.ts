@@ -135,7 +135,9 @@ describe('http client', () => {
 
 describe('decodeBody', () => {
   it('uses the Content-Type charset', () => {
-    expect(decodeBody(iconv.encode('Año § 444.003', 'windows-1252'), 'text/html; charset=windows-1252')).toBe('Año § 444.003')
+    expect(decodeBody(iconv.encode('Año § 444.003', 'windows-1252'), 'text/html; charset=windows-1252')).toBe(
+      'Año § 444.003',
+    )
   })
   it('falls back to <meta charset> and strips a UTF-8 BOM', () => {
     const latin = Buffer.concat([Buffer.from('<meta charset="iso-8859-1">'), iconv.encode('§ é', 'latin1')])
@@ -154,11 +156,19 @@ describe('host pacer', () => {
     const job = (host: string) => async () => {
       active.set(host, (active.get(host) ?? 0) + 1)
       maxSame = Math.max(maxSame, active.get(host)!)
-      maxAll = Math.max(maxAll, [...active.values()].reduce((a, b) => a + b, 0))
+      maxAll = Math.max(
+        maxAll,
+        [...active.values()].reduce((a, b) => a + b, 0),
+      )
       await new Promise((r) => setTimeout(r, 5))
       active.set(host, active.get(host)! - 1)
     }
-    await Promise.all([pacer.schedule('a', job('a')), pacer.schedule('a', job('a')), pacer.schedule('a', job('a')), pacer.schedule('b', job('b'))])
+    await Promise.all([
+      pacer.schedule('a', job('a')),
+      pacer.schedule('a', job('a')),
+      pacer.schedule('a', job('a')),
+      pacer.schedule('b', job('b')),
+    ])
     expect(maxSame).toBe(1)
     expect(maxAll).toBe(2)
     expect(sleeps).toHaveLength(2)
@@ -172,8 +182,15 @@ describe('fetcher', () => {
     server.set(PAGE, { body: '<p>x</p>' })
     server.robots('law.example.gov', 'User-agent: *\nDisallow: /ch/\n')
     const t = testDb()
-    const fetcher = createFetcher({ config: loadConfig(scrapeTestEnv(server)), log: silentLogger, store: scrapingStore(t.db), clock: t.clock })
-    await expect(fetcher.fetch({ kind: 'html', url: PAGE, recordUrl: PAGE }, { conditional: false })).rejects.toBeInstanceOf(BlockedError)
+    const fetcher = createFetcher({
+      config: loadConfig(scrapeTestEnv(server)),
+      log: silentLogger,
+      store: scrapingStore(t.db),
+      clock: t.clock,
+    })
+    await expect(
+      fetcher.fetch({ kind: 'html', url: PAGE, recordUrl: PAGE }, { conditional: false }),
+    ).rejects.toBeInstanceOf(BlockedError)
     expect(server.hits(PAGE)).toBe(0)
     // cached per origin in the database
     expect(scrapingStore(t.db).robots('https://law.example.gov')?.body).toContain('Disallow: /ch/')
@@ -185,7 +202,12 @@ describe('fetcher', () => {
     for (const page of pages) server.set(page, { body: '<p>x</p>' })
     server.robots('law.example.gov', 'User-agent: *\nAllow: /\n')
     const t = testDb()
-    const fetcher = createFetcher({ config: loadConfig(scrapeTestEnv(server)), log: silentLogger, store: scrapingStore(t.db), clock: t.clock })
+    const fetcher = createFetcher({
+      config: loadConfig(scrapeTestEnv(server)),
+      log: silentLogger,
+      store: scrapingStore(t.db),
+      clock: t.clock,
+    })
     await Promise.all(pages.map((url) => fetcher.fetch({ kind: 'html', url, recordUrl: url }, { conditional: false })))
     expect(server.hits('https://law.example.gov/robots.txt')).toBe(1)
   })
@@ -195,10 +217,20 @@ describe('fetcher', () => {
     server.set(PAGE, { body: '<p>x</p>' })
     server.set('https://law.example.gov/robots.txt', { status: 503, body: 'down' })
     const t = testDb()
-    const fetcher = createFetcher({ config: loadConfig({ ...scrapeTestEnv(server), FETCH_RETRIES: '0' }), log: silentLogger, store: scrapingStore(t.db), clock: t.clock })
-    const error = await fetcher.fetch({ kind: 'html', url: PAGE, recordUrl: PAGE }, { conditional: false }).catch((e: unknown) => e)
+    const fetcher = createFetcher({
+      config: loadConfig({ ...scrapeTestEnv(server), FETCH_RETRIES: '0' }),
+      log: silentLogger,
+      store: scrapingStore(t.db),
+      clock: t.clock,
+    })
+    const error = await fetcher
+      .fetch({ kind: 'html', url: PAGE, recordUrl: PAGE }, { conditional: false })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(FetchError)
-    expect(error).toMatchObject({ reason: 'http', message: expect.stringMatching(/could not read robots\.txt of law\.example\.gov/) })
+    expect(error).toMatchObject({
+      reason: 'http',
+      message: expect.stringMatching(/could not read robots\.txt of law\.example\.gov/),
+    })
     expect(server.hits(PAGE)).toBe(0)
   })
 

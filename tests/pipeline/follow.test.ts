@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { silentLogger } from '../../src/log.js'
-import { defineScraper, ScraperDefinitionSchema, type FollowContext, type ScraperDefinition } from '../../src/scraping/define-scraper.js'
+import {
+  defineScraper,
+  ScraperDefinitionSchema,
+  type FollowContext,
+  type ScraperDefinition,
+} from '../../src/scraping/define-scraper.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import { testDb } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv, type FixtureServer } from '../helpers/fixture-server.js'
@@ -31,7 +36,11 @@ const example = defineScraper({
   sources: { search: { kind: 'json', url: SEARCH } },
   follow({ search }, { previous }: FollowContext<Memory>) {
     const seen = previous?.hashes ?? {}
-    return Object.fromEntries(rowsOf(search.json).filter((r) => seen[r.id] !== r.hash).map((r) => [`item${r.id}`, { kind: 'json' as const, url: itemUrl(r.id) }]))
+    return Object.fromEntries(
+      rowsOf(search.json)
+        .filter((r) => seen[r.id] !== r.hash)
+        .map((r) => [`item${r.id}`, { kind: 'json' as const, url: itemUrl(r.id) }]),
+    )
   },
   remember({ search }, { previous, followed }): Memory {
     const hashes: Record<string, string> = {}
@@ -61,7 +70,9 @@ const example = defineScraper({
   },
 })
 
-function definition(options: { remember?: boolean; maxFollow?: number; parserVersion?: string } = {}): ScraperDefinition {
+function definition(
+  options: { remember?: boolean; maxFollow?: number; parserVersion?: string } = {},
+): ScraperDefinition {
   return {
     ...example,
     parserVersion: options.parserVersion ?? '1',
@@ -80,7 +91,15 @@ async function setup() {
   const server = await fixtureServer()
   const t = testDb()
   const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
-  const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: [], httpBackoffMs: 1 })
+  const service = await createScrapingService({
+    config,
+    stores: t.stores,
+    engine: t.engine,
+    clock: t.clock,
+    log: silentLogger,
+    registry: [],
+    httpBackoffMs: 1,
+  })
   services.push(service)
   return { server, t, service }
 }
@@ -89,7 +108,10 @@ function serveSearch(server: FixtureServer, rows: Row[]) {
   server.set(SEARCH, { body: JSON.stringify({ items: rows }), headers: { 'content-type': 'application/json' } })
 }
 function serveItem(server: FixtureServer, id: number, title: string, stage = 'introduced') {
-  server.set(itemUrl(id), { body: JSON.stringify({ id, title, stage }), headers: { 'content-type': 'application/json' } })
+  server.set(itemUrl(id), {
+    body: JSON.stringify({ id, title, stage }),
+    headers: { 'content-type': 'application/json' },
+  })
 }
 
 describe('follow and remember', () => {
@@ -112,8 +134,17 @@ describe('follow and remember', () => {
       ['measure.introduced', 'US-TX/2026/HB3'],
     ])
     expect([1, 2, 3].map((id) => server.hits(itemUrl(id)))).toEqual([1, 1, 1])
-    expect(t.stores.runs.documents(first.run_id!).map((d) => d.source_name)).toEqual(['followed.item1', 'followed.item2', 'followed.item3', 'search'])
-    expect(service.store.memory(def.id)).toMatchObject({ parser_version: '1', run_id: first.run_id, memory: { hashes: { 1: 'a1', 2: 'b1', 3: 'c1' } } })
+    expect(t.stores.runs.documents(first.run_id!).map((d) => d.source_name)).toEqual([
+      'followed.item1',
+      'followed.item2',
+      'followed.item3',
+      'search',
+    ])
+    expect(service.store.memory(def.id)).toMatchObject({
+      parser_version: '1',
+      run_id: first.run_id,
+      memory: { hashes: { 1: 'a1', 2: 'b1', 3: 'c1' } },
+    })
 
     // Item 2 changed (new hash, new stage): only it is fetched again.
     serveSearch(server, [
@@ -126,12 +157,18 @@ describe('follow and remember', () => {
     expect(second.outcome, second.error ?? '').toBe('changed')
     expect([1, 2, 3].map((id) => server.hits(itemUrl(id)))).toEqual([1, 2, 1])
     expect(second.counts).toMatchObject({ documents: 2, followed: 1, observations: 1 })
-    expect(second.events.map((e) => [e.type, e.measure_id, e.after?.stage])).toEqual([['measure.updated', 'US-TX/2026/HB2', 'enacted']])
+    expect(second.events.map((e) => [e.type, e.measure_id, e.after?.stage])).toEqual([
+      ['measure.updated', 'US-TX/2026/HB2', 'enacted'],
+    ])
     expect(service.store.memory(def.id)?.memory).toEqual({ hashes: { 1: 'a1', 2: 'b2', 3: 'c1' } })
 
     // Nothing changed: nothing followed; the run after that is skipped as unchanged.
     const third = await service.runner.run(def, { trigger: 'test' })
-    expect(third).toMatchObject({ outcome: 'unchanged', skipped: false, counts: { documents: 1, followed: 0, observations: 0 } })
+    expect(third).toMatchObject({
+      outcome: 'unchanged',
+      skipped: false,
+      counts: { documents: 1, followed: 0, observations: 0 },
+    })
     expect(await service.runner.run(def, { trigger: 'test' })).toMatchObject({ outcome: 'unchanged', skipped: true })
     expect([1, 2, 3].map((id) => server.hits(itemUrl(id)))).toEqual([1, 2, 1])
     // An item that left the search is forgotten.
@@ -214,9 +251,16 @@ describe('follow and remember', () => {
     serveItem(server, 1, 'Item 1')
     const base = definition()
     const badName = { ...base, follow: () => ({ 'no spaces': { kind: 'json', url: itemUrl(1) } }) } as ScraperDefinition
-    expect((await service.runner.run(badName, { trigger: 'test' })).error).toMatch(/follow returned a source named "no spaces"/)
-    const badUrl = { ...base, follow: () => ({ item1: { kind: 'json', url: 'http://api.example.gov/item/1.json' } }) } as ScraperDefinition
-    expect((await service.runner.run(badUrl, { trigger: 'test' })).error).toMatch(/invalid source "item1" at url: source URLs must be absolute https/)
+    expect((await service.runner.run(badName, { trigger: 'test' })).error).toMatch(
+      /follow returned a source named "no spaces"/,
+    )
+    const badUrl = {
+      ...base,
+      follow: () => ({ item1: { kind: 'json', url: 'http://api.example.gov/item/1.json' } }),
+    } as ScraperDefinition
+    expect((await service.runner.run(badUrl, { trigger: 'test' })).error).toMatch(
+      /invalid source "item1" at url: source URLs must be absolute https/,
+    )
     const badMemory = { ...base, remember: () => ({ big: 1n }) } as unknown as ScraperDefinition
     const run = await service.runner.run(badMemory, { trigger: 'test' })
     expect(run).toMatchObject({ outcome: 'degraded', reason: 'structure' })
@@ -226,9 +270,20 @@ describe('follow and remember', () => {
 })
 
 describe('ScraperDefinitionSchema: follow, maxFollow, remember', () => {
-  const base = { id: 'us-tx-example', title: 't', jurisdictions: ['US-TX'], trust: 'primary', schedule: '0 6 * * *', parserVersion: '1', sources: { page: { kind: 'json', url: 'https://example.gov/x' } }, parse: () => [] }
+  const base = {
+    id: 'us-tx-example',
+    title: 't',
+    jurisdictions: ['US-TX'],
+    trust: 'primary',
+    schedule: '0 6 * * *',
+    parserVersion: '1',
+    sources: { page: { kind: 'json', url: 'https://example.gov/x' } },
+    parse: () => [],
+  }
   it('accepts functions and a maxFollow within bounds', () => {
-    expect(ScraperDefinitionSchema.safeParse({ ...base, follow: () => ({}), remember: () => null, maxFollow: 50 }).success).toBe(true)
+    expect(
+      ScraperDefinitionSchema.safeParse({ ...base, follow: () => ({}), remember: () => null, maxFollow: 50 }).success,
+    ).toBe(true)
   })
   it.each([
     ['follow that is not a function', { follow: 'yes' }],

@@ -48,7 +48,11 @@ describe('several processes on one database file', () => {
     const writer = await serveProcess(env)
     const api = await serveProcess(env, ['--role', 'api'])
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
-    const created = await fetch(`${writer.base}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: hooks.url }) })
+    const created = await fetch(`${writer.base}/webhooks`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ url: hooks.url }),
+    })
     expect(created.status).toBe(201)
     const sub = (await created.json()) as { id: string }
 
@@ -61,7 +65,14 @@ describe('several processes on one database file', () => {
     registerOutbox(stores, { publicBaseUrl: writer.base })
     const engine = createDiffEngine(stores)
     let stop = false
-    const tally = { engineApplies: 0, engineErrors: [] as string[], apiGets: 0, apiErrors: [] as string[], recovers: 0, recoverErrors: [] as string[] }
+    const tally = {
+      engineApplies: 0,
+      engineErrors: [] as string[],
+      apiGets: 0,
+      apiErrors: [] as string[],
+      recovers: 0,
+      recoverErrors: [] as string[],
+    }
 
     const engineLoop = (async () => {
       for (let i = 0; !stop; i++) {
@@ -103,7 +114,11 @@ describe('several processes on one database file', () => {
     // Recover calls on the writer (each queues every event again: many deliveries to claim and record).
     const recoverLoop = (async () => {
       while (!stop) {
-        const res = await fetch(`${writer.base}/webhooks/${sub.id}/recover`, { method: 'POST', headers: auth, body: JSON.stringify({ since: '2000-01-01' }) })
+        const res = await fetch(`${writer.base}/webhooks/${sub.id}/recover`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ since: '2000-01-01' }),
+        })
         if (res.status === 202) tally.recovers++
         else tally.recoverErrors.push(`${res.status} ${await res.text()}`)
         await sleep(100)
@@ -130,7 +145,11 @@ describe('several processes on one database file', () => {
     expect(tally.recovers).toBeGreaterThan(3)
 
     // A read-only API process refuses writes instead of failing them.
-    const refused = await fetch(`${api.base}/webhooks/${sub.id}/recover`, { method: 'POST', headers: auth, body: JSON.stringify({ since: '2000-01-01' }) })
+    const refused = await fetch(`${api.base}/webhooks/${sub.id}/recover`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ since: '2000-01-01' }),
+    })
     expect(refused.status).toBe(409)
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/read-only API process/)
 
@@ -139,11 +158,16 @@ describe('several processes on one database file', () => {
     expect(await writer.exited).toBe(0)
     expect(await api.exited).toBe(0)
 
-    const errorLogs = [...writer.stdout, ...api.stdout].filter((l) => /"level":(50|60)/.test(l) || /database is locked|SQLITE_BUSY/.test(l))
+    const errorLogs = [...writer.stdout, ...api.stdout].filter(
+      (l) => /"level":(50|60)/.test(l) || /database is locked|SQLITE_BUSY/.test(l),
+    )
     expect(errorLogs).toEqual([])
     expect(writer.stderr() + api.stderr()).toBe('')
     const check = openDb(DATABASE_PATH, { readonly: true })
-    const outcomes = check.prepare(`SELECT outcome FROM scrape_runs WHERE scraper_id = 'us-tx-statutes-hs-444'`).pluck().all() as string[]
+    const outcomes = check
+      .prepare(`SELECT outcome FROM scrape_runs WHERE scraper_id = 'us-tx-statutes-hs-444'`)
+      .pluck()
+      .all() as string[]
     check.close()
     expect(outcomes).toHaveLength(8)
     expect(outcomes.filter((o) => o !== 'changed' && o !== 'unchanged')).toEqual([])

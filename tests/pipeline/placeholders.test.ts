@@ -7,11 +7,17 @@ describe('source placeholders', () => {
 
   it('fills API keys into URLs (encoded) and keeps the placeholder in the recorded URL', () => {
     const url = 'https://api.legiscan.com/?key={LEGISCAN_API_KEY}&op=getSearchRaw'
-    expect(resolveUrl(url, config)).toEqual({ url: 'https://api.legiscan.com/?key=k%26y%201&op=getSearchRaw', recordUrl: url })
+    expect(resolveUrl(url, config)).toEqual({
+      url: 'https://api.legiscan.com/?key=k%26y%201&op=getSearchRaw',
+      recordUrl: url,
+    })
   })
 
   it('fills API keys into request headers', () => {
-    expect(resolveHeaders({ 'X-API-KEY': '{OPENSTATES_API_KEY}', accept: 'application/json' }, config)).toEqual({ 'X-API-KEY': 'os-key', accept: 'application/json' })
+    expect(resolveHeaders({ 'X-API-KEY': '{OPENSTATES_API_KEY}', accept: 'application/json' }, config)).toEqual({
+      'X-API-KEY': 'os-key',
+      accept: 'application/json',
+    })
     expect(resolveHeaders(undefined, config)).toBeUndefined()
   })
 })

@@ -27,7 +27,11 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 describe('scheduler', () => {
   it('triggers each job on its cron (UTC) and reports the next run; stop ends scheduling', async () => {
     let runs = 0
-    const scheduler = createScheduler({ log: silentLogger, maxRandomDelayMs: 0, jobs: [{ name: 'every-second', schedule: '* * * * * *', run: async () => void runs++ }] })
+    const scheduler = createScheduler({
+      log: silentLogger,
+      maxRandomDelayMs: 0,
+      jobs: [{ name: 'every-second', schedule: '* * * * * *', run: async () => void runs++ }],
+    })
     await scheduler.start()
     expect(scheduler.nextRun('every-second')).toBeInstanceOf(Date)
     await until(() => runs >= 1)
@@ -45,13 +49,19 @@ describe('scheduler', () => {
     const scheduler = createScheduler({
       log: silentLogger,
       maxRandomDelayMs: 0,
-      jobs: [{ name: 'slow', schedule: '* * * * * *', run: async () => {
-        active++
-        maxActive = Math.max(maxActive, active)
-        await new Promise((r) => setTimeout(r, 2100))
-        active--
-        runs++
-      } }],
+      jobs: [
+        {
+          name: 'slow',
+          schedule: '* * * * * *',
+          run: async () => {
+            active++
+            maxActive = Math.max(maxActive, active)
+            await new Promise((r) => setTimeout(r, 2100))
+            active--
+            runs++
+          },
+        },
+      ],
     })
     await scheduler.start()
     await until(() => runs >= 1, 6000)
@@ -63,23 +73,50 @@ describe('scheduler', () => {
     const server = await fixtureServer()
     const t = testDb()
     const def = { ...texas, schedule: '* * * * * *' } as ScraperDefinition
-    server.serveCase(def, fixtureCases(def).find((c) => c.name === 'chapter-444-2026-11')!)
+    server.serveCase(
+      def,
+      fixtureCases(def).find((c) => c.name === 'chapter-444-2026-11')!,
+    )
     const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
     const disabled = { ...texas, id: 'us-tx-disabled' } as ScraperDefinition
     const service = await createScrapingService({
-      config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, httpBackoffMs: 1,
-      registry: [{ def, file: '', region: 'us-tx', disabled: null }, { def: disabled, file: '', region: 'us-tx', disabled: 'needs X' }],
+      config,
+      stores: t.stores,
+      engine: t.engine,
+      clock: t.clock,
+      log: silentLogger,
+      httpBackoffMs: 1,
+      registry: [
+        { def, file: '', region: 'us-tx', disabled: null },
+        { def: disabled, file: '', region: 'us-tx', disabled: 'needs X' },
+      ],
     })
     services.push(service)
     // a run left "running" by a dead process is closed as failed when scheduling starts
-    const stale = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'schedule', '2026-11-25T11:00:00Z', await deadOwner())
+    const stale = t.stores.runs.start(
+      'us-tx-statutes-hs-444',
+      '1',
+      'schedule',
+      '2026-11-25T11:00:00Z',
+      await deadOwner(),
+    )
     const scheduler = await service.startScheduler({ maxRandomDelayMs: 0 })
     expect(scheduler.names().sort()).toEqual(['maintenance', 'us-tx-statutes-hs-444'])
     expect(t.stores.runs.get(stale)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^abandoned/) })
     const health = service.health()
     expect(health.find((h) => h.id === 'us-tx-statutes-hs-444')!.next_run_at).toMatch(/^\d{4}-/)
-    expect(health.find((h) => h.id === 'us-tx-disabled')).toMatchObject({ enabled: false, disabled_reason: 'needs X', next_run_at: null })
-    await until(() => t.db.prepare(`SELECT COUNT(*) FROM scrape_runs WHERE trigger = 'schedule' AND outcome = 'changed'`).pluck().get() === 1)
+    expect(health.find((h) => h.id === 'us-tx-disabled')).toMatchObject({
+      enabled: false,
+      disabled_reason: 'needs X',
+      next_run_at: null,
+    })
+    await until(
+      () =>
+        t.db
+          .prepare(`SELECT COUNT(*) FROM scrape_runs WHERE trigger = 'schedule' AND outcome = 'changed'`)
+          .pluck()
+          .get() === 1,
+    )
     await service.stop(5000)
   })
 })

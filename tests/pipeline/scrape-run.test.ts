@@ -21,18 +21,38 @@ afterEach(async () => {
 
 const TX_URL = texas.sources.chapter.url
 
-async function setup(defs: ScraperDefinition[] = [texas as ScraperDefinition], options: { baseline?: boolean; env?: Record<string, string> } = {}) {
+async function setup(
+  defs: ScraperDefinition[] = [texas as ScraperDefinition],
+  options: { baseline?: boolean; env?: Record<string, string> } = {},
+) {
   const server = await fixtureServer()
   const t = testDb()
   if (options.baseline) loadBaseline(t.stores, t.engine, undefined, t.clock)
   const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server, options.env) })
-  const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: defs.map((def) => ({ def, file: '', region: '', disabled: null })), httpBackoffMs: 1 })
+  const service = await createScrapingService({
+    config,
+    stores: t.stores,
+    engine: t.engine,
+    clock: t.clock,
+    log: silentLogger,
+    registry: defs.map((def) => ({ def, file: '', region: '', disabled: null })),
+    httpBackoffMs: 1,
+  })
   services.push(service)
-  const serve = (def: ScraperDefinition, name: string) => server.serveCase(def, fixtureCases(def).find((c) => c.name === name)!)
+  const serve = (def: ScraperDefinition, name: string) =>
+    server.serveCase(
+      def,
+      fixtureCases(def).find((c) => c.name === name)!,
+    )
   return { server, t, service, serve }
 }
 
-const statusRows = (t: TestDb) => t.db.prepare('SELECT jurisdiction, subject, status, min_age, valid_from, valid_to FROM status_records WHERE retracted_at IS NULL ORDER BY subject, valid_from').all()
+const statusRows = (t: TestDb) =>
+  t.db
+    .prepare(
+      'SELECT jurisdiction, subject, status, min_age, valid_from, valid_to FROM status_records WHERE retracted_at IS NULL ORDER BY subject, valid_from',
+    )
+    .all()
 
 describe('scrape run pipeline', () => {
   it('before/after fixture pair: exactly the expected change events, in a real file database', async () => {
@@ -49,7 +69,16 @@ describe('scrape run pipeline', () => {
     serve(texas as ScraperDefinition, 'chapter-444-amended-synthetic')
     const after = await service.run('us-tx-statutes-hs-444')
     expect(after.outcome).toBe('changed')
-    expect(after.events.map((e) => [e.type, e.subject, e.effective_date, e.changed_fields, e.before?.min_age, e.after?.min_age])).toEqual([
+    expect(
+      after.events.map((e) => [
+        e.type,
+        e.subject,
+        e.effective_date,
+        e.changed_fields,
+        e.before?.min_age,
+        e.after?.min_age,
+      ]),
+    ).toEqual([
       ['status.changed', 'kratom', '2026-09-01', ['min_age', 'conditions'], 18, 21],
       ['status.changed', '7-oh', '2026-09-01', ['min_age'], 18, 21],
     ])
@@ -59,10 +88,38 @@ describe('scrape run pipeline', () => {
       expect(e.scraper_id).toBe('us-tx-statutes-hs-444')
     }
     expect(statusRows(t)).toEqual([
-      { jurisdiction: 'US-TX', subject: '7-oh', status: 'restricted', min_age: 18, valid_from: '2023-09-01', valid_to: '2026-09-01' },
-      { jurisdiction: 'US-TX', subject: '7-oh', status: 'restricted', min_age: 21, valid_from: '2026-09-01', valid_to: null },
-      { jurisdiction: 'US-TX', subject: 'kratom', status: 'regulated', min_age: 18, valid_from: '2023-09-01', valid_to: '2026-09-01' },
-      { jurisdiction: 'US-TX', subject: 'kratom', status: 'regulated', min_age: 21, valid_from: '2026-09-01', valid_to: null },
+      {
+        jurisdiction: 'US-TX',
+        subject: '7-oh',
+        status: 'restricted',
+        min_age: 18,
+        valid_from: '2023-09-01',
+        valid_to: '2026-09-01',
+      },
+      {
+        jurisdiction: 'US-TX',
+        subject: '7-oh',
+        status: 'restricted',
+        min_age: 21,
+        valid_from: '2026-09-01',
+        valid_to: null,
+      },
+      {
+        jurisdiction: 'US-TX',
+        subject: 'kratom',
+        status: 'regulated',
+        min_age: 18,
+        valid_from: '2023-09-01',
+        valid_to: '2026-09-01',
+      },
+      {
+        jurisdiction: 'US-TX',
+        subject: 'kratom',
+        status: 'regulated',
+        min_age: 21,
+        valid_from: '2026-09-01',
+        valid_to: null,
+      },
     ])
   })
 
@@ -104,14 +161,23 @@ describe('scrape run pipeline', () => {
     for (let i = 0; i < 4; i++) outcomes.push(await service.run('us-tx-statutes-hs-444'))
     expect(outcomes.map((o) => [o.outcome, o.reason])).toEqual(Array(4).fill(['degraded', 'http']))
     expect(outcomes.map((o) => o.events.map((e) => e.type))).toEqual([[], [], ['scraper.degraded'], []])
-    expect(outcomes[2]!.events[0]).toMatchObject({ scraper_id: 'us-tx-statutes-hs-444', jurisdiction: null, after: { health: 'degraded', failures: 3, reason: 'http' } })
+    expect(outcomes[2]!.events[0]).toMatchObject({
+      scraper_id: 'us-tx-statutes-hs-444',
+      jurisdiction: null,
+      after: { health: 'degraded', failures: 3, reason: 'http' },
+    })
     expect(statusRows(t)).toEqual([])
 
     server.clearFaults()
     const good = await service.run('us-tx-statutes-hs-444')
     expect(good.events.map((e) => e.type)).toEqual(['status.changed', 'status.changed', 'scraper.recovered'])
     const health = service.health().find((h) => h.id === 'us-tx-statutes-hs-444')!
-    expect(health).toMatchObject({ consecutive_failures: 0, success_rate: 0.2, runs_considered: 5, last_run: { outcome: 'changed' } })
+    expect(health).toMatchObject({
+      consecutive_failures: 0,
+      success_rate: 0.2,
+      runs_considered: 5,
+      last_run: { outcome: 'changed' },
+    })
   })
 
   it.each([
@@ -119,7 +185,9 @@ describe('scrape run pipeline', () => {
     ['slow past the timeout', { kind: 'slow', ms: 1200 } as const, 'timeout'],
     ['429 with Retry-After', { kind: 'retry-after', seconds: 1 } as const, 'blocked'],
   ])('%s → degraded (%s), no status', async (_name, fault, reason) => {
-    const { server, service, serve, t } = await setup([texas as ScraperDefinition], { env: { FETCH_TIMEOUT_MS: '300', FETCH_RETRIES: '1' } })
+    const { server, service, serve, t } = await setup([texas as ScraperDefinition], {
+      env: { FETCH_TIMEOUT_MS: '300', FETCH_RETRIES: '1' },
+    })
     serve(texas as ScraperDefinition, 'chapter-444-2026-11')
     server.fault(TX_URL, fault)
     const result = await service.run('us-tx-statutes-hs-444')
@@ -152,7 +220,11 @@ describe('scrape run pipeline', () => {
     expect(result.events).toEqual([])
     const held = t.stores.reviews.list({ state: 'pending', limit: 50 })
     expect(result.counts.held).toBe(held.length)
-    expect(held.find((r) => r.jurisdiction === 'US-TX')).toMatchObject({ reason: 'secondary-source', source_id: 'us-aka-state-map', observation: { status: 'banned' } })
+    expect(held.find((r) => r.jurisdiction === 'US-TX')).toMatchObject({
+      reason: 'secondary-source',
+      source_id: 'us-aka-state-map',
+      observation: { status: 'banned' },
+    })
     // Alabama: the map agrees with the timeline (banned, no conditions): nothing to review
     expect(held.find((r) => r.jurisdiction === 'US-AL')).toBeUndefined()
     // parsing the same page again does not queue the same disagreement twice
@@ -191,7 +263,7 @@ describe('scrape run pipeline', () => {
 })
 
 describe('abandoned runs', () => {
-  it('at shutdown marks only this runner\'s unfinished runs; at start-up sweeps what a dead process left, not a live one\'s', async () => {
+  it("at shutdown marks only this runner's unfinished runs; at start-up sweeps what a dead process left, not a live one's", async () => {
     const { t, service } = await setup()
     // A run row another live process (say a CLI `scrape`) has open at the same time, and one a killed process left.
     const foreign = t.stores.runs.start('us-tx-statutes-hs-444', '1', 'cli', t.clock().toISOString(), await liveOwner())
@@ -200,7 +272,10 @@ describe('abandoned runs', () => {
     expect(t.stores.runs.get(foreign)!.outcome).toBe('running')
     expect(service.runner.abandonRunning('the previous process ended during the run', 'dead')).toBe(1)
     expect(t.stores.runs.get(foreign)!.outcome).toBe('running')
-    expect(t.stores.runs.get(killed)).toMatchObject({ outcome: 'failed', error: 'abandoned: the previous process ended during the run' })
+    expect(t.stores.runs.get(killed)).toMatchObject({
+      outcome: 'failed',
+      error: 'abandoned: the previous process ended during the run',
+    })
     // A row older than any run can last is abandoned whoever owns it (a reused pid, another host).
     t.clock.set(new Date(t.clock().getTime() + STALE_RUN_MS + 1000).toISOString())
     expect(service.runner.abandonRunning('the previous process ended during the run', 'dead')).toBe(1)

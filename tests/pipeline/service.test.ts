@@ -12,11 +12,19 @@ import { closeFixtureServers, fixtureServer, scrapeTestEnv } from '../helpers/fi
 describe('startService (role all)', () => {
   it('schedules the scrapers on their cron, serves GET /scrapers over HTTP, and shuts down cleanly', async () => {
     const server = await fixtureServer()
-    server.serveCase(texas as ScraperDefinition, fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-amended-synthetic')!)
+    server.serveCase(
+      texas as ScraperDefinition,
+      fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-amended-synthetic')!,
+    )
     const config = loadConfig({
       DATABASE_PATH: `${tempDir()}/kw.db`,
       PORT: '0',
-      ...scrapeTestEnv(server, { SCHEDULER_ENABLED: 'true', SCHEDULER_CRON_OVERRIDE: '* * * * * *', SCHEDULER_MAX_DELAY_MS: '0', FETCH_RETRIES: '0' }),
+      ...scrapeTestEnv(server, {
+        SCHEDULER_ENABLED: 'true',
+        SCHEDULER_CRON_OVERRIDE: '* * * * * *',
+        SCHEDULER_MAX_DELAY_MS: '0',
+        FETCH_RETRIES: '0',
+      }),
     })
     const service = await startService(config, silentLogger)
     try {
@@ -28,8 +36,14 @@ describe('startService (role all)', () => {
         tx = body.items.find((h) => h.id === 'us-tx-statutes-hs-444')
       }
       // the baseline says 18+ from 2023; the (synthetic) amended page says 21+ from 2026-09-01
-      expect(tx).toMatchObject({ enabled: true, last_run: { outcome: 'changed' }, next_run_at: expect.stringMatching(/^2\d{3}-/) })
-      const view = (await (await fetch(`${base}/jurisdictions/US-TX`)).json()) as { subjects: { kratom: { own: { min_age: number } } } }
+      expect(tx).toMatchObject({
+        enabled: true,
+        last_run: { outcome: 'changed' },
+        next_run_at: expect.stringMatching(/^2\d{3}-/),
+      })
+      const view = (await (await fetch(`${base}/jurisdictions/US-TX`)).json()) as {
+        subjects: { kratom: { own: { min_age: number } } }
+      }
       expect(view.subjects.kratom.own.min_age).toBe(21)
     } finally {
       await service.stop()

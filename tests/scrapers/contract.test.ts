@@ -37,13 +37,26 @@ describe.each(registry.map((r) => [r.def.id, r] as const))('scraper %s', (_id, r
     const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
     server.serveCase(reg.def, fixture, (u) => resolveUrl(u, config).url)
     await server.serveFollowed(reg.def, fixture, (u) => resolveUrl(u, config).url)
-    const service = await createScrapingService({ config, stores: t.stores, engine: t.engine, clock: t.clock, log: silentLogger, registry: [reg], httpBackoffMs: 5 })
+    const service = await createScrapingService({
+      config,
+      stores: t.stores,
+      engine: t.engine,
+      clock: t.clock,
+      log: silentLogger,
+      registry: [reg],
+      httpBackoffMs: 5,
+    })
     services.push(service)
     const result = await service.runner.run(reg.def, { trigger: 'test' })
     if (fixture.degraded) {
       expect(result.outcome, result.error ?? '').toBe('degraded')
       expect(result.events.filter((e) => e.type.startsWith('status.'))).toEqual([])
-      expect(t.stores.db.prepare('SELECT COUNT(*) FROM status_records WHERE run_id IS NOT NULL AND run_id = ?').pluck().get(result.run_id)).toBe(0)
+      expect(
+        t.stores.db
+          .prepare('SELECT COUNT(*) FROM status_records WHERE run_id IS NOT NULL AND run_id = ?')
+          .pluck()
+          .get(result.run_id),
+      ).toBe(0)
       // The failing page is stored, so fixture:capture --from-run can turn it into a regression case.
       // (Followed documents fetched before the failure are stored too, as `followed.<name>`.)
       const docs = t.stores.runs.documents(result.run_id!).filter((d) => !d.source_name.startsWith(FOLLOWED_PREFIX))
@@ -51,7 +64,8 @@ describe.each(registry.map((r) => [r.def.id, r] as const))('scraper %s', (_id, r
       // Static sources store the bytes as served; browser sources the rendered DOM.
       const [source, file] = Object.entries(fixture.files)[0]!
       const stored = t.stores.runs.getSnapshot(docs.find((d) => d.source_name === source)!.snapshot_id)!.body
-      if (reg.def.sources[source]!.kind === 'browser') expect(stored.toString('utf8')).toMatch(/^<!DOCTYPE html>|<html/i)
+      if (reg.def.sources[source]!.kind === 'browser')
+        expect(stored.toString('utf8')).toMatch(/^<!DOCTYPE html>|<html/i)
       else expect(stored.equals(readFileSync(file))).toBe(true)
       return
     }

@@ -21,8 +21,14 @@ describe('registry integrity', () => {
 
   it('the README scraper table lists every scraper with the provenance its fixtures prove', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-    const rows = new Map([...readme.matchAll(/^\| `([a-z0-9-]+)` \|(?:[^\n]*?\|){3} (real|real-template|synthetic) \|/gm)].map((m) => [m[1]!, m[2]!]))
-    for (const { def } of registry) expect(rows.get(def.id), `README row of ${def.id}`).toBe(scraperProvenance(def.id).provenance)
+    const rows = new Map(
+      [...readme.matchAll(/^\| `([a-z0-9-]+)` \|(?:[^\n]*?\|){3} (real|real-template|synthetic) \|/gm)].map((m) => [
+        m[1]!,
+        m[2]!,
+      ]),
+    )
+    for (const { def } of registry)
+      expect(rows.get(def.id), `README row of ${def.id}`).toBe(scraperProvenance(def.id).provenance)
     expect([...rows.keys()].sort()).toEqual(registry.map((r) => r.def.id).sort())
   })
 
@@ -32,13 +38,18 @@ describe('registry integrity', () => {
     it('has fixture cases (one per source each) and a test file', () => {
       // Reviewed *.expected.json files are enforced by the contract test (vitest writes none in CI).
       const cases = fixtureCases(reg.def)
-      expect(cases.filter((c) => !c.degraded).length, `fixtures/${id}/ needs at least one normal case`).toBeGreaterThan(0)
-      for (const c of cases) expect(Object.keys(c.files).sort(), `case ${c.name}`).toEqual(Object.keys(reg.def.sources).sort())
+      expect(cases.filter((c) => !c.degraded).length, `fixtures/${id}/ needs at least one normal case`).toBeGreaterThan(
+        0,
+      )
+      for (const c of cases)
+        expect(Object.keys(c.files).sort(), `case ${c.name}`).toEqual(Object.keys(reg.def.sources).sort())
       expect(existsSync(reg.file.replace(/\.ts$/, '.test.ts')), `${id}.test.ts missing`).toBe(true)
     })
     it('says where every fixture came from (provenance: real | synthetic in each sidecar)', () => {
       const dir = fixtureDir(id)
-      const files = [...fixtureCases(reg.def).flatMap((c) => [...Object.values(c.files), ...Object.values(c.followed ?? {})])]
+      const files = [
+        ...fixtureCases(reg.def).flatMap((c) => [...Object.values(c.files), ...Object.values(c.followed ?? {})]),
+      ]
       for (const f of files) {
         const sidecar = f.replace(/\.[a-z]+$/, '.source.json')
         expect(existsSync(sidecar), `${sidecar.slice(dir.length + 1)} missing`).toBe(true)
@@ -67,7 +78,8 @@ describe('registry validation', () => {
   }
   const valid = (id: string, extra = '') =>
     `export default { id: '${id}', title: 't', jurisdictions: ['US-TX'], trust: 'primary', schedule: '0 6 * * *', parserVersion: '1', sources: { page: { kind: 'html', url: 'https://example.gov/x' } }, parse() { return [] }${extra} }\n`
-  const load = (dir: string) => loadRegistry({ config: loadConfig({}), chromiumPath: null, location: { dir, ext: '.js' } })
+  const load = (dir: string) =>
+    loadRegistry({ config: loadConfig({}), chromiumPath: null, location: { dir, ext: '.js' } })
 
   it('loads a valid file', async () => {
     const dir = tempDir()
@@ -78,13 +90,43 @@ describe('registry validation', () => {
   })
 
   it.each([
-    ['id ≠ file name', 'us-tx/us-tx-other.js', valid('us-tx-example'), /us-tx-other.js: id "us-tx-example" must equal the file name "us-tx-other"/],
-    ['bad cron', 'us-tx/us-tx-example.js', valid('us-tx-example').replace('0 6 * * *', '61 6 * * *'), /us-tx-example.js: invalid scraper definition: schedule: not a valid cron expression/],
-    ['lower-case code', 'us-tx/us-tx-example.js', valid('us-tx-example').replace("'US-TX'", "'us-tx'"), /jurisdictions.0: jurisdiction codes are upper case/],
-    ['http url', 'us-tx/us-tx-example.js', valid('us-tx-example').replace('https://', 'http://'), /sources.page.url: source URLs must be absolute https/],
-    ['unknown key', 'us-tx/us-tx-example.js', valid('us-tx-example', ', extra: 1'), /invalid scraper definition: .*extra/],
+    [
+      'id ≠ file name',
+      'us-tx/us-tx-other.js',
+      valid('us-tx-example'),
+      /us-tx-other.js: id "us-tx-example" must equal the file name "us-tx-other"/,
+    ],
+    [
+      'bad cron',
+      'us-tx/us-tx-example.js',
+      valid('us-tx-example').replace('0 6 * * *', '61 6 * * *'),
+      /us-tx-example.js: invalid scraper definition: schedule: not a valid cron expression/,
+    ],
+    [
+      'lower-case code',
+      'us-tx/us-tx-example.js',
+      valid('us-tx-example').replace("'US-TX'", "'us-tx'"),
+      /jurisdictions.0: jurisdiction codes are upper case/,
+    ],
+    [
+      'http url',
+      'us-tx/us-tx-example.js',
+      valid('us-tx-example').replace('https://', 'http://'),
+      /sources.page.url: source URLs must be absolute https/,
+    ],
+    [
+      'unknown key',
+      'us-tx/us-tx-example.js',
+      valid('us-tx-example', ', extra: 1'),
+      /invalid scraper definition: .*extra/,
+    ],
     ['no default export', 'us-tx/us-tx-example.js', 'export const x = 1\n', /us-tx-example.js: no default export/],
-    ['upper-case region folder', 'US-TX/us-tx-example.js', valid('us-tx-example'), /region folder "US-TX" must be a lower-case code/],
+    [
+      'upper-case region folder',
+      'US-TX/us-tx-example.js',
+      valid('us-tx-example'),
+      /region folder "US-TX" must be a lower-case code/,
+    ],
     ['nested too deep', 'us/tx/us-tx-example.js', valid('us-tx-example'), /one folder level/],
   ])('refuses %s, naming the file and the problem', async (_what, rel, body, message) => {
     const dir = tempDir()
@@ -103,12 +145,23 @@ describe('registry validation', () => {
 
   it('finds compiled scrapers (dist/scrapers/**/*.js) without tests, maps or declarations', () => {
     const dir = tempDir()
-    for (const f of ['us/us-a.js', 'us/us-a.js.map', 'us/us-a.d.ts', 'us/us-a.test.js', 'us-tx/us-tx-b.js']) write(dir, f, '')
+    for (const f of ['us/us-a.js', 'us/us-a.js.map', 'us/us-a.d.ts', 'us/us-a.test.js', 'us-tx/us-tx-b.js'])
+      write(dir, f, '')
     expect(scraperFiles(dir, '.js').map((f) => f.slice(dir.length + 1))).toEqual(['us/us-a.js', 'us-tx/us-tx-b.js'])
   })
 
   it('disables a scraper whose API key is missing or whose browser source has no Chromium, saying why', async () => {
-    const def = { id: 'us-x', title: 't', jurisdictions: ['US'], trust: 'primary' as const, schedule: '0 1 * * *', parserVersion: '1', requiresEnv: ['LEGISCAN_API_KEY'], sources: { a: { kind: 'browser' as const, url: 'https://x.gov' } }, parse: () => [] }
+    const def = {
+      id: 'us-x',
+      title: 't',
+      jurisdictions: ['US'],
+      trust: 'primary' as const,
+      schedule: '0 1 * * *',
+      parserVersion: '1',
+      requiresEnv: ['LEGISCAN_API_KEY'],
+      sources: { a: { kind: 'browser' as const, url: 'https://x.gov' } },
+      parse: () => [],
+    }
     expect(disabledReason(def, loadConfig({}), '/usr/bin/chromium')).toMatch(/needs LEGISCAN_API_KEY/)
     expect(disabledReason(def, loadConfig({ LEGISCAN_API_KEY: 'k' }), null)).toMatch(/no Chromium found: install one/)
     expect(disabledReason(def, loadConfig({ LEGISCAN_API_KEY: 'k' }), '/usr/bin/chromium')).toBeNull()

@@ -10,18 +10,29 @@ describe('SDK reference (docs/sdk.md)', () => {
   it('covers every export of #sdk, values and types', () => {
     const names = entries.map((e) => e.name)
     for (const value of Object.keys(sdk)) expect(names, value).toContain(value)
-    for (const type of ['ScraperDefinition', 'HtmlSource', 'ParseContext', 'StatusObservationInput', 'ObservationInput']) expect(names).toContain(type)
+    for (const type of [
+      'ScraperDefinition',
+      'HtmlSource',
+      'ParseContext',
+      'StatusObservationInput',
+      'ObservationInput',
+    ])
+      expect(names).toContain(type)
   })
 
   it('gives every export a summary, every function and error an example, every field a meaning', () => {
     for (const e of entries) {
       expect(e.summary, `${e.name}: add a doc comment`).not.toBe('')
       if (e.group !== 'Types') expect(e.examples.length, `${e.name}: add an @example`).toBeGreaterThan(0)
-      for (const f of [...e.fields, ...e.variants.flatMap((v) => v.fields)]) expect(f.doc, `${e.name}.${f.name}: document the field`).not.toBe('')
+      for (const f of [...e.fields, ...e.variants.flatMap((v) => v.fields)])
+        expect(f.doc, `${e.name}.${f.name}: document the field`).not.toBe('')
     }
   })
 
   it('is up to date with the source (npm run docs:sdk regenerates it)', () => {
-    expect(readFileSync(SDK_DOCS_PATH, 'utf8') === renderSdkDocs(entries), 'docs/sdk.md is out of date: run npm run docs:sdk').toBe(true)
+    expect(
+      readFileSync(SDK_DOCS_PATH, 'utf8') === renderSdkDocs(entries),
+      'docs/sdk.md is out of date: run npm run docs:sdk',
+    ).toBe(true)
   })
 })

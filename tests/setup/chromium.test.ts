@@ -7,7 +7,11 @@ import { SKIP_LINE } from './chromium.js'
  * REQUIRE_CHROMIUM=1 (set by .ci/run) the same run fails. CHROMIUM_PATH pointing at a file that does not
  * exist makes Chromium missing for the child run, whatever this machine has installed.
  */
-const BROWSER_SUITES = ['tests/pipeline/browser.test.ts', 'scrapers/us/us-aka-state-map.test.ts', 'scrapers/us-ut/us-ut-code-4-45-104.test.ts']
+const BROWSER_SUITES = [
+  'tests/pipeline/browser.test.ts',
+  'scrapers/us/us-aka-state-map.test.ts',
+  'scrapers/us-ut/us-ut-code-4-45-104.test.ts',
+]
 
 function vitest(env: Record<string, string>) {
   const { REQUIRE_CHROMIUM: _ignored, ...parent } = process.env

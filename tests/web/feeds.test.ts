@@ -25,7 +25,15 @@ async function atom(app: ReturnType<typeof testApp>['app'], url: string) {
   expect(res.headers.get('content-type')).toContain('application/atom+xml')
   const xml = await res.text()
   expect(XMLValidator.validate(xml)).toBe(true)
-  const feed = parser.parse(xml).feed as { '@_xmlns': string; id: string; title: string; updated: string; author: { name: string }; link: { '@_rel': string; '@_href': string }[]; entry?: AtomEntry[] }
+  const feed = parser.parse(xml).feed as {
+    '@_xmlns': string
+    id: string
+    title: string
+    updated: string
+    author: { name: string }
+    link: { '@_rel': string; '@_href': string }[]
+    entry?: AtomEntry[]
+  }
   expect(feed['@_xmlns']).toBe('http://www.w3.org/2005/Atom')
   expect(feed.id).toMatch(/^https?:\/\//)
   expect(feed.title).toBeTruthy()
@@ -54,16 +62,22 @@ describe('GET /changes.atom', () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a))
     const newest = stores.events.get(ids[0]!)!
     expect(entries[0]!.updated).toBe(newest.detected_at)
-    expect([entries[0]!.link].flat().find((l) => l['@_rel'] === 'alternate')!['@_href']).toBe(`https://kratomwatch.example/j/${newest.jurisdiction}`)
+    expect([entries[0]!.link].flat().find((l) => l['@_rel'] === 'alternate')!['@_href']).toBe(
+      `https://kratomwatch.example/j/${newest.jurisdiction}`,
+    )
     expect(entries[0]!.summary['#text']).toContain(`Citation: ${String(newest.after!.citation)}`)
   })
 
   it('applies the filters of GET /changes: jurisdiction, subject, type and since', async () => {
     const { app, stores } = baselineApp()
-    const expected = stores.events.feed({ jurisdictions: ['US-LA'], subject: 'kratom', notable: true, limit: 500 }).items.map((e) => e.id)
+    const expected = stores.events
+      .feed({ jurisdictions: ['US-LA'], subject: 'kratom', notable: true, limit: 500 })
+      .items.map((e) => e.id)
     expect(expected.length).toBeGreaterThan(0)
     // A place's first undated row is what was known when tracking began, not news: the feed leaves it out.
-    const initial = stores.events.feed({ jurisdictions: ['US-LA'], subject: 'kratom', limit: 500 }).items.find((e) => e.effective_date === null && e.before === null)
+    const initial = stores.events
+      .feed({ jurisdictions: ['US-LA'], subject: 'kratom', limit: 500 })
+      .items.find((e) => e.effective_date === null && e.before === null)
     expect(initial).toBeDefined()
     expect(expected).not.toContain(initial!.id)
     const { entries, ids } = await atom(app, '/changes.atom?jurisdiction=us-la&subject=kratom')
@@ -71,7 +85,9 @@ describe('GET /changes.atom', () => {
     for (const e of entries) expect(categories(e)).toContain('kratom')
 
     const since = expected[0]!
-    expect((await atom(app, `/changes.atom?jurisdiction=US-LA&subject=kratom&since=${since}`)).ids).toEqual(expected.filter((id) => id > since).reverse())
+    expect((await atom(app, `/changes.atom?jurisdiction=US-LA&subject=kratom&since=${since}`)).ids).toEqual(
+      expected.filter((id) => id > since).reverse(),
+    )
     expect((await atom(app, '/changes.atom?type=status.corrected')).ids).toEqual([])
   })
 
@@ -86,10 +102,15 @@ describe('GET /changes.atom', () => {
 })
 
 describe('GET /jurisdictions/:code/changes.atom', () => {
-  it('has one place\'s changes, and the places within it with include_descendants', async () => {
+  it("has one place's changes, and the places within it with include_descendants", async () => {
     const { app, stores } = baselineApp()
     const own = await atom(app, '/jurisdictions/US-CA/changes.atom')
-    expect(own.ids).toEqual(stores.events.feed({ jurisdictions: ['US-CA'], notable: true, limit: 500 }).items.map((e) => e.id).reverse())
+    expect(own.ids).toEqual(
+      stores.events
+        .feed({ jurisdictions: ['US-CA'], notable: true, limit: 500 })
+        .items.map((e) => e.id)
+        .reverse(),
+    )
     const wide = await atom(app, '/jurisdictions/us-ca/changes.atom?include_descendants=true&subject=kratom')
     const codes = new Set(wide.ids.map((id) => stores.events.get(id)!.jurisdiction))
     expect(codes).toContain('US-CA-SAN-DIEGO')
@@ -115,7 +136,8 @@ describe('GET /calendar.ics', () => {
           subject: 'kratom',
           status: 'regulated',
           min_age: 21,
-          citation: 'Mont. HB 999 (2027); sections 1, 2; a long citation that needs folding because it runs well past seventy-five octets',
+          citation:
+            'Mont. HB 999 (2027); sections 1, 2; a long citation that needs folding because it runs well past seventy-five octets',
           summary: 'Sales to people under 21 prohibited; labels required.',
           effective_date: '2027-01-01',
           source_url: 'https://leg.mt.gov/bills/hb999',
@@ -154,13 +176,16 @@ describe('GET /calendar.ics', () => {
     expect(event.find((l) => l.startsWith('UID:'))).toMatch(/^UID:status-record-\d+@kratomwatch$/)
     expect(event.find((l) => l.startsWith('DTSTAMP:'))).toMatch(/^DTSTAMP:\d{8}T\d{6}Z$/)
     expect(event.find((l) => l.startsWith('SUMMARY:'))).toBe('SUMMARY:Montana (US-MT): Kratom becomes regulated')
-    expect(event.find((l) => l.startsWith('DESCRIPTION:'))).toContain('Citation: Mont. HB 999 (2027)\\; sections 1\\, 2\\;')
+    expect(event.find((l) => l.startsWith('DESCRIPTION:'))).toContain(
+      'Citation: Mont. HB 999 (2027)\\; sections 1\\, 2\\;',
+    )
     expect(event.find((l) => l.startsWith('DESCRIPTION:'))).toContain('labels required.\\nCitation')
   })
 
   it('filters by jurisdiction and subject', async () => {
     const { app } = scheduledApp()
-    const count = async (url: string) => contentLines(await (await app.request(url)).text()).filter((l) => l === 'BEGIN:VEVENT').length
+    const count = async (url: string) =>
+      contentLines(await (await app.request(url)).text()).filter((l) => l === 'BEGIN:VEVENT').length
     expect(await count('/calendar.ics?jurisdiction=US-MT')).toBe(1)
     expect(await count('/calendar.ics?jurisdiction=US&include_descendants=true&subject=kratom')).toBe(1)
     expect(await count('/calendar.ics?jurisdiction=US-LA')).toBe(0)
@@ -180,7 +205,17 @@ describe('GET /calendar.ics', () => {
       effective_date: date,
       proposed_effect: { subject, status: 'banned' as const },
     })
-    t.engine.apply({ source_id: 'test', trust: 'primary', run_id: null, snapshot_id: null, observations: [bill('US-MT/2027/HB1', 'kratom', '2027-01-01'), bill('US-MT/2027/HB2', 'kratom', '2027-02-01'), bill('US-MT/2027/HB3', '7-oh', '2027-03-01')].map((o) => Observation.parse(o)) })
+    t.engine.apply({
+      source_id: 'test',
+      trust: 'primary',
+      run_id: null,
+      snapshot_id: null,
+      observations: [
+        bill('US-MT/2027/HB1', 'kratom', '2027-01-01'),
+        bill('US-MT/2027/HB2', 'kratom', '2027-02-01'),
+        bill('US-MT/2027/HB3', '7-oh', '2027-03-01'),
+      ].map((o) => Observation.parse(o)),
+    })
     const text = await (await testApp(t).app.request('/calendar.ics?subject=7-oh&limit=1')).text()
     expect(text.match(/BEGIN:VEVENT/g)).toHaveLength(1)
     expect(text).toContain('HB3')

@@ -15,7 +15,14 @@ function baselineApp() {
 async function getDocument(app: ReturnType<typeof testApp>['app']) {
   const res = await app.request('/openapi.json')
   expect(res.status).toBe(200)
-  return (await res.json()) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; responses: Record<string, unknown> }>>; 'x-undocumented-modules'?: string[] }
+  return (await res.json()) as {
+    openapi: string
+    paths: Record<
+      string,
+      Record<string, { parameters: { name: string; in: string }[]; responses: Record<string, unknown> }>
+    >
+    'x-undocumented-modules'?: string[]
+  }
 }
 
 describe('GET /openapi.json', () => {
@@ -38,8 +45,12 @@ describe('GET /openapi.json', () => {
     const { app } = testApp()
     const doc = await getDocument(app)
     expect(doc['x-undocumented-modules'] ?? []).toEqual([])
-    const registered = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`))
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`)))
+    const registered = new Set(
+      app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`),
+    )
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`)),
+    )
     expect(registered.size).toBeGreaterThan(10)
     expect([...registered].filter((r) => !documented.has(r))).toEqual([])
     // And nothing is documented that the app does not serve.
@@ -50,7 +61,11 @@ describe('GET /openapi.json', () => {
     const { app } = testApp()
     const doc = await getDocument(app)
     const history = doc.paths['/jurisdictions/{code}/history']!.get!
-    expect(history.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['path:code', 'query:cursor', 'query:limit'])
+    expect(history.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
+      'path:code',
+      'query:cursor',
+      'query:limit',
+    ])
     const changes = doc.paths['/changes']!.get!
     expect(changes.parameters.map((p) => p.name).sort()).toEqual([
       'changes_in_law',
@@ -69,7 +84,13 @@ describe('GET /openapi.json', () => {
   })
 
   it('refuses two modules documenting the same operation', () => {
-    const doc: RouteDoc = { method: 'get', path: '/x', summary: 'x', tags: ['t'], responses: { 200: { description: 'ok' } } }
+    const doc: RouteDoc = {
+      method: 'get',
+      path: '/x',
+      summary: 'x',
+      tags: ['t'],
+      responses: { 200: { description: 'ok' } },
+    }
     expect(() => buildOpenApi({ modules: { a: [doc], b: [doc] }, version: '0' })).toThrow(/documented twice/)
   })
 })
@@ -112,7 +133,11 @@ describe('GET /docs', () => {
     const assets = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
     expect(assets.length).toBeGreaterThanOrEqual(3)
     for (const asset of assets) expect(asset, asset).toMatch(/^\//)
-    for (const [file, type] of [['swagger-ui-bundle.js', 'text/javascript'], ['swagger-ui.css', 'text/css'], ['init.js', 'text/javascript']] as const) {
+    for (const [file, type] of [
+      ['swagger-ui-bundle.js', 'text/javascript'],
+      ['swagger-ui.css', 'text/css'],
+      ['init.js', 'text/javascript'],
+    ] as const) {
       const assetRes = await app.request(`/docs/${file}`)
       expect(assetRes.status, file).toBe(200)
       expect(assetRes.headers.get('content-type')).toContain(type)

@@ -22,7 +22,11 @@ async function page(app: ReturnType<typeof testApp>['app'], url: string, status 
 /** Every stylesheet, script, image and form on the page stays on this origin. */
 function expectOnlyLocalAssets($: cheerio.CheerioAPI) {
   expect($('script').length).toBe(0)
-  const refs = [...$('link[href]').map((_, el) => $(el).attr('href')!), ...$('img[src]').map((_, el) => $(el).attr('src')!), ...$('form[action]').map((_, el) => $(el).attr('action')!)]
+  const refs = [
+    ...$('link[href]').map((_, el) => $(el).attr('href')!),
+    ...$('img[src]').map((_, el) => $(el).attr('src')!),
+    ...$('form[action]').map((_, el) => $(el).attr('action')!),
+  ]
   for (const ref of refs) expect(ref, ref).toMatch(/^(\/|data:)/)
 }
 
@@ -36,16 +40,28 @@ describe('GET /', () => {
     expectOnlyLocalAssets($)
     const regions = $('svg.map-us path.region')
     // Expected from the jurisdictions, not from the map's own shapes: the 50 states and DC (the Albers map has no territories).
-    const statesAndDc = views.list({ parent: 'US', limit: 500 }).items.map((p) => p.code).filter((code) => !['US-AS', 'US-GU', 'US-MP', 'US-PR', 'US-UM', 'US-VI'].includes(code))
+    const statesAndDc = views
+      .list({ parent: 'US', limit: 500 })
+      .items.map((p) => p.code)
+      .filter((code) => !['US-AS', 'US-GU', 'US-MP', 'US-PR', 'US-UM', 'US-VI'].includes(code))
     expect(statesAndDc).toHaveLength(51)
-    expect(regions.map((_, el) => $(el).attr('data-code')).get().sort()).toEqual(statesAndDc.sort())
+    expect(
+      regions
+        .map((_, el) => $(el).attr('data-code'))
+        .get()
+        .sort(),
+    ).toEqual(statesAndDc.sort())
     for (const el of regions.toArray()) {
       const code = $(el).attr('data-code')!
       const effective = views.effective(code, 'kratom')!
       const expected = effective.status
-      expect($(el).attr('class'), code).toBe(`region st-${expected}${effective.unconfirmed && expected !== 'unknown' ? ' unconfirmed' : ''}`)
+      expect($(el).attr('class'), code).toBe(
+        `region st-${expected}${effective.unconfirmed && expected !== 'unknown' ? ' unconfirmed' : ''}`,
+      )
       // Colour is not the only signal: every region has a title and a labelled link.
-      expect($(el).find('title').text()).toContain(expected === 'unknown' ? 'Unknown' : expected.charAt(0).toUpperCase() + expected.slice(1))
+      expect($(el).find('title').text()).toContain(
+        expected === 'unknown' ? 'Unknown' : expected.charAt(0).toUpperCase() + expected.slice(1),
+      )
       expect($(el).parent('a').attr('href')).toBe(`/j/${code}`)
     }
     expect($('svg.map-world path.region[data-code="TH"]').length).toBe(1)
@@ -53,14 +69,18 @@ describe('GET /', () => {
     expect($('.legend li').length).toBe(6)
     expect($('.legend').text()).toContain('dotted outline: unconfirmed')
     expect($('#us-list li').length).toBeGreaterThanOrEqual(51)
-    expect($('tr[data-code="US-CA-SAN-DIEGO"] .badge').attr('class')).toContain(`st-${views.effective('US-CA-SAN-DIEGO', 'kratom')!.status}`)
+    expect($('tr[data-code="US-CA-SAN-DIEGO"] .badge').attr('class')).toContain(
+      `st-${views.effective('US-CA-SAN-DIEGO', 'kratom')!.status}`,
+    )
   })
 
   it('shows the chosen subject and refuses an unknown one with an HTML error page', async () => {
     const { app, views } = baselineApp()
     const { $ } = await page(app, '/?subject=7-oh')
     expect($('nav.toggle a[aria-current="page"]').attr('data-subject')).toBe('7-oh')
-    expect($('svg.map-us path.region[data-code="US-AL"]').attr('class')).toContain(`region st-${views.effective('US-AL', '7-oh')!.status}`)
+    expect($('svg.map-us path.region[data-code="US-AL"]').attr('class')).toContain(
+      `region st-${views.effective('US-AL', '7-oh')!.status}`,
+    )
     const missing = await page(app, '/?subject=coffee', 404)
     expect(missing.$('h1').text()).toContain('404')
     expect(missing.body).toContain('subject')
@@ -89,7 +109,11 @@ describe('GET /', () => {
     const region = $('svg.map-us path.region[data-code="US-KS"]')
     expect(region.attr('data-status')).toBe('unknown')
     expect(region.find('title').text()).toMatch(/^Kansas: Unknown \(at least legal, possibly banned\); since /)
-    expect($('svg.map-us .labels text').filter((_, t) => $(t).text().startsWith('KS ')).text()).toBe('KS ?')
+    expect(
+      $('svg.map-us .labels text')
+        .filter((_, t) => $(t).text().startsWith('KS '))
+        .text(),
+    ).toBe('KS ?')
     expect($('#us-list li[data-code="US-KS"] .badge').text()).toContain('Unknown — at least Legal')
   })
 
@@ -121,7 +145,14 @@ describe('GET /', () => {
       expect(callout.find('text').text()).toBe(`${code.slice(3)} ${symbols[views.effective(code, 'kratom')!.status]}`)
       expect(callout.find('rect').attr('class')).toContain(`st-${views.effective(code, 'kratom')!.status}`)
       // Not labelled twice: no in-map label for a state with a callout.
-      expect($('svg.map-us .labels text').filter((_, t) => $(t).text().startsWith(`${code.slice(3)} `)).length, code).toBe(0)
+      expect(
+        $('svg.map-us .labels text').filter((_, t) =>
+          $(t)
+            .text()
+            .startsWith(`${code.slice(3)} `),
+        ).length,
+        code,
+      ).toBe(0)
     }
   })
 
@@ -129,13 +160,60 @@ describe('GET /', () => {
     const t = testDb()
     loadBaseline(t.stores, t.engine, undefined, t.clock)
     const { app } = testApp(t)
-    const bill = { jurisdiction: 'US-LA', url: 'https://legis.la.gov/bill/HB999', last_action: 'Referred to committee', last_action_date: '2026-11-20', effective_date: null }
-    t.stores.measures.upsert({ ...bill, id: 'US-LA/2026/HB999', title: 'Bans kratom', stage: 'introduced', proposed_effect: { subject: 'kratom', status: 'banned' } }, 'test', '2026-11-25T00:00:00Z')
-    t.stores.measures.upsert({ ...bill, id: 'US-MS/2025/SB1', jurisdiction: 'US-MS', title: 'Regulates kratom', stage: 'enacted', proposed_effect: null }, 'test', '2026-11-25T00:00:00Z')
-    t.stores.measures.upsert({ ...bill, id: 'TH/2026/NCB-7', jurisdiction: 'TH', title: 'Narcotics Control Board notice on 7-OH', stage: 'proposed_rule', url: 'https://www.oncb.go.th/x', proposed_effect: null }, 'test', '2026-11-25T00:00:00Z')
+    const bill = {
+      jurisdiction: 'US-LA',
+      url: 'https://legis.la.gov/bill/HB999',
+      last_action: 'Referred to committee',
+      last_action_date: '2026-11-20',
+      effective_date: null,
+    }
+    t.stores.measures.upsert(
+      {
+        ...bill,
+        id: 'US-LA/2026/HB999',
+        title: 'Bans kratom',
+        stage: 'introduced',
+        proposed_effect: { subject: 'kratom', status: 'banned' },
+      },
+      'test',
+      '2026-11-25T00:00:00Z',
+    )
+    t.stores.measures.upsert(
+      {
+        ...bill,
+        id: 'US-MS/2025/SB1',
+        jurisdiction: 'US-MS',
+        title: 'Regulates kratom',
+        stage: 'enacted',
+        proposed_effect: null,
+      },
+      'test',
+      '2026-11-25T00:00:00Z',
+    )
+    t.stores.measures.upsert(
+      {
+        ...bill,
+        id: 'TH/2026/NCB-7',
+        jurisdiction: 'TH',
+        title: 'Narcotics Control Board notice on 7-OH',
+        stage: 'proposed_rule',
+        url: 'https://www.oncb.go.th/x',
+        proposed_effect: null,
+      },
+      'test',
+      '2026-11-25T00:00:00Z',
+    )
     const { $ } = await page(app, '/')
-    expect($('svg.map-us .pending-markers circle.pending-marker').map((_, c) => $(c).attr('data-code')).get()).toEqual(['US-LA'])
-    expect($('svg.map-world .pending-markers circle.pending-marker').map((_, c) => $(c).attr('data-code')).get()).toEqual(['TH'])
+    expect(
+      $('svg.map-us .pending-markers circle.pending-marker')
+        .map((_, c) => $(c).attr('data-code'))
+        .get(),
+    ).toEqual(['US-LA'])
+    expect(
+      $('svg.map-world .pending-markers circle.pending-marker')
+        .map((_, c) => $(c).attr('data-code'))
+        .get(),
+    ).toEqual(['TH'])
     expect($('svg.map-world path.region[data-code="TH"] title').text()).toContain('pending: TH/2026/NCB-7')
     expect($('svg.map-us path.region[data-code="US-LA"] title').text()).toContain('pending: US-LA/2026/HB999')
     expect($('#us-list li[data-code="US-LA"]').text()).toContain('1 pending bill')
@@ -161,7 +239,11 @@ describe('GET /', () => {
   it('lists changes in law first on a fresh start, not the first undated rows', async () => {
     const { app, stores } = baselineApp()
     const { $ } = await page(app, '/')
-    const recent = $('#recent-h').parent().find('li[data-event-id]').map((_, li) => stores.events.get(Number($(li).attr('data-event-id')))!).get()
+    const recent = $('#recent-h')
+      .parent()
+      .find('li[data-event-id]')
+      .map((_, li) => stores.events.get(Number($(li).attr('data-event-id')))!)
+      .get()
     expect(recent.length).toBeGreaterThan(3)
     for (const e of recent) expect(e.effective_date, `event ${e.id}`).not.toBeNull()
     const dates = recent.map((e) => e.effective_date!)
@@ -184,7 +266,19 @@ describe('GET /', () => {
       trust: 'primary',
       run_id: null,
       snapshot_id: null,
-      observations: [StatusObservation.parse({ kind: 'status', jurisdiction: 'US-MT', subject: 'kratom', status: 'regulated', min_age: 21, citation: 'Mont. HB 999 (2027)', effective_date: '2027-01-01', source_url: 'https://leg.mt.gov/bills/hb999', confidence: 'high' })],
+      observations: [
+        StatusObservation.parse({
+          kind: 'status',
+          jurisdiction: 'US-MT',
+          subject: 'kratom',
+          status: 'regulated',
+          min_age: 21,
+          citation: 'Mont. HB 999 (2027)',
+          effective_date: '2027-01-01',
+          source_url: 'https://leg.mt.gov/bills/hb999',
+          confidence: 'high',
+        }),
+      ],
     })
     const { app } = testApp(t)
     const { $ } = await page(app, '/')
@@ -208,7 +302,11 @@ describe('GET /j/:code', () => {
     expect(kratom.find('table.chain tbody tr').length).toBe(3)
     expect(kratom.text()).toContain('Last checked against its source')
     expect(kratom.find('.kind').first().text()).toMatch(/official|secondary|commercial/)
-    expect($('nav[aria-label="Breadcrumb"] a').map((_, a) => $(a).attr('href')).get()).toEqual(['/j/US', '/j/US-CA'])
+    expect(
+      $('nav[aria-label="Breadcrumb"] a')
+        .map((_, a) => $(a).attr('href'))
+        .get(),
+    ).toEqual(['/j/US', '/j/US-CA'])
     expect($('#history > li').length).toBe(stores.events.forJurisdiction('US-CA-SAN-DIEGO', { limit: 50 }).items.length)
   })
 
@@ -216,15 +314,34 @@ describe('GET /j/:code', () => {
     const t = testDb()
     loadBaseline(t.stores, t.engine, undefined, t.clock)
     // us-ut-code-4-45-104 has synthetic fixtures only; us-tx-statutes-hs-444 is tested on a real Council page.
-    for (const [sourceId, code, url] of [['us-ut-code-4-45-104', 'US-UT', 'https://le.utah.gov/x'], ['us-tx-statutes-hs-444', 'US-TX', 'https://statutes.capitol.texas.gov/x']]) {
+    for (const [sourceId, code, url] of [
+      ['us-ut-code-4-45-104', 'US-UT', 'https://le.utah.gov/x'],
+      ['us-tx-statutes-hs-444', 'US-TX', 'https://statutes.capitol.texas.gov/x'],
+    ]) {
       t.engine.apply({
-        source_id: sourceId!, trust: 'primary', run_id: null, snapshot_id: null,
-        observations: [StatusObservation.parse({ kind: 'status', jurisdiction: code, subject: '7-oh', status: 'banned', citation: `${code} test citation`, effective_date: '2026-11-01', source_url: url, confidence: 'high' })],
+        source_id: sourceId!,
+        trust: 'primary',
+        run_id: null,
+        snapshot_id: null,
+        observations: [
+          StatusObservation.parse({
+            kind: 'status',
+            jurisdiction: code,
+            subject: '7-oh',
+            status: 'banned',
+            citation: `${code} test citation`,
+            effective_date: '2026-11-01',
+            source_url: url,
+            confidence: 'high',
+          }),
+        ],
       })
     }
     const { app } = testApp(t)
     const utah = (await page(app, '/j/US-UT')).$('[data-subject="7-oh"]')
-    expect(utah.find('.synthetic-only').text()).toBe('scraper tested on synthetic pages only, not yet on a real response')
+    expect(utah.find('.synthetic-only').text()).toBe(
+      'scraper tested on synthetic pages only, not yet on a real response',
+    )
     const texas = (await page(app, '/j/US-TX')).$('[data-subject="7-oh"]')
     expect(texas.find('dd li').text()).toContain('us-tx-statutes-hs-444')
     expect(texas.find('.synthetic-only').length).toBe(0)
@@ -245,7 +362,9 @@ describe('GET /j/:code', () => {
     const { app, views } = baselineApp()
     const { $ } = await page(app, '/j/US-CA')
     const row = $('#children-h').parent().find('tr[data-code="US-CA-SAN-DIEGO"]')
-    expect(row.find('.badge').first().attr('class')).toContain(`st-${views.effective('US-CA-SAN-DIEGO', 'kratom')!.status}`)
+    expect(row.find('.badge').first().attr('class')).toContain(
+      `st-${views.effective('US-CA-SAN-DIEGO', 'kratom')!.status}`,
+    )
   })
 
   it('answers unknown places and bad dates with HTML error pages', async () => {
@@ -258,7 +377,10 @@ describe('GET /j/:code', () => {
 })
 
 describe('GET /changes.html', () => {
-  const ids = ($: Awaited<ReturnType<typeof page>>['$']) => $('#changes > li').map((_, li) => Number($(li).attr('data-event-id'))).get()
+  const ids = ($: Awaited<ReturnType<typeof page>>['$']) =>
+    $('#changes > li')
+      .map((_, li) => Number($(li).attr('data-event-id')))
+      .get()
 
   it('lists changes in law newest first by the date the law changed, never a first undated row', async () => {
     const { app, stores } = baselineApp()
@@ -274,7 +396,9 @@ describe('GET /changes.html', () => {
     const newest = stores.events.query({ in_law: true, order: 'effective_desc', limit: 1 })[0]!
     expect(shown[0]!.id).toBe(newest.id)
 
-    const expected = stores.events.query({ jurisdictions: ['US-LA'], subject: 'kratom', in_law: true, order: 'effective_desc', limit: 500 }).map((e) => e.id)
+    const expected = stores.events
+      .query({ jurisdictions: ['US-LA'], subject: 'kratom', in_law: true, order: 'effective_desc', limit: 500 })
+      .map((e) => e.id)
     const filtered = await page(app, '/changes.html?jurisdiction=us-la&subject=kratom&include_descendants=')
     expect(ids(filtered.$)).toEqual(expected)
     expect(filtered.$('select[name="subject"] option[selected]').attr('value')).toBe('kratom')
@@ -328,6 +452,8 @@ describe('GET /assets/style.css', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/css')
     expect(await res.text()).toContain('.region.st-banned,.point.st-banned{fill:url(#pat-banned)}')
-    expect((await app.request('/assets/style.css', { headers: { 'if-none-match': res.headers.get('etag')! } })).status).toBe(304)
+    expect(
+      (await app.request('/assets/style.css', { headers: { 'if-none-match': res.headers.get('etag')! } })).status,
+    ).toBe(304)
   })
 })

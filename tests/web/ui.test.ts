@@ -16,7 +16,15 @@ import { CHROMIUM, describeWithBrowser } from '../helpers/chromium.js'
  */
 
 const ARTIFACTS = join(process.cwd(), 'test-results')
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
 
 let dir: string
 let service: Service
@@ -44,7 +52,9 @@ async function stateStatuses(subject: string): Promise<Map<string, string>> {
 
 /** The US map's regions as the browser sees them: code → class list. */
 async function mapClasses(page: Page): Promise<Map<string, string>> {
-  const rows = await page.$$eval('svg.map-us path.region', (paths) => paths.map((p) => [p.getAttribute('data-code') ?? '', p.getAttribute('class') ?? ''] as [string, string]))
+  const rows = await page.$$eval('svg.map-us path.region', (paths) =>
+    paths.map((p) => [p.getAttribute('data-code') ?? '', p.getAttribute('class') ?? ''] as [string, string]),
+  )
   return new Map(rows)
 }
 
@@ -56,7 +66,11 @@ async function newPage(options: { viewport: { width: number; height: number } })
 
 async function expectNoA11yViolations(page: Page) {
   const result = await new AxeBuilder({ page }).analyze()
-  expect(result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([])
+  expect(
+    result.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0]?.target.join(' ')})`,
+    ),
+  ).toEqual([])
 }
 
 /** Elements whose right edge passes the viewport (what makes a page scroll sideways), for the failure message. */
@@ -66,7 +80,10 @@ async function overflowing(page: Page): Promise<{ scrollWidth: number; width: nu
     const culprits = [...document.querySelectorAll('body *')]
       .filter((e) => e.getBoundingClientRect().right > width + 0.5)
       .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (right ${Math.round(e.getBoundingClientRect().right)})`)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (right ${Math.round(e.getBoundingClientRect().right)})`,
+      )
     return { scrollWidth: document.documentElement.scrollWidth, width, culprits }
   })
 }
@@ -83,7 +100,10 @@ const PAGES = [
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kratomwatch-ui-'))
   mkdirSync(ARTIFACTS, { recursive: true })
-  service = await startService(loadConfig({ DATABASE_PATH: join(dir, 'ui.db'), PORT: '0', LOG_LEVEL: 'silent' }), silentLogger)
+  service = await startService(
+    loadConfig({ DATABASE_PATH: join(dir, 'ui.db'), PORT: '0', LOG_LEVEL: 'silent' }),
+    silentLogger,
+  )
   base = `http://127.0.0.1:${service.port}`
   if (CHROMIUM) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
 })
@@ -100,7 +120,9 @@ describeWithBrowser('web ui', () => {
     const page = await newPage({ viewport: { width: 1280, height: 900 } })
     await page.goto(base + '/')
     const classes = await mapClasses(page)
-    expect([...classes.keys()].sort()).toEqual([...expected.keys()].filter((code) => !TERRITORIES.includes(code)).sort())
+    expect([...classes.keys()].sort()).toEqual(
+      [...expected.keys()].filter((code) => !TERRITORIES.includes(code)).sort(),
+    )
     expect(classes.size).toBe(51)
     for (const [code, cls] of classes) expect(cls.split(' '), code).toContain(`st-${expected.get(code)}`)
     // The known cases named in the issue, read from the API: Alabama (banned in the baseline) and Louisiana.
@@ -111,7 +133,9 @@ describeWithBrowser('web ui', () => {
     expect(new Set(classes.values()).size).toBeGreaterThanOrEqual(3)
 
     // San Diego is a city: it is in the local table with its effective status (banned although California is not).
-    const sanDiego = await api<{ subjects: Record<string, { effective: { status: string } }> }>('/jurisdictions/US-CA-SAN-DIEGO')
+    const sanDiego = await api<{ subjects: Record<string, { effective: { status: string } }> }>(
+      '/jurisdictions/US-CA-SAN-DIEGO',
+    )
     const badge = page.locator('tr[data-code="US-CA-SAN-DIEGO"] .badge')
     await expect.poll(() => badge.getAttribute('class')).toContain(`st-${sanDiego.subjects.kratom!.effective.status}`)
     expect(await page.locator('#us-list li').count()).toBe(expected.size)
@@ -123,7 +147,9 @@ describeWithBrowser('web ui', () => {
   it('recolours the map when the subject toggle switches to 7-OH', async () => {
     const kratom = await stateStatuses('kratom')
     const sevenOh = await stateStatuses('7-oh')
-    const differing = [...kratom.keys()].filter((code) => !TERRITORIES.includes(code) && kratom.get(code) !== sevenOh.get(code))
+    const differing = [...kratom.keys()].filter(
+      (code) => !TERRITORIES.includes(code) && kratom.get(code) !== sevenOh.get(code),
+    )
     expect(differing.length).toBeGreaterThan(0)
     const page = await newPage({ viewport: { width: 1280, height: 900 } })
     await page.goto(base + '/')
@@ -168,7 +194,9 @@ describeWithBrowser('web ui', () => {
     await page.goto(base + '/docs')
     await page.locator('.opblock').first().waitFor()
     expect(await page.locator('.opblock').count()).toBeGreaterThan(10)
-    expect(await page.locator('.opblock-summary-path', { hasText: '/jurisdictions/{code}/changes.atom' }).count()).toBeGreaterThan(0)
+    expect(
+      await page.locator('.opblock-summary-path', { hasText: '/jurisdictions/{code}/changes.atom' }).count(),
+    ).toBeGreaterThan(0)
     // Clean: no Swagger UI warning (e.g. "OpenAPI.jsonSchemaDialect … not supported"), and part of the site.
     expect(await page.locator('.version-pragma').count()).toBe(0)
     expect(await page.getByText('not supported').count()).toBe(0)
@@ -179,17 +207,21 @@ describeWithBrowser('web ui', () => {
     await page.context().close()
   })
 
-  it.each([360, 1280])('at %i px every main page fits without sideways scrolling and has no axe-core violations (screenshots written)', async (width) => {
-    const page = await newPage({ viewport: { width, height: 800 } })
-    for (const { path, name } of PAGES) {
-      await page.goto(base + path)
-      const fit = await overflowing(page)
-      expect(fit.scrollWidth, `${path} at ${width} px: ${fit.culprits.join(', ')}`).toBeLessThanOrEqual(fit.width)
-      await expectNoA11yViolations(page)
-      await page.screenshot({ path: join(ARTIFACTS, `web-${name}-${width}.png`), fullPage: true })
-    }
-    await page.context().close()
-  }, 180_000) // five pages, each with an axe-core pass and a full-page screenshot: slow on 2 shared cores, never a timing claim
+  it.each([360, 1280])(
+    'at %i px every main page fits without sideways scrolling and has no axe-core violations (screenshots written)',
+    async (width) => {
+      const page = await newPage({ viewport: { width, height: 800 } })
+      for (const { path, name } of PAGES) {
+        await page.goto(base + path)
+        const fit = await overflowing(page)
+        expect(fit.scrollWidth, `${path} at ${width} px: ${fit.culprits.join(', ')}`).toBeLessThanOrEqual(fit.width)
+        await expectNoA11yViolations(page)
+        await page.screenshot({ path: join(ARTIFACTS, `web-${name}-${width}.png`), fullPage: true })
+      }
+      await page.context().close()
+    },
+    180_000,
+  ) // five pages, each with an axe-core pass and a full-page screenshot: slow on 2 shared cores, never a timing claim
 
   it('on a phone the map has a list view with large tap targets that lead to each state', async () => {
     const expected = await stateStatuses('kratom')
@@ -197,7 +229,10 @@ describeWithBrowser('web ui', () => {
     await page.goto(base + '/')
     const items = page.locator('#us-list li')
     expect(await items.count()).toBe(expected.size)
-    for (const [code, status] of expected) expect(await page.locator(`#us-list li[data-code="${code}"] .badge`).getAttribute('class'), code).toContain(`st-${status}`)
+    for (const [code, status] of expected)
+      expect(await page.locator(`#us-list li[data-code="${code}"] .badge`).getAttribute('class'), code).toContain(
+        `st-${status}`,
+      )
     const box = await page.locator('#us-list li[data-code="US-RI"] a').boundingBox()
     expect(box!.height).toBeGreaterThanOrEqual(44)
     expect(box!.width).toBeGreaterThan(300)
@@ -217,10 +252,15 @@ describeWithBrowser('web ui', () => {
       const box = (await text.boundingBox())!
       expect(box.height, code).toBeGreaterThanOrEqual(8)
       boxes.push({ code, ...box })
-      expect(await page.locator(`svg.map-us .callouts a[data-callout="${code}"] rect`).getAttribute('class'), code).toContain(`st-${expected.get(code)}`)
+      expect(
+        await page.locator(`svg.map-us .callouts a[data-callout="${code}"] rect`).getAttribute('class'),
+        code,
+      ).toContain(`st-${expected.get(code)}`)
     }
     // No two callout labels overlap.
-    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(a.y + a.height <= b.y || b.y + b.height <= a.y, `${a.code} / ${b.code}`).toBe(true)
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1))
+        expect(a.y + a.height <= b.y || b.y + b.height <= a.y, `${a.code} / ${b.code}`).toBe(true)
     await page.locator('svg.map-us .callouts a[data-callout="US-RI"] text').click()
     await page.waitForURL(`${base}/j/US-RI`)
     await page.context().close()

@@ -13,7 +13,10 @@ function setup(env: Record<string, string> = {}) {
   const call = (key: string | null, method: string, path: string, body?: unknown) =>
     t.app.request(path, {
       method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   return { ...t, alice, bob, admin, call }
@@ -22,14 +25,32 @@ function setup(env: Record<string, string> = {}) {
 describe('POST /webhooks', () => {
   it('creates a subscription and shows its whsec_ secret once', async () => {
     const t = setup()
-    const res = await t.call(t.alice, 'POST', '/webhooks', { url: HOOK, events: ['status.changed'], jurisdictions: ['us-ca'], include_descendants: true, subjects: ['kratom'], description: 'compliance' })
+    const res = await t.call(t.alice, 'POST', '/webhooks', {
+      url: HOOK,
+      events: ['status.changed'],
+      jurisdictions: ['us-ca'],
+      include_descendants: true,
+      subjects: ['kratom'],
+      description: 'compliance',
+    })
     expect(res.status).toBe(201)
     const created = (await res.json()) as Record<string, unknown>
-    expect(created).toMatchObject({ url: HOOK, events: ['status.changed'], jurisdictions: ['US-CA'], include_descendants: true, subjects: ['kratom'], enabled: true, description: 'compliance' })
+    expect(created).toMatchObject({
+      url: HOOK,
+      events: ['status.changed'],
+      jurisdictions: ['US-CA'],
+      include_descendants: true,
+      subjects: ['kratom'],
+      enabled: true,
+      description: 'compliance',
+    })
     expect(created.id).toMatch(/^ep_/)
     expect(created.secret).toMatch(/^whsec_/)
     expect(res.headers.get('location')).toBe(`/webhooks/${String(created.id)}`)
-    const again = (await (await t.call(t.alice, 'GET', `/webhooks/${String(created.id)}`)).json()) as Record<string, unknown>
+    const again = (await (await t.call(t.alice, 'GET', `/webhooks/${String(created.id)}`)).json()) as Record<
+      string,
+      unknown
+    >
     expect(again.secret).toBeUndefined()
     expect(JSON.stringify(again)).not.toContain('whsec_')
   })
@@ -80,8 +101,12 @@ describe('POST /webhooks', () => {
     const res = await t.call(t.alice, 'POST', `/webhooks/${sub.id}/recover`, { since: 'last tuesday' })
     expect(res.status).toBe(400)
     const problem = (await res.json()) as { errors: { field: string; message: string }[] }
-    expect(problem.errors).toEqual([{ field: 'since', message: expect.stringMatching(/2026-11-01.*2026-11-01T08:00:00Z/) }])
-    expect((await t.call(t.alice, 'POST', `/webhooks/${sub.id}/recover`, { since: '2026-11-01T08:00:00Z' })).status).toBe(202)
+    expect(problem.errors).toEqual([
+      { field: 'since', message: expect.stringMatching(/2026-11-01.*2026-11-01T08:00:00Z/) },
+    ])
+    expect(
+      (await t.call(t.alice, 'POST', `/webhooks/${sub.id}/recover`, { since: '2026-11-01T08:00:00Z' })).status,
+    ).toBe(202)
   })
 })
 
@@ -92,7 +117,9 @@ describe('webhook URL normalisation', () => {
     expect(res.status).toBe(201)
     const created = (await res.json()) as { id: string; url: string }
     expect(created.url).toBe('http://127.0.0.1:9/c?x=%C3%BC')
-    expect(((await (await t.call(t.alice, 'GET', `/webhooks/${created.id}`)).json()) as { url: string }).url).toBe('http://127.0.0.1:9/c?x=%C3%BC')
+    expect(((await (await t.call(t.alice, 'GET', `/webhooks/${created.id}`)).json()) as { url: string }).url).toBe(
+      'http://127.0.0.1:9/c?x=%C3%BC',
+    )
     const patched = await t.call(t.alice, 'PATCH', `/webhooks/${created.id}`, { url: 'http://127.0.0.1:9/./d/%7e' })
     expect(((await patched.json()) as { url: string }).url).toBe('http://127.0.0.1:9/d/%7e')
   })
@@ -104,7 +131,9 @@ describe('webhook ownership', () => {
     const mine = (await (await t.call(t.alice, 'POST', '/webhooks', { url: HOOK })).json()) as { id: string }
     await t.call(t.bob, 'POST', '/webhooks', { url: HOOK, description: 'bob' })
 
-    const list = (await (await t.call(t.bob, 'GET', '/webhooks')).json()) as { items: { id: string; description: string }[] }
+    const list = (await (await t.call(t.bob, 'GET', '/webhooks')).json()) as {
+      items: { id: string; description: string }[]
+    }
     expect(list.items.map((i) => i.description)).toEqual(['bob'])
     for (const [method, path, body] of [
       ['GET', `/webhooks/${mine.id}`],
@@ -145,10 +174,15 @@ describe('PATCH /webhooks/:id', () => {
   it('changes filters, disables and re-enables with the reason visible', async () => {
     const t = setup()
     const { id } = (await (await t.call(t.alice, 'POST', '/webhooks', { url: HOOK })).json()) as { id: string }
-    const patched = (await (await t.call(t.alice, 'PATCH', `/webhooks/${id}`, { subjects: ['7-oh'], enabled: false })).json()) as Record<string, unknown>
+    const patched = (await (
+      await t.call(t.alice, 'PATCH', `/webhooks/${id}`, { subjects: ['7-oh'], enabled: false })
+    ).json()) as Record<string, unknown>
     expect(patched).toMatchObject({ subjects: ['7-oh'], enabled: false, url: HOOK })
     expect(patched.disabled_reason).toMatch(/disabled by key/)
-    const back = (await (await t.call(t.alice, 'PATCH', `/webhooks/${id}`, { enabled: true })).json()) as Record<string, unknown>
+    const back = (await (await t.call(t.alice, 'PATCH', `/webhooks/${id}`, { enabled: true })).json()) as Record<
+      string,
+      unknown
+    >
     expect(back).toMatchObject({ enabled: true, disabled_reason: null })
     expect((await t.call(t.alice, 'PATCH', `/webhooks/${id}`, { url: 'http://192.168.0.1/' })).status).toBe(400)
   })
@@ -173,13 +207,22 @@ describe('write rate limit', () => {
 describe('POST /webhooks/:id/rotate-secret', () => {
   it('returns a new secret and keeps the old one signing for 24 hours', async () => {
     const t = setup()
-    const created = (await (await t.call(t.alice, 'POST', '/webhooks', { url: HOOK })).json()) as { id: string; secret: string }
-    const rotated = (await (await t.call(t.alice, 'POST', `/webhooks/${created.id}/rotate-secret`)).json()) as { secret: string; previous_secrets_expire_at: string }
+    const created = (await (await t.call(t.alice, 'POST', '/webhooks', { url: HOOK })).json()) as {
+      id: string
+      secret: string
+    }
+    const rotated = (await (await t.call(t.alice, 'POST', `/webhooks/${created.id}/rotate-secret`)).json()) as {
+      secret: string
+      previous_secrets_expire_at: string
+    }
     expect(rotated.secret).toMatch(/^whsec_/)
     expect(rotated.secret).not.toBe(created.secret)
     const now = t.clock().getTime()
     expect(rotated.previous_secrets_expire_at).toBe(new Date(now + 86_400_000).toISOString())
-    expect(t.stores.webhooks.secrets(created.id, new Date(now + 3_600_000).toISOString())).toEqual([rotated.secret, created.secret])
+    expect(t.stores.webhooks.secrets(created.id, new Date(now + 3_600_000).toISOString())).toEqual([
+      rotated.secret,
+      created.secret,
+    ])
     expect(t.stores.webhooks.secrets(created.id, new Date(now + 86_400_000).toISOString())).toEqual([rotated.secret])
   })
 })

@@ -12,14 +12,28 @@ function queued(subs: number, perSub: number) {
     t.stores.webhooks.create(
       id,
       key.record.id,
-      { url: `https://hooks.example/${id}`, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] },
+      {
+        url: `https://hooks.example/${id}`,
+        description: null,
+        events: [],
+        jurisdictions: [],
+        include_descendants: false,
+        subjects: [],
+      },
       `whsec_${'A'.repeat(32)}`,
       NOW,
     )
   }
   for (let k = 0; k < perSub; k++) {
     for (const id of ids)
-      t.stores.webhooks.enqueue({ id: `msg_${id}_${k}`, subscription_id: id, event_id: null, type: 'webhook.ping', payload: `{"k":${k}}`, now: NOW })
+      t.stores.webhooks.enqueue({
+        id: `msg_${id}_${k}`,
+        subscription_id: id,
+        event_id: null,
+        type: 'webhook.ping',
+        payload: `{"k":${k}}`,
+        now: NOW,
+      })
   }
   return { t, ids }
 }
@@ -54,7 +68,14 @@ describe('claiming due deliveries from a list read ahead', () => {
     t.stores.webhooks.disable(ids[1]!, 'test', NOW)
     t.stores.webhooks.update(
       ids[2]!,
-      { url: 'https://moved.example/hook', description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [] },
+      {
+        url: 'https://moved.example/hook',
+        description: null,
+        events: [],
+        jurisdictions: [],
+        include_descendants: false,
+        subjects: [],
+      },
       NOW,
     )
     const next = t.stores.webhooks.claimDue(NOW, 5)

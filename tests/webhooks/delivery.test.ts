@@ -28,30 +28,69 @@ const policy = { allowHttp: true, allowedHosts: ['127.0.0.1'] }
 function setup(options: { timeoutMs?: number; concurrency?: number } = {}) {
   const t = testDb({ clock })
   const outbox = registerOutbox(t.stores, { publicBaseUrl: 'https://kratomwatch.test' })
-  t.stores.jurisdictions.upsert([{ code: 'US-CA-SAN-DIEGO', name: 'San Diego', level: 'city', parent: 'US-CA', ocd_id: null }], 'dataset')
+  t.stores.jurisdictions.upsert(
+    [{ code: 'US-CA-SAN-DIEGO', name: 'San Diego', level: 'city', parent: 'US-CA', ocd_id: null }],
+    'dataset',
+  )
   const key = t.stores.keys.create('acme', false, clock().toISOString())
   const sender = createSender({ policy, timeoutMs: options.timeoutMs ?? 3000 })
-  const worker = createDeliveryWorker({ store: t.stores.webhooks, send: sender.send, policy, log: silentLogger, clock, concurrency: options.concurrency ?? 8, pollMs: 20, random: () => 0.5 })
+  const worker = createDeliveryWorker({
+    store: t.stores.webhooks,
+    send: sender.send,
+    policy,
+    log: silentLogger,
+    clock,
+    concurrency: options.concurrency ?? 8,
+    pollMs: 20,
+    random: () => 0.5,
+  })
   onTestFinished(async () => {
     await worker.stop()
     sender.close()
   })
   const subscribe = (url: string, filters: Partial<SubscriptionInput> = {}) => {
     const secret = newSecret()
-    const input: SubscriptionInput = { url, description: null, events: [], jurisdictions: [], include_descendants: false, subjects: [], ...filters }
-    const sub = t.stores.webhooks.create(`ep_${randomBytes(9).toString('base64url')}`, key.record.id, input, secret, clock().toISOString())
+    const input: SubscriptionInput = {
+      url,
+      description: null,
+      events: [],
+      jurisdictions: [],
+      include_descendants: false,
+      subjects: [],
+      ...filters,
+    }
+    const sub = t.stores.webhooks.create(
+      `ep_${randomBytes(9).toString('base64url')}`,
+      key.record.id,
+      input,
+      secret,
+      clock().toISOString(),
+    )
     return { sub, secret, id: sub.id }
   }
   let day = 1
   /** One primary-source observation, as a scraper run records it; each call is a later law. */
-  const change = (status: 'legal' | 'regulated' | 'banned', jurisdiction = 'US-CA', effective_date = `2026-01-${String(day++).padStart(2, '0')}`) =>
+  const change = (
+    status: 'legal' | 'regulated' | 'banned',
+    jurisdiction = 'US-CA',
+    effective_date = `2026-01-${String(day++).padStart(2, '0')}`,
+  ) =>
     t.engine.apply({
       source_id: 'us-ca-test',
       trust: 'primary',
       run_id: null,
       snapshot_id: null,
       observations: [
-        Observation.parse({ kind: 'status', jurisdiction, subject: 'kratom', status, citation: `Test Code § ${day}`, effective_date, source_url: 'https://leginfo.example/ca', confidence: 'high' }),
+        Observation.parse({
+          kind: 'status',
+          jurisdiction,
+          subject: 'kratom',
+          status,
+          citation: `Test Code § ${day}`,
+          effective_date,
+          source_url: 'https://leginfo.example/ca',
+          confidence: 'high',
+        }),
       ],
     }).events
   const deliveries = (subId: string): Delivery[] => t.stores.webhooks.deliveries(subId, { limit: 100 }).reverse()
@@ -71,7 +110,12 @@ describe('webhook delivery', () => {
     const t = setup()
     let secret = ''
     const r = await receiver({ secrets: () => [secret] })
-    const state = t.subscribe(r.url, { jurisdictions: ['US'], include_descendants: true, subjects: ['kratom'], events: ['status.changed'] })
+    const state = t.subscribe(r.url, {
+      jurisdictions: ['US'],
+      include_descendants: true,
+      subjects: ['kratom'],
+      events: ['status.changed'],
+    })
     secret = state.secret
     const other = t.subscribe(r.url, { jurisdictions: ['TH'] })
 
@@ -85,15 +129,29 @@ describe('webhook delivery', () => {
     expect(got.error).toBeNull()
     expect(got.verified).toMatchObject({
       type: 'status.changed',
-      data: { event_id: event!.id, jurisdiction: 'US-CA-SAN-DIEGO', subject: 'kratom', citation: 'Test Code § 2', effective_date: '2026-01-01', before: null, after: { status: 'banned' } },
+      data: {
+        event_id: event!.id,
+        jurisdiction: 'US-CA-SAN-DIEGO',
+        subject: 'kratom',
+        citation: 'Test Code § 2',
+        effective_date: '2026-01-01',
+        before: null,
+        after: { status: 'banned' },
+      },
     })
     expect(got.id).toBe(t.deliveries(state.id)[0]!.id)
     expect(got.headers['content-type']).toBe('application/json')
     expect(Buffer.byteLength(got.body)).toBeLessThan(20_000)
     const [log] = t.stores.webhooks.deliveries(state.id, { limit: 5 })
-    expect(log).toMatchObject({ state: 'succeeded', attempts: 1, attempt_log: [{ attempt: 1, outcome: 'succeeded', status_code: 204, trigger: 'scheduled' }] })
+    expect(log).toMatchObject({
+      state: 'succeeded',
+      attempts: 1,
+      attempt_log: [{ attempt: 1, outcome: 'succeeded', status_code: 204, trigger: 'scheduled' }],
+    })
     expect(log!.attempt_log[0]!.latency_ms).toBeGreaterThanOrEqual(0)
-    expect(await metrics.registry.getSingleMetricAsString('kratomwatch_webhook_attempts_total')).toMatch(/result="succeeded"} [1-9]/)
+    expect(await metrics.registry.getSingleMetricAsString('kratomwatch_webhook_attempts_total')).toMatch(
+      /result="succeeded"} [1-9]/,
+    )
   })
 
   it('writes outbox rows in the event transaction, so a failed batch leaves neither', async () => {
@@ -106,8 +164,26 @@ describe('webhook delivery', () => {
         run_id: null,
         snapshot_id: null,
         observations: [
-          Observation.parse({ kind: 'status', jurisdiction: 'US-CA', subject: 'kratom', status: 'banned', citation: 'A', effective_date: '2026-01-01', source_url: 'https://a.example', confidence: 'high' }),
-          Observation.parse({ kind: 'status', jurisdiction: 'US-ZZ', subject: 'kratom', status: 'banned', citation: 'B', effective_date: '2026-01-01', source_url: 'https://a.example', confidence: 'high' }),
+          Observation.parse({
+            kind: 'status',
+            jurisdiction: 'US-CA',
+            subject: 'kratom',
+            status: 'banned',
+            citation: 'A',
+            effective_date: '2026-01-01',
+            source_url: 'https://a.example',
+            confidence: 'high',
+          }),
+          Observation.parse({
+            kind: 'status',
+            jurisdiction: 'US-ZZ',
+            subject: 'kratom',
+            status: 'banned',
+            citation: 'B',
+            effective_date: '2026-01-01',
+            source_url: 'https://a.example',
+            confidence: 'high',
+          }),
         ],
       })
     expect(bad).toThrow(/unknown jurisdiction/)
@@ -126,10 +202,18 @@ describe('webhook delivery', () => {
     t.change('banned')
     await t.worker.runOnce()
     const [pending] = t.deliveries(s.id)
-    expect(pending).toMatchObject({ state: 'pending', attempts: 1, next_attempt_at: new Date(Date.now() + 5000).toISOString() })
+    expect(pending).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      next_attempt_at: new Date(Date.now() + 5000).toISOString(),
+    })
     expect(await t.worker.runOnce()).toBe(0) // not due yet
     expect(await t.nextRetry()).toBe(true) // +5 s, still down
-    expect(t.deliveries(s.id)[0]).toMatchObject({ state: 'pending', attempts: 2, next_attempt_at: new Date(Date.now() + 300_000).toISOString() })
+    expect(t.deliveries(s.id)[0]).toMatchObject({
+      state: 'pending',
+      attempts: 2,
+      next_attempt_at: new Date(Date.now() + 300_000).toISOString(),
+    })
 
     const back = await receiver({ secrets: () => [secret], port })
     await t.nextRetry() // +5 min: up again
@@ -162,7 +246,12 @@ describe('webhook delivery', () => {
     expect(r.received.map((x) => x.id)).toEqual([...Array<string>(10).fill(d1!.id), d2!.id])
     expect(new Set(r.received.slice(0, 10).map((x) => x.timestamp)).size).toBe(10) // webhook-timestamp is per attempt
     expect(r.received.every((x) => x.error === null)).toBe(true)
-    expect(d1).toMatchObject({ event_id: e1!.id, state: 'failed', attempts: 10, last_error: 'HTTP 500: only a 2xx answer counts as delivered' })
+    expect(d1).toMatchObject({
+      event_id: e1!.id,
+      state: 'failed',
+      attempts: 10,
+      last_error: 'HTTP 500: only a 2xx answer counts as delivered',
+    })
     expect(d2).toMatchObject({ event_id: e2!.id, attempts: 1 })
     expect(t.stores.webhooks.deliveries(s.id, { limit: 5 }).at(-1)!.attempt_log[0]!.response_excerpt).toBe('boom')
 
@@ -180,7 +269,11 @@ describe('webhook delivery', () => {
     const s = t.subscribe(r.url)
     t.change('banned')
     await t.worker.runOnce()
-    expect(t.stores.webhooks.deliveries(s.id, { limit: 1 })[0]!.attempt_log[0]).toMatchObject({ outcome: 'failed', status_code: null, error: 'no complete answer within 200 ms' })
+    expect(t.stores.webhooks.deliveries(s.id, { limit: 1 })[0]!.attempt_log[0]).toMatchObject({
+      outcome: 'failed',
+      status_code: null,
+      error: 'no complete answer within 200 ms',
+    })
     await t.nextRetry()
     expect(t.deliveries(s.id)[0]!.state).toBe('succeeded')
     expect(r.received[0]!.id).toBe(r.received[1]!.id)
@@ -188,12 +281,18 @@ describe('webhook delivery', () => {
 
   it('does not follow redirects and counts 3xx as failure', async () => {
     const t = setup()
-    const r = await receiver({ secrets: () => [], answer: () => ({ status: 302, headers: { location: 'http://127.0.0.1:9/elsewhere' } }) })
+    const r = await receiver({
+      secrets: () => [],
+      answer: () => ({ status: 302, headers: { location: 'http://127.0.0.1:9/elsewhere' } }),
+    })
     const s = t.subscribe(r.url)
     t.change('banned')
     await t.worker.runOnce()
     expect(r.received).toHaveLength(1)
-    expect(t.deliveries(s.id)[0]).toMatchObject({ state: 'pending', last_error: 'redirect to http://127.0.0.1:9/elsewhere not followed: answer 2xx at the subscribed URL' })
+    expect(t.deliveries(s.id)[0]).toMatchObject({
+      state: 'pending',
+      last_error: 'redirect to http://127.0.0.1:9/elsewhere not followed: answer 2xx at the subscribed URL',
+    })
   })
 
   it('disables the subscription at once on 410 Gone, with the reason visible', async () => {
@@ -204,14 +303,20 @@ describe('webhook delivery', () => {
     await t.worker.runOnce()
     expect(r.received).toHaveLength(1)
     expect(t.deliveries(s.id)[0]).toMatchObject({ state: 'failed', attempts: 1 })
-    expect(t.stores.webhooks.get(s.id)).toMatchObject({ enabled: false, disabled_reason: expect.stringMatching(/410 Gone/) })
+    expect(t.stores.webhooks.get(s.id)).toMatchObject({
+      enabled: false,
+      disabled_reason: expect.stringMatching(/410 Gone/),
+    })
     t.change('legal')
     expect(t.deliveries(s.id)).toHaveLength(1) // a disabled subscription gets no new deliveries
   })
 
   it('honours Retry-After when it asks for longer than the schedule', async () => {
     const t = setup()
-    const r = await receiver({ secrets: () => [], answer: (n) => (n === 0 ? { status: 503, headers: { 'retry-after': '120' } } : { status: 200 }) })
+    const r = await receiver({
+      secrets: () => [],
+      answer: (n) => (n === 0 ? { status: 503, headers: { 'retry-after': '120' } } : { status: 200 }),
+    })
     const s = t.subscribe(r.url)
     t.change('banned')
     await t.worker.runOnce()
@@ -226,7 +331,10 @@ describe('webhook delivery', () => {
     const t = setup({ concurrency: 4 })
     let release!: () => void
     const released = new Promise<void>((resolve) => (release = resolve))
-    const slow = await receiver({ secrets: () => [], answer: async (n) => (n === 0 ? (await released, { status: 200 }) : { status: 200 }) })
+    const slow = await receiver({
+      secrets: () => [],
+      answer: async (n) => (n === 0 ? (await released, { status: 200 }) : { status: 200 }),
+    })
     const fast = await receiver({ secrets: () => [] })
     const a = t.subscribe(slow.url)
     t.subscribe(fast.url)
@@ -247,7 +355,11 @@ describe('webhook delivery', () => {
     const app = testApp(t, { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
     const { key } = t.stores.keys.create('customer', false, clock().toISOString())
     const call = (method: string, path: string, body?: unknown) =>
-      app.app.request(path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+      app.app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
     let secrets: string[] = []
     const r = await receiver({ secrets: () => secrets })
     const created = (await (await call('POST', '/webhooks', { url: r.url })).json()) as { id: string; secret: string }
@@ -257,7 +369,9 @@ describe('webhook delivery', () => {
     await t.worker.runOnce()
     const ping = r.received[0]!
     for (const secret of [created.secret, rotated.secret]) {
-      expect(new Webhook(secret).verify(ping.body, ping.headers as Record<string, string>)).toMatchObject({ type: 'webhook.ping' })
+      expect(new Webhook(secret).verify(ping.body, ping.headers as Record<string, string>)).toMatchObject({
+        type: 'webhook.ping',
+      })
     }
 
     advance(25 * 3_600_000)
@@ -266,7 +380,9 @@ describe('webhook delivery', () => {
     await t.worker.runOnce()
     expect(r.received[1]!.error).toMatch(/signature/i) // the old secret stopped signing
     secrets = [rotated.secret]
-    expect(new Webhook(rotated.secret).verify(r.received[1]!.body, r.received[1]!.headers as Record<string, string>)).toMatchObject({ type: 'status.changed' })
+    expect(
+      new Webhook(rotated.secret).verify(r.received[1]!.body, r.received[1]!.headers as Record<string, string>),
+    ).toMatchObject({ type: 'status.changed' })
   })
 
   it('redelivers with the same webhook-id, recovers what a disabled subscription missed, and lists every attempt', async () => {
@@ -274,7 +390,11 @@ describe('webhook delivery', () => {
     const app = testApp(t, { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' })
     const { key } = t.stores.keys.create('customer', false, clock().toISOString())
     const call = (method: string, path: string, body?: unknown) =>
-      app.app.request(path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+      app.app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
     let gone = true
     const r = await receiver({ secrets: () => [], answer: () => ({ status: gone ? 410 : 200 }) })
     const { id } = (await (await call('POST', '/webhooks', { url: r.url })).json()) as { id: string }
@@ -289,10 +409,14 @@ describe('webhook delivery', () => {
     const recovered = await call('POST', `/webhooks/${id}/recover`, { since: start })
     expect(await recovered.json()).toEqual({ since: start, queued: 2 })
     await t.worker.runOnce()
-    expect(r.received.map((x) => (JSON.parse(x.body) as { data: { after: { status: string } } }).data.after.status)).toEqual(['banned', 'banned', 'legal'])
+    expect(
+      r.received.map((x) => (JSON.parse(x.body) as { data: { after: { status: string } } }).data.after.status),
+    ).toEqual(['banned', 'banned', 'legal'])
     expect(r.received[1]!.id).toBe(r.received[0]!.id) // the same message, the same webhook-id
 
-    const page = (await (await call('GET', `/webhooks/${id}/deliveries`)).json()) as { items: { id: string; state: string; attempt_log: { trigger: string; status_code: number; outcome: string }[] }[] }
+    const page = (await (await call('GET', `/webhooks/${id}/deliveries`)).json()) as {
+      items: { id: string; state: string; attempt_log: { trigger: string; status_code: number; outcome: string }[] }[]
+    }
     expect(page.items.map((d) => d.state)).toEqual(['succeeded', 'succeeded'])
     const first = page.items[1]!
     expect(first.attempt_log.map((a) => [a.trigger, a.status_code, a.outcome])).toEqual([
@@ -318,7 +442,10 @@ describe('webhook delivery', () => {
     const fired = t.engine.activateDue()
     expect(fired.map((e) => e.type)).toEqual(['status.changed'])
     await t.worker.runOnce()
-    expect(JSON.parse(r.received[0]!.body)).toMatchObject({ type: 'status.changed', data: { effective_date: '2026-12-01', after: { status: 'banned' } } })
+    expect(JSON.parse(r.received[0]!.body)).toMatchObject({
+      type: 'status.changed',
+      data: { effective_date: '2026-12-01', after: { status: 'banned' } },
+    })
   })
 
   it('resumes a delivery whose attempt was interrupted by a crash', async () => {

@@ -31,9 +31,33 @@ function realPayloads(): Map<string, Record<string, unknown>> {
   const views = createStatusViews(t.stores, t.clock)
   const run = t.stores.runs.start('us-la-legislature-sb154-2025', '3', 'schedule', '2026-11-25T06:00:00Z')
   const snap = t.stores.runs.putSnapshot('<html>Schedule I</html>', 'text/html', '2026-11-25T06:00:01Z')
-  const apply = (obs: unknown) => t.engine.apply({ source_id: 'us-la-legislature-sb154-2025', trust: 'primary', run_id: run, snapshot_id: snap.id, observations: [Observation.parse(obs)] }).events
-  const status = { kind: 'status', jurisdiction: 'US-LA', subject: 'kratom', status: 'banned', citation: 'La. R.S. 40:964', effective_date: '2025-08-01', source_url: 'https://legis.la.gov/x', confidence: 'high' }
-  const bill = { kind: 'measure', id: 'US-LA/2026/HB101', jurisdiction: 'US-LA', title: 'Bans 7-OH', stage: 'introduced', url: 'https://legis.la.gov/b', proposed_effect: { subject: '7-oh', status: 'banned' } }
+  const apply = (obs: unknown) =>
+    t.engine.apply({
+      source_id: 'us-la-legislature-sb154-2025',
+      trust: 'primary',
+      run_id: run,
+      snapshot_id: snap.id,
+      observations: [Observation.parse(obs)],
+    }).events
+  const status = {
+    kind: 'status',
+    jurisdiction: 'US-LA',
+    subject: 'kratom',
+    status: 'banned',
+    citation: 'La. R.S. 40:964',
+    effective_date: '2025-08-01',
+    source_url: 'https://legis.la.gov/x',
+    confidence: 'high',
+  }
+  const bill = {
+    kind: 'measure',
+    id: 'US-LA/2026/HB101',
+    jurisdiction: 'US-LA',
+    title: 'Bans 7-OH',
+    stage: 'introduced',
+    url: 'https://legis.la.gov/b',
+    proposed_effect: { subject: '7-oh', status: 'banned' },
+  }
   const events: ChangeEvent[] = [
     ...apply(status),
     ...apply({ ...status, citation: 'La. R.S. 40:964, Schedule I(C)(62)' }),
@@ -42,13 +66,46 @@ function realPayloads(): Map<string, Record<string, unknown>> {
     ...apply(bill),
     ...apply({ ...bill, stage: 'passed_chamber', last_action: 'Passed the House', last_action_date: '2026-11-24' }),
   ]
-  const scraper = { jurisdiction: null, subject: null, measure_id: null, scraper_id: 'us-la-legislature-sb154-2025', effective_date: null, detected_at: '2026-11-25T12:00:00.000Z', supersedes: null, run_id: run, snapshot_id: null, changed_fields: ['health'] }
-  events.push(t.stores.events.append({ ...scraper, type: 'scraper.degraded', before: { health: 'ok' }, after: { health: 'degraded', failures: 3, outcome: 'degraded', reason: 'structure', error: 'x' } }))
-  events.push(t.stores.events.append({ ...scraper, type: 'scraper.recovered', before: { health: 'degraded' }, after: { health: 'ok', outcome: 'changed' } }))
+  const scraper = {
+    jurisdiction: null,
+    subject: null,
+    measure_id: null,
+    scraper_id: 'us-la-legislature-sb154-2025',
+    effective_date: null,
+    detected_at: '2026-11-25T12:00:00.000Z',
+    supersedes: null,
+    run_id: run,
+    snapshot_id: null,
+    changed_fields: ['health'],
+  }
+  events.push(
+    t.stores.events.append({
+      ...scraper,
+      type: 'scraper.degraded',
+      before: { health: 'ok' },
+      after: { health: 'degraded', failures: 3, outcome: 'degraded', reason: 'structure', error: 'x' },
+    }),
+  )
+  events.push(
+    t.stores.events.append({
+      ...scraper,
+      type: 'scraper.recovered',
+      before: { health: 'degraded' },
+      after: { health: 'ok', outcome: 'changed' },
+    }),
+  )
   const out = new Map<string, Record<string, unknown>>()
   for (const e of events) {
-    const x = e.type.startsWith('status.') ? views.effective(e.jurisdiction!, e.subject!, e.effective_date ?? e.detected_at.slice(0, 10)) : undefined
-    const effective = x && { status: x.status, at_least: x.at_least, decided_by: x.decided_by, unconfirmed: x.unconfirmed, explanation: x.explanation }
+    const x = e.type.startsWith('status.')
+      ? views.effective(e.jurisdiction!, e.subject!, e.effective_date ?? e.detected_at.slice(0, 10))
+      : undefined
+    const effective = x && {
+      status: x.status,
+      at_least: x.at_least,
+      decided_by: x.decided_by,
+      unconfirmed: x.unconfirmed,
+      explanation: x.explanation,
+    }
     out.set(e.type, JSON.parse(eventPayload(e, 'https://kratomwatch.example.org', effective)))
   }
   out.set('webhook.ping', JSON.parse(pingPayload('ep_123', new Date('2026-11-25T12:00:00Z'))))
@@ -85,8 +142,12 @@ describe('webhook payloads and their documentation', () => {
   it('refuses a body that breaks the contract', () => {
     const changed = structuredClone(real.get('status.changed')!) as { data: Record<string, unknown> }
     expect(WebhookPayload.safeParse({ ...changed, type: 'status.exploded' }).success).toBe(false)
-    expect(WebhookPayload.safeParse({ ...changed, data: { ...changed.data, after: { status: 'sort of legal' } } }).success).toBe(false)
+    expect(
+      WebhookPayload.safeParse({ ...changed, data: { ...changed.data, after: { status: 'sort of legal' } } }).success,
+    ).toBe(false)
     const corrected = structuredClone(real.get('status.corrected')!) as { data: Record<string, unknown> }
-    expect(WebhookPayload.safeParse({ ...corrected, data: { ...corrected.data, supersedes: null } }).success).toBe(false)
+    expect(WebhookPayload.safeParse({ ...corrected, data: { ...corrected.data, supersedes: null } }).success).toBe(
+      false,
+    )
   })
 })

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest'
 import type { ChangeEvent } from '../../src/domain/index.js'
 import { matches } from '../../src/webhooks/match.js'
 import { eventPayload, MAX_PAYLOAD_BYTES } from '../../src/webhooks/payload.js'
-import { classifyStatus, failingTooLong, nextAttemptAt, parseRetryAfter, RETRY_SCHEDULE_MS } from '../../src/webhooks/policy.js'
+import {
+  classifyStatus,
+  failingTooLong,
+  nextAttemptAt,
+  parseRetryAfter,
+  RETRY_SCHEDULE_MS,
+} from '../../src/webhooks/policy.js'
 import { newSecret, signedHeaders } from '../../src/webhooks/signer.js'
 
 const now = new Date('2026-11-25T12:00:00Z')
@@ -19,7 +25,12 @@ function event(over: Partial<ChangeEvent> = {}): ChangeEvent {
     scraper_id: 'us-ca-san-diego-code',
     changed_fields: ['status'],
     before: { status: 'legal', citation: 'none' },
-    after: { status: 'banned', citation: 'San Diego Mun. Code § 52.1001', summary: 'Sale banned.', evidence: { text: 'kratom' } },
+    after: {
+      status: 'banned',
+      citation: 'San Diego Mun. Code § 52.1001',
+      summary: 'Sale banned.',
+      evidence: { text: 'kratom' },
+    },
     effective_date: '2026-12-01',
     detected_at: '2026-11-25T12:00:00.000Z',
     supersedes: null,
@@ -31,7 +42,9 @@ function event(over: Partial<ChangeEvent> = {}): ChangeEvent {
 
 describe('retry policy', () => {
   it('follows the Standard Webhooks schedule and then gives up', () => {
-    expect(RETRY_SCHEDULE_MS).toEqual([0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000])
+    expect(RETRY_SCHEDULE_MS).toEqual([
+      0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000,
+    ])
     const mid = () => 0.5 // no jitter
     expect(nextAttemptAt(1, now, null, mid)!.toISOString()).toBe(at(5_000))
     expect(nextAttemptAt(2, now, null, mid)!.toISOString()).toBe(at(300_000))
@@ -117,7 +130,10 @@ describe('webhook payload and signature', () => {
         effective_date: '2026-12-01',
         before: { status: 'legal' },
         after: { status: 'banned' },
-        links: { jurisdiction: 'https://kratomwatch.example/jurisdictions/US-CA-SAN-DIEGO', event: 'https://kratomwatch.example/changes?since=41&limit=1' },
+        links: {
+          jurisdiction: 'https://kratomwatch.example/jurisdictions/US-CA-SAN-DIEGO',
+          event: 'https://kratomwatch.example/changes?since=41&limit=1',
+        },
       },
     })
   })
@@ -126,7 +142,9 @@ describe('webhook payload and signature', () => {
     const huge = event({ after: { status: 'banned', citation: 'X', evidence: { text: 'x'.repeat(50_000) } } })
     const body = eventPayload(huge, 'https://k.example')
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES)
-    expect(JSON.parse(body)).toMatchObject({ data: { truncated: true, after: { status: 'banned', citation: 'X', evidence_omitted: true } } })
+    expect(JSON.parse(body)).toMatchObject({
+      data: { truncated: true, after: { status: 'banned', citation: 'X', evidence_omitted: true } },
+    })
     const absurd = event({ after: { status: 'banned', citation: 'X', summary: 'y'.repeat(50_000) } })
     expect(Buffer.byteLength(eventPayload(absurd, 'https://k.example'))).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES)
   })

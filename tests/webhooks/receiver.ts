@@ -27,7 +27,9 @@ export interface Received {
 
 const open: Server[] = []
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))))
+  await Promise.all(
+    open.splice(0).map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))),
+  )
 })
 
 /**
@@ -35,7 +37,11 @@ afterEach(async () => {
  * package, exactly as a customer would (it tries each secret in `secrets()`), and answers as
  * `answer(n)` says for the n-th request (0-based). Closed after the test.
  */
-export async function receiver(options: { secrets: () => string[]; answer?: (n: number, r: Received) => Answer | Promise<Answer>; port?: number }) {
+export async function receiver(options: {
+  secrets: () => string[]
+  answer?: (n: number, r: Received) => Answer | Promise<Answer>
+  port?: number
+}) {
   const received: Received[] = []
   const waiters: { count: number; resolve: () => void }[] = []
   const server = createServer((req, res) => {
@@ -43,7 +49,11 @@ export async function receiver(options: { secrets: () => string[]; answer?: (n: 
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
-      const headers = { 'webhook-id': String(req.headers['webhook-id']), 'webhook-timestamp': String(req.headers['webhook-timestamp']), 'webhook-signature': String(req.headers['webhook-signature']) }
+      const headers = {
+        'webhook-id': String(req.headers['webhook-id']),
+        'webhook-timestamp': String(req.headers['webhook-timestamp']),
+        'webhook-signature': String(req.headers['webhook-signature']),
+      }
       let verified: unknown = null
       let error: string | null = null
       let verifiedWith: string | null = null
@@ -57,7 +67,15 @@ export async function receiver(options: { secrets: () => string[]; answer?: (n: 
           error = (e as Error).message
         }
       }
-      const r: Received = { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], headers: req.headers, body, verified, error, verifiedWith }
+      const r: Received = {
+        id: headers['webhook-id'],
+        timestamp: headers['webhook-timestamp'],
+        headers: req.headers,
+        body,
+        verified,
+        error,
+        verifiedWith,
+      }
       const n = received.length
       received.push(r)
       for (const w of waiters.filter((w) => received.length >= w.count)) w.resolve()

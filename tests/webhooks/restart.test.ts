@@ -15,7 +15,9 @@ import { receiver } from './receiver.js'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 /** Starts `kratomwatch serve` as a real child process; resolves with its port once it listens. */
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+async function serve(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'src/cli.ts', 'serve'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
@@ -45,7 +47,13 @@ describe('webhook delivery across a server crash', () => {
   it('resumes a delivery interrupted by SIGKILL: the receiver gets the same webhook-id after restart', async () => {
     const dir = tempDir()
     const DATABASE_PATH = join(dir, 'kw.db')
-    const env = { DATABASE_PATH, WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', WEBHOOK_POLL_MS: '50', SCHEDULER_ENABLED: 'false' }
+    const env = {
+      DATABASE_PATH,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      WEBHOOK_POLL_MS: '50',
+      SCHEDULER_ENABLED: 'false',
+    }
 
     // An API key, as `kratomwatch keys create` makes one.
     const setupDb = openDb(DATABASE_PATH)
@@ -57,12 +65,24 @@ describe('webhook delivery across a server crash', () => {
     let firstArrived!: () => void
     const arrived = new Promise<void>((resolve) => (firstArrived = resolve))
     // The first request never gets an answer: the server is killed while it waits.
-    const r = await receiver({ secrets: () => [secret], answer: (n) => (n === 0 ? (firstArrived(), { hang: true }) : { status: 200 }) })
+    const r = await receiver({
+      secrets: () => [secret],
+      answer: (n) => (n === 0 ? (firstArrived(), { hang: true }) : { status: 200 }),
+    })
 
     const first = await serve(env)
     const base = `http://127.0.0.1:${first.port}`
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
-    const created = await fetch(`${base}/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: r.url, jurisdictions: ['US'], include_descendants: true, events: ['status.changed'] }) })
+    const created = await fetch(`${base}/webhooks`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        url: r.url,
+        jurisdictions: ['US'],
+        include_descendants: true,
+        events: ['status.changed'],
+      }),
+    })
     expect(created.status).toBe(201)
     const sub = (await created.json()) as { id: string; secret: string }
     secret = sub.secret
@@ -80,7 +100,16 @@ describe('webhook delivery across a server crash', () => {
       run_id: null,
       snapshot_id: null,
       observations: [
-        Observation.parse({ kind: 'status', jurisdiction: 'US-WY', subject: '7-oh', status: 'banned', citation: 'Wyo. Stat. § 35-7-1014 (test)', effective_date: '2026-11-01', source_url: 'https://wyoleg.example/35-7-1014', confidence: 'high' }),
+        Observation.parse({
+          kind: 'status',
+          jurisdiction: 'US-WY',
+          subject: '7-oh',
+          status: 'banned',
+          citation: 'Wyo. Stat. § 35-7-1014 (test)',
+          effective_date: '2026-11-01',
+          source_url: 'https://wyoleg.example/35-7-1014',
+          confidence: 'high',
+        }),
       ],
     }).events
     expect(events.map((e) => e.type)).toEqual(['status.changed'])
@@ -94,14 +123,21 @@ describe('webhook delivery across a server crash', () => {
     await r.waitFor(2)
     expect(r.received.map((x) => x.id)).toEqual([interruptedId, interruptedId])
     expect(r.received.map((x) => x.error)).toEqual([null, null])
-    expect(r.received[1]!.verified).toMatchObject({ type: 'status.changed', data: { event_id: events[0]!.id, jurisdiction: 'US-WY', subject: '7-oh', after: { status: 'banned' } } })
+    expect(r.received[1]!.verified).toMatchObject({
+      type: 'status.changed',
+      data: { event_id: events[0]!.id, jurisdiction: 'US-WY', subject: '7-oh', after: { status: 'banned' } },
+    })
 
     // The receiver answered; the server records the attempt right after, so read the log until it has.
-    type Log = { items: { id: string; state: string; attempt_log: { outcome: string; status_code: number | null }[] }[] }
+    type Log = {
+      items: { id: string; state: string; attempt_log: { outcome: string; status_code: number | null }[] }[]
+    }
     let delivery: Log['items'][number] | undefined
     for (let i = 0; i < 100 && delivery?.state !== 'succeeded'; i++) {
       if (i) await new Promise((resolve) => setTimeout(resolve, 50))
-      const log = (await (await fetch(`http://127.0.0.1:${second.port}/webhooks/${sub.id}/deliveries`, { headers: auth })).json()) as Log
+      const log = (await (
+        await fetch(`http://127.0.0.1:${second.port}/webhooks/${sub.id}/deliveries`, { headers: auth })
+      ).json()) as Log
       delivery = log.items.find((d) => d.id === interruptedId)
     }
     expect(delivery!.state).toBe('succeeded')

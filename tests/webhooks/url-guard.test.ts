@@ -76,7 +76,12 @@ describe('webhook url guard', () => {
   })
 
   it('checks every address a host name resolves to', async () => {
-    const dns = fakeDns({ 'hooks.example.com': ['93.184.216.34'], 'rebind.example.com': ['93.184.216.34', '127.0.0.1'], 'localhost': ['127.0.0.1', '::1'], 'meta.example.com': ['::ffff:169.254.169.254'] })
+    const dns = fakeDns({
+      'hooks.example.com': ['93.184.216.34'],
+      'rebind.example.com': ['93.184.216.34', '127.0.0.1'],
+      localhost: ['127.0.0.1', '::1'],
+      'meta.example.com': ['::ffff:169.254.169.254'],
+    })
     await expect(checkUrl('https://hooks.example.com/x', strict, dns)).resolves.toBeInstanceOf(URL)
     await expect(checkUrl('https://rebind.example.com/x', strict, dns)).rejects.toThrow(/127\.0\.0\.1 is a loopback/)
     await expect(checkUrl('https://localhost/x', strict, dns)).rejects.toThrow(/loopback/)

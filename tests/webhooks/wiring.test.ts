@@ -17,11 +17,27 @@ describe('openCore webhook wiring', () => {
     const stores = createStores(db)
     const key = stores.keys.create('customer', false, '2026-11-25T00:00:00.000Z')
     const filters = { description: null, jurisdictions: [], include_descendants: false, subjects: [] }
-    stores.webhooks.create('ep_all', key.record.id, { url: 'https://hooks.example/all', events: ['status.changed'], ...filters }, newSecret(), '2026-11-25T00:00:00.000Z')
-    stores.webhooks.create('ep_measures', key.record.id, { url: 'https://hooks.example/m', events: ['measure.introduced'], ...filters }, newSecret(), '2026-11-25T00:00:00.000Z')
+    stores.webhooks.create(
+      'ep_all',
+      key.record.id,
+      { url: 'https://hooks.example/all', events: ['status.changed'], ...filters },
+      newSecret(),
+      '2026-11-25T00:00:00.000Z',
+    )
+    stores.webhooks.create(
+      'ep_measures',
+      key.record.id,
+      { url: 'https://hooks.example/m', events: ['measure.introduced'], ...filters },
+      newSecret(),
+      '2026-11-25T00:00:00.000Z',
+    )
     db.close()
 
-    const core = openCore(loadConfig({ DATABASE_PATH, ROLE: 'worker' }), silentLogger, () => new Date('2026-11-25T12:00:00Z'))
+    const core = openCore(
+      loadConfig({ DATABASE_PATH, ROLE: 'worker' }),
+      silentLogger,
+      () => new Date('2026-11-25T12:00:00Z'),
+    )
     try {
       const changed = core.stores.events.feed({ types: ['status.changed'], limit: 10_000 }).items
       expect(changed.length).toBeGreaterThan(10)

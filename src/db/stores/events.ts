@@ -77,12 +77,14 @@ export function eventStore(db: Db) {
     for (const listener of batchListeners) listener(appended)
     listenerMs += performance.now() - started
   }
-  const insertStmt = db.prepare(`INSERT INTO change_events (type, jurisdiction, subject, measure_id, scraper_id, changed_fields_json,
+  const insertStmt =
+    db.prepare(`INSERT INTO change_events (type, jurisdiction, subject, measure_id, scraper_id, changed_fields_json,
       before_json, after_json, effective_date, detected_at, supersedes, run_id, snapshot_id)
     VALUES (@type, @jurisdiction, @subject, @measure_id, @scraper_id, @changed_fields_json, @before_json, @after_json,
       @effective_date, @detected_at, @supersedes, @run_id, @snapshot_id)`)
   const getStmt = db.prepare('SELECT * FROM change_events WHERE id = ?')
-  const forJurisdictionStmt = db.prepare(`SELECT * FROM change_events WHERE jurisdiction = @j AND (@before IS NULL OR id < @before)
+  const forJurisdictionStmt =
+    db.prepare(`SELECT * FROM change_events WHERE jurisdiction = @j AND (@before IS NULL OR id < @before)
     ORDER BY id DESC LIMIT @limit`)
   const lastIdStmt = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM change_events')
 
@@ -136,7 +138,9 @@ export function eventStore(db: Db) {
     lastId: (): number => (lastIdStmt.get() as { id: number }).id,
     /** A jurisdiction's events, newest first; the cursor is the last id seen. */
     forJurisdiction(jurisdiction: string, page: { cursor?: number; limit: number }): EventPage {
-      const rows = (forJurisdictionStmt.all({ j: jurisdiction, before: page.cursor ?? null, limit: page.limit + 1 }) as RawEvent[]).map(fromRaw)
+      const rows = (
+        forJurisdictionStmt.all({ j: jurisdiction, before: page.cursor ?? null, limit: page.limit + 1 }) as RawEvent[]
+      ).map(fromRaw)
       const items = rows.slice(0, page.limit)
       return { items, next_cursor: rows.length > page.limit ? String(items.at(-1)!.id) : null }
     },
@@ -144,7 +148,9 @@ export function eventStore(db: Db) {
      * Events matching a filter, at most `limit`: oldest first, newest first (`order: 'desc'`), or by
      * the date the law changed, newest first (`order: 'effective_desc'`, skipping `offset`).
      */
-    query(filter: FeedFilter & { before?: number; order?: 'asc' | 'desc' | 'effective_desc'; offset?: number }): ChangeEvent[] {
+    query(
+      filter: FeedFilter & { before?: number; order?: 'asc' | 'desc' | 'effective_desc'; offset?: number },
+    ): ChangeEvent[] {
       const where: string[] = ['1 = 1']
       const params: Record<string, unknown> = { limit: filter.limit }
       if (filter.since !== undefined) {
@@ -180,9 +186,20 @@ export function eventStore(db: Db) {
       }
       if (filter.in_law) where.push(IN_LAW)
       if (filter.notable) where.push(`NOT (${NOT_NOTABLE})`)
-      const order = filter.order === 'effective_desc' ? 'effective_date DESC, id DESC' : filter.order === 'desc' ? 'id DESC' : 'id ASC'
+      const order =
+        filter.order === 'effective_desc'
+          ? 'effective_date DESC, id DESC'
+          : filter.order === 'desc'
+            ? 'id DESC'
+            : 'id ASC'
       params.offset = filter.offset ?? 0
-      return (db.prepare(`SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as RawEvent[]).map(fromRaw)
+      return (
+        db
+          .prepare(
+            `SELECT * FROM change_events WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+          )
+          .all(params) as RawEvent[]
+      ).map(fromRaw)
     },
     /** The global feed, oldest first after `since`; the cursor is the last id returned. */
     feed(filter: FeedFilter): EventPage {

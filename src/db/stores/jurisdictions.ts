@@ -40,12 +40,28 @@ export function jurisdictionStore(db: Db) {
         for (const p of places) {
           const local = p as Partial<LocalPlace>
           const { code, name, level, parent, ocd_id } = p
-          upsertStmt.run({ code, name, level, parent, ocd_id, origin, lat: local.location?.lat ?? null, lon: local.location?.lon ?? null, fips: local.fips ?? null })
+          upsertStmt.run({
+            code,
+            name,
+            level,
+            parent,
+            ocd_id,
+            origin,
+            lat: local.location?.lat ?? null,
+            lon: local.location?.lon ?? null,
+            fips: local.fips ?? null,
+          })
         }
       }).immediate()
     },
     get,
-    list: (f: JurisdictionFilter): JurisdictionRow[] => listStmt.all({ level: f.level ?? null, parent: f.parent ?? null, after: f.after ?? null, limit: f.limit }) as JurisdictionRow[],
+    list: (f: JurisdictionFilter): JurisdictionRow[] =>
+      listStmt.all({
+        level: f.level ?? null,
+        parent: f.parent ?? null,
+        after: f.after ?? null,
+        limit: f.limit,
+      }) as JurisdictionRow[],
     all: (): JurisdictionRow[] => allStmt.all() as JurisdictionRow[],
     children: (code: string): string[] => (childrenStmt.all(code) as { code: string }[]).map((r) => r.code),
     /** The chain from the top-level ancestor down to the place itself, or undefined if unknown. */

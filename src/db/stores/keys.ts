@@ -18,9 +18,15 @@ export const LAST_USED_RESOLUTION_MS = 60_000
 
 /** API keys: shown once at creation, stored as sha256, compared in constant time. */
 export function keyStore(db: Db) {
-  const insertStmt = db.prepare('INSERT INTO api_keys (name, prefix, sha256, is_admin, created_at) VALUES (?, ?, ?, ?, ?)')
-  const byPrefixStmt = db.prepare('SELECT id, name, prefix, sha256, is_admin, created_at, revoked_at, last_used_at FROM api_keys WHERE prefix = ? AND revoked_at IS NULL')
-  const listStmt = db.prepare('SELECT id, name, prefix, is_admin, created_at, revoked_at, last_used_at FROM api_keys ORDER BY id')
+  const insertStmt = db.prepare(
+    'INSERT INTO api_keys (name, prefix, sha256, is_admin, created_at) VALUES (?, ?, ?, ?, ?)',
+  )
+  const byPrefixStmt = db.prepare(
+    'SELECT id, name, prefix, sha256, is_admin, created_at, revoked_at, last_used_at FROM api_keys WHERE prefix = ? AND revoked_at IS NULL',
+  )
+  const listStmt = db.prepare(
+    'SELECT id, name, prefix, is_admin, created_at, revoked_at, last_used_at FROM api_keys ORDER BY id',
+  )
   const revokeStmt = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
   const touchStmt = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?')
 
@@ -32,7 +38,10 @@ export function keyStore(db: Db) {
       const prefix = randomBytes(4).toString('hex')
       const key = `kw_${prefix}_${randomBytes(24).toString('base64url')}`
       const id = Number(insertStmt.run(name, prefix, hash(key).toString('hex'), admin ? 1 : 0, now).lastInsertRowid)
-      return { key, record: { id, name, prefix, is_admin: admin, created_at: now, revoked_at: null, last_used_at: null } }
+      return {
+        key,
+        record: { id, name, prefix, is_admin: admin, created_at: now, revoked_at: null, last_used_at: null },
+      }
     },
     /**
      * The live key matching a presented secret, or undefined. Constant-time on the hash. Records
@@ -42,7 +51,10 @@ export function keyStore(db: Db) {
       const prefix = /^kw_([0-9a-f]{8})_/.exec(presented)?.[1]
       if (!prefix) return undefined
       const given = hash(presented)
-      for (const row of byPrefixStmt.all(prefix) as (Omit<ApiKey, 'is_admin'> & { is_admin: number; sha256: string })[]) {
+      for (const row of byPrefixStmt.all(prefix) as (Omit<ApiKey, 'is_admin'> & {
+        is_admin: number
+        sha256: string
+      })[]) {
         if (timingSafeEqual(given, Buffer.from(row.sha256, 'hex'))) {
           // A read-only process (serve --role api) never writes; a writer records use to the minute.
           const stale = !row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS

@@ -18,13 +18,16 @@ function fromRaw({ proposed_effect_json, ...rest }: RawMeasure): MeasureRow {
 /** Bills and rules: one row per measure id, updated in place; its events keep the history. */
 export function measureStore(db: Db) {
   const getStmt = db.prepare('SELECT * FROM measures WHERE id = ?')
-  const upsertStmt = db.prepare(`INSERT INTO measures (id, jurisdiction, title, stage, url, last_action, last_action_date, effective_date,
+  const upsertStmt =
+    db.prepare(`INSERT INTO measures (id, jurisdiction, title, stage, url, last_action, last_action_date, effective_date,
       proposed_effect_json, source_id, first_seen_at, updated_at)
     VALUES (@id, @jurisdiction, @title, @stage, @url, @last_action, @last_action_date, @effective_date, @proposed_effect_json, @source_id, @now, @now)
     ON CONFLICT (id) DO UPDATE SET jurisdiction = excluded.jurisdiction, title = excluded.title, stage = excluded.stage, url = excluded.url,
       last_action = excluded.last_action, last_action_date = excluded.last_action_date, effective_date = excluded.effective_date,
       proposed_effect_json = excluded.proposed_effect_json, source_id = excluded.source_id, updated_at = excluded.updated_at`)
-  const forJurisdictionStmt = db.prepare('SELECT * FROM measures WHERE jurisdiction = ? ORDER BY last_action_date DESC, id')
+  const forJurisdictionStmt = db.prepare(
+    'SELECT * FROM measures WHERE jurisdiction = ? ORDER BY last_action_date DESC, id',
+  )
 
   return {
     get: (id: string): MeasureRow | undefined => {
@@ -32,7 +35,12 @@ export function measureStore(db: Db) {
       return raw ? fromRaw(raw) : undefined
     },
     upsert(measure: Measure, sourceId: string, now: string): void {
-      upsertStmt.run({ ...measure, proposed_effect_json: measure.proposed_effect ? JSON.stringify(measure.proposed_effect) : null, source_id: sourceId, now })
+      upsertStmt.run({
+        ...measure,
+        proposed_effect_json: measure.proposed_effect ? JSON.stringify(measure.proposed_effect) : null,
+        source_id: sourceId,
+        now,
+      })
     },
     forJurisdiction: (code: string): MeasureRow[] => (forJurisdictionStmt.all(code) as RawMeasure[]).map(fromRaw),
   }

@@ -30,22 +30,46 @@ function fromRaw({ observation_json, current_json, ...rest }: RawReview): Review
   return { ...rest, observation: JSON.parse(observation_json), current: current_json ? JSON.parse(current_json) : null }
 }
 
-export type NewReview = Pick<Review, 'dedupe_key' | 'jurisdiction' | 'subject' | 'reason' | 'source_id' | 'trust' | 'observation' | 'current' | 'created_at' | 'run_id' | 'snapshot_id'>
+export type NewReview = Pick<
+  Review,
+  | 'dedupe_key'
+  | 'jurisdiction'
+  | 'subject'
+  | 'reason'
+  | 'source_id'
+  | 'trust'
+  | 'observation'
+  | 'current'
+  | 'created_at'
+  | 'run_id'
+  | 'snapshot_id'
+>
 
 /** The review queue: changes held for a maintainer instead of entering the timeline. */
 export function reviewStore(db: Db) {
-  const insertStmt = db.prepare(`INSERT INTO reviews (dedupe_key, jurisdiction, subject, reason, source_id, trust, observation_json, current_json, created_at, run_id, snapshot_id)
+  const insertStmt =
+    db.prepare(`INSERT INTO reviews (dedupe_key, jurisdiction, subject, reason, source_id, trust, observation_json, current_json, created_at, run_id, snapshot_id)
     VALUES (@dedupe_key, @jurisdiction, @subject, @reason, @source_id, @trust, @observation_json, @current_json, @created_at, @run_id, @snapshot_id)
     ON CONFLICT (dedupe_key) DO NOTHING`)
   const getStmt = db.prepare('SELECT * FROM reviews WHERE id = ?')
-  const listStmt = db.prepare('SELECT * FROM reviews WHERE (@state IS NULL OR state = @state) AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit')
-  const decideStmt = db.prepare(`UPDATE reviews SET state = @state, decided_at = @at, decided_by = @by, note = @note WHERE id = @id AND state = 'pending'`)
+  const listStmt = db.prepare(
+    'SELECT * FROM reviews WHERE (@state IS NULL OR state = @state) AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit',
+  )
+  const decideStmt = db.prepare(
+    `UPDATE reviews SET state = @state, decided_at = @at, decided_by = @by, note = @note WHERE id = @id AND state = 'pending'`,
+  )
 
   return {
     /** Queues a held change; returns false when the same change was already queued (or rejected). */
     enqueue(review: NewReview): boolean {
       const { observation, current, ...rest } = review
-      return insertStmt.run({ ...rest, observation_json: JSON.stringify(observation), current_json: current ? JSON.stringify(current) : null }).changes === 1
+      return (
+        insertStmt.run({
+          ...rest,
+          observation_json: JSON.stringify(observation),
+          current_json: current ? JSON.stringify(current) : null,
+        }).changes === 1
+      )
     },
     get: (id: number): Review | undefined => {
       const raw = getStmt.get(id) as RawReview | undefined

@@ -42,13 +42,22 @@ export function scrapingStore(db: Db) {
     ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, snapshot_id = excluded.snapshot_id,
       final_url = excluded.final_url, checked_at = excluded.checked_at`)
   const getRobots = db.prepare('SELECT * FROM robots_cache WHERE origin = ?')
-  const putRobots = db.prepare(`INSERT INTO robots_cache (origin, status, body, fetched_at) VALUES (@origin, @status, @body, @fetched_at)
+  const putRobots =
+    db.prepare(`INSERT INTO robots_cache (origin, status, body, fetched_at) VALUES (@origin, @status, @body, @fetched_at)
     ON CONFLICT (origin) DO UPDATE SET status = excluded.status, body = excluded.body, fetched_at = excluded.fetched_at`)
   const setHash = db.prepare('UPDATE scrape_runs SET content_sha256 = ? WHERE id = ?')
-  const lastGood = db.prepare(`SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome IN ('changed', 'unchanged') ORDER BY id DESC LIMIT 1`)
-  const recent = db.prepare(`SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome != 'running' AND id <= ? ORDER BY id DESC LIMIT ?`)
-  const recentAll = db.prepare(`SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome != 'running' ORDER BY id DESC LIMIT ?`)
-  const scraperIds = db.prepare(`SELECT DISTINCT scraper_id FROM scrape_runs WHERE trigger != 'baseline' ORDER BY scraper_id`).pluck()
+  const lastGood = db.prepare(
+    `SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome IN ('changed', 'unchanged') ORDER BY id DESC LIMIT 1`,
+  )
+  const recent = db.prepare(
+    `SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome != 'running' AND id <= ? ORDER BY id DESC LIMIT ?`,
+  )
+  const recentAll = db.prepare(
+    `SELECT * FROM scrape_runs WHERE scraper_id = ? AND outcome != 'running' ORDER BY id DESC LIMIT ?`,
+  )
+  const scraperIds = db
+    .prepare(`SELECT DISTINCT scraper_id FROM scrape_runs WHERE trigger != 'baseline' ORDER BY scraper_id`)
+    .pluck()
   const running = db.prepare(`SELECT id FROM scrape_runs WHERE outcome = 'running'`).pluck()
   const runningOwned = db.prepare(`SELECT id, owner, started_at FROM scrape_runs WHERE outcome = 'running' ORDER BY id`)
   const getMemory = db.prepare('SELECT * FROM scraper_memory WHERE scraper_id = ?')
@@ -56,7 +65,9 @@ export function scrapingStore(db: Db) {
     VALUES (@scraper_id, @parser_version, @memory_json, @run_id, @updated_at)
     ON CONFLICT (scraper_id) DO UPDATE SET parser_version = excluded.parser_version, memory_json = excluded.memory_json,
       run_id = excluded.run_id, updated_at = excluded.updated_at`)
-  const listRuns = db.prepare(`SELECT * FROM scrape_runs WHERE scraper_id = ? AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`)
+  const listRuns = db.prepare(
+    `SELECT * FROM scrape_runs WHERE scraper_id = ? AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`,
+  )
 
   const toRun = (raw: Record<string, unknown> | undefined): RunSummary | undefined => {
     if (!raw) return undefined
@@ -74,22 +85,34 @@ export function scrapingStore(db: Db) {
     lastGoodRun: (scraperId: string) => toRun(lastGood.get(scraperId) as Record<string, unknown> | undefined),
     /** Finished runs, newest first; `upTo` limits to ids ≤ it. */
     recentRuns: (scraperId: string, limit: number, upTo?: number): RunSummary[] =>
-      (upTo === undefined ? recentAll.all(scraperId, limit) : recent.all(scraperId, upTo, limit)).map((r) => toRun(r as Record<string, unknown>)!),
+      (upTo === undefined ? recentAll.all(scraperId, limit) : recent.all(scraperId, upTo, limit)).map((r) =>
+        toRun(r as Record<string, unknown>)!,
+      ),
     runs: (scraperId: string, page: { before?: number; limit: number }): RunSummary[] =>
-      listRuns.all(scraperId, { before: page.before ?? null, limit: page.limit }).map((r) => toRun(r as Record<string, unknown>)!),
+      listRuns
+        .all(scraperId, { before: page.before ?? null, limit: page.limit })
+        .map((r) => toRun(r as Record<string, unknown>)!),
     scraperIdsWithRuns: () => scraperIds.all() as string[],
     runningRunIds: () => running.all() as number[],
     /** Runs still marked `running`, with the process that owns each (`host:pid`, null before migration 0006). */
     runningRuns: () => runningOwned.all() as { id: number; owner: string | null; started_at: string }[],
     /** What `remember` returned after the scraper's last successful run, or undefined. */
     memory(scraperId: string): ScraperMemory | undefined {
-      const row = getMemory.get(scraperId) as { scraper_id: string; parser_version: string; memory_json: string; run_id: number; updated_at: string } | undefined
+      const row = getMemory.get(scraperId) as
+        | { scraper_id: string; parser_version: string; memory_json: string; run_id: number; updated_at: string }
+        | undefined
       if (!row) return undefined
       const { memory_json, ...rest } = row
       return { ...rest, memory: JSON.parse(memory_json) as unknown }
     },
     /** Replaces the scraper's memory (`json` is already serialized). */
-    putMemory: (entry: { scraper_id: string; parser_version: string; memory_json: string; run_id: number; updated_at: string }) => void putMemory.run(entry),
+    putMemory: (entry: {
+      scraper_id: string
+      parser_version: string
+      memory_json: string
+      run_id: number
+      updated_at: string
+    }) => void putMemory.run(entry),
 
     /**
      * Deletes snapshots created before `before` that evidence nothing: not referenced by a change
@@ -97,22 +120,26 @@ export function scrapingStore(db: Db) {
      * rows stay; their document links to pruned snapshots go. Returns the number deleted.
      */
     pruneSnapshots(before: string): number {
-      return db.transaction(() => {
-        db.prepare(`CREATE TEMP TABLE IF NOT EXISTS prune_ids (id INTEGER PRIMARY KEY)`).run()
-        db.prepare('DELETE FROM prune_ids').run()
-        db.prepare(`INSERT INTO prune_ids (id)
+      return db
+        .transaction(() => {
+          db.prepare(`CREATE TEMP TABLE IF NOT EXISTS prune_ids (id INTEGER PRIMARY KEY)`).run()
+          db.prepare('DELETE FROM prune_ids').run()
+          db.prepare(
+            `INSERT INTO prune_ids (id)
           SELECT s.id FROM snapshots s WHERE s.created_at < ?
             AND NOT EXISTS (SELECT 1 FROM change_events e WHERE e.snapshot_id = s.id)
             AND NOT EXISTS (SELECT 1 FROM status_records r WHERE r.snapshot_id = s.id)
             AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.snapshot_id = s.id)
             AND NOT EXISTS (SELECT 1 FROM http_cache h WHERE h.snapshot_id = s.id)
             AND NOT EXISTS (SELECT 1 FROM run_documents d WHERE d.snapshot_id = s.id
-              AND d.run_id IN (SELECT MAX(id) FROM scrape_runs GROUP BY scraper_id))`).run(before)
-        db.prepare('DELETE FROM run_documents WHERE snapshot_id IN (SELECT id FROM prune_ids)').run()
-        const n = db.prepare('DELETE FROM snapshots WHERE id IN (SELECT id FROM prune_ids)').run().changes
-        db.prepare('DELETE FROM prune_ids').run()
-        return n
-      }).immediate()
+              AND d.run_id IN (SELECT MAX(id) FROM scrape_runs GROUP BY scraper_id))`,
+          ).run(before)
+          db.prepare('DELETE FROM run_documents WHERE snapshot_id IN (SELECT id FROM prune_ids)').run()
+          const n = db.prepare('DELETE FROM snapshots WHERE id IN (SELECT id FROM prune_ids)').run().changes
+          db.prepare('DELETE FROM prune_ids').run()
+          return n
+        })
+        .immediate()
     },
   }
 }

@@ -73,7 +73,8 @@ export function timelineStore(db: Db) {
     ORDER BY subject, valid_from IS NOT NULL, valid_from DESC, id DESC`)
   const futureStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE jurisdiction = ? AND retracted_at IS NULL AND valid_from > ? ORDER BY subject, valid_from`)
-  const insertStmt = db.prepare(`INSERT INTO status_records (jurisdiction, subject, status, min_age, conditions_json, citation, summary,
+  const insertStmt =
+    db.prepare(`INSERT INTO status_records (jurisdiction, subject, status, min_age, conditions_json, citation, summary,
       sources_json, confidence, preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, verified_by, source_id, trust,
       created_event_id, run_id, snapshot_id, evidence_json)
     VALUES (@jurisdiction, @subject, @status, @min_age, @conditions_json, @citation, @summary, @sources_json, @confidence, @preempts_local,
@@ -81,9 +82,12 @@ export function timelineStore(db: Db) {
   const setValidToStmt = db.prepare('UPDATE status_records SET valid_to = ? WHERE id = ?')
   const retractStmt = db.prepare('UPDATE status_records SET retracted_at = ? WHERE id = ?')
   const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')
-  const confirmStmt = db.prepare(`UPDATE status_records SET verified_at = @verified_at, verified_by = @verified_by, sources_json = @sources_json, citation = @citation,
+  const confirmStmt =
+    db.prepare(`UPDATE status_records SET verified_at = @verified_at, verified_by = @verified_by, sources_json = @sources_json, citation = @citation,
     summary = @summary, confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
-  const verifyManyStmt = db.prepare('UPDATE status_records SET verified_at = ?, verified_by = ? WHERE id IN (SELECT value FROM json_each(?))')
+  const verifyManyStmt = db.prepare(
+    'UPDATE status_records SET verified_at = ?, verified_by = ? WHERE id IN (SELECT value FROM json_each(?))',
+  )
   const dueStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`)
   const activateStmt = db.prepare('UPDATE status_records SET activated_at = ? WHERE id = ?')
@@ -112,11 +116,13 @@ export function timelineStore(db: Db) {
     /** The rows in force on a date, one per subject at most. */
     inForce(jurisdiction: string, at: string): Map<string, TimelineRow> {
       const out = new Map<string, TimelineRow>()
-      for (const raw of atStmt.all({ j: jurisdiction, at }) as RawRow[]) if (!out.has(raw.subject)) out.set(raw.subject, fromRaw(raw))
+      for (const raw of atStmt.all({ j: jurisdiction, at }) as RawRow[])
+        if (!out.has(raw.subject)) out.set(raw.subject, fromRaw(raw))
       return out
     },
     /** Rows that take effect after a date (scheduled changes), by subject and date. */
-    after: (jurisdiction: string, date: string): TimelineRow[] => (futureStmt.all(jurisdiction, date) as RawRow[]).map(fromRaw),
+    after: (jurisdiction: string, date: string): TimelineRow[] =>
+      (futureStmt.all(jurisdiction, date) as RawRow[]).map(fromRaw),
     insert(row: NewTimelineRow): number {
       const { conditions, sources, evidence, preempts_local, ...rest } = row
       return Number(
@@ -133,11 +139,28 @@ export function timelineStore(db: Db) {
     retract: (id: number, at: string) => void retractStmt.run(at, id),
     linkEvent: (id: number, eventId: number) => void setEventStmt.run(eventId, id),
     /** A source confirmed the row: refresh verification time and descriptive fields. */
-    confirm(id: number, update: { verified_at: string; verified_by: string; sources: SourceRef[]; citation: string; summary: string; confidence: Confidence; evidence: Record<string, unknown> | null }) {
-      confirmStmt.run({ id, ...update, sources_json: JSON.stringify(update.sources), evidence_json: update.evidence ? JSON.stringify(update.evidence) : null })
+    confirm(
+      id: number,
+      update: {
+        verified_at: string
+        verified_by: string
+        sources: SourceRef[]
+        citation: string
+        summary: string
+        confidence: Confidence
+        evidence: Record<string, unknown> | null
+      },
+    ) {
+      confirmStmt.run({
+        id,
+        ...update,
+        sources_json: JSON.stringify(update.sources),
+        evidence_json: update.evidence ? JSON.stringify(update.evidence) : null,
+      })
     },
     /** Many rows confirmed with nothing else to refresh: one statement for the lot. */
-    verifyMany: (ids: readonly number[], verifiedAt: string, verifiedBy: string) => void verifyManyStmt.run(verifiedAt, verifiedBy, JSON.stringify(ids)),
+    verifyMany: (ids: readonly number[], verifiedAt: string, verifiedBy: string) =>
+      void verifyManyStmt.run(verifiedAt, verifiedBy, JSON.stringify(ids)),
     /** Scheduled rows whose date has come and whose change has not been announced yet. */
     due: (today: string): TimelineRow[] => (dueStmt.all(today) as RawRow[]).map(fromRaw),
     markActivated: (id: number, at: string) => void activateStmt.run(at, id),

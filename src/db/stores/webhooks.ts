@@ -143,30 +143,52 @@ const toRaw = (s: SubscriptionInput) => ({
 
 /** Webhook subscriptions, their secrets, the delivery outbox and the attempt log. */
 export function webhookStore(db: Db) {
-  const insertSub = db.prepare(`INSERT INTO webhook_subscriptions (id, key_id, url, description, events_json, jurisdictions_json,
+  const insertSub =
+    db.prepare(`INSERT INTO webhook_subscriptions (id, key_id, url, description, events_json, jurisdictions_json,
       include_descendants, subjects_json, created_at, updated_at)
     VALUES (@id, @key_id, @url, @description, @events_json, @jurisdictions_json, @include_descendants, @subjects_json, @now, @now)`)
-  const updateSub = db.prepare(`UPDATE webhook_subscriptions SET url = @url, description = @description, events_json = @events_json,
+  const updateSub =
+    db.prepare(`UPDATE webhook_subscriptions SET url = @url, description = @description, events_json = @events_json,
       jurisdictions_json = @jurisdictions_json, include_descendants = @include_descendants, subjects_json = @subjects_json, updated_at = @now
     WHERE id = @id`)
   const getSub = db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?')
-  const listAll = db.prepare('SELECT * FROM webhook_subscriptions WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit')
-  const listByKey = db.prepare('SELECT * FROM webhook_subscriptions WHERE key_id = @key_id AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit')
+  const listAll = db.prepare(
+    'SELECT * FROM webhook_subscriptions WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit',
+  )
+  const listByKey = db.prepare(
+    'SELECT * FROM webhook_subscriptions WHERE key_id = @key_id AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit',
+  )
   const enabledSubs = db.prepare('SELECT * FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id')
   const deleteSub = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?')
-  const enableSub = db.prepare('UPDATE webhook_subscriptions SET enabled = 1, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, updated_at = @now WHERE id = @id')
-  const disableByKey = db.prepare(`UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = @reason, disabled_at = @now, updated_at = @now
+  const enableSub = db.prepare(
+    'UPDATE webhook_subscriptions SET enabled = 1, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL, updated_at = @now WHERE id = @id',
+  )
+  const disableByKey =
+    db.prepare(`UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = @reason, disabled_at = @now, updated_at = @now
     WHERE key_id = @key_id AND enabled = 1`)
-  const disableSub = db.prepare('UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = @reason, disabled_at = @now, updated_at = @now WHERE id = @id AND enabled = 1')
-  const markFailing = db.prepare('UPDATE webhook_subscriptions SET failing_since = COALESCE(failing_since, @now) WHERE id = @id')
-  const clearFailing = db.prepare('UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL')
+  const disableSub = db.prepare(
+    'UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = @reason, disabled_at = @now, updated_at = @now WHERE id = @id AND enabled = 1',
+  )
+  const markFailing = db.prepare(
+    'UPDATE webhook_subscriptions SET failing_since = COALESCE(failing_since, @now) WHERE id = @id',
+  )
+  const clearFailing = db.prepare(
+    'UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL',
+  )
 
   const insertSecret = db.prepare('INSERT INTO webhook_secrets (subscription_id, secret, created_at) VALUES (?, ?, ?)')
-  const expireCurrent = db.prepare('UPDATE webhook_secrets SET expires_at = @expires_at WHERE subscription_id = @id AND (expires_at IS NULL OR expires_at > @expires_at)')
-  const liveSecrets = db.prepare('SELECT secret FROM webhook_secrets WHERE subscription_id = @id AND (expires_at IS NULL OR expires_at > @now) ORDER BY id DESC').pluck()
+  const expireCurrent = db.prepare(
+    'UPDATE webhook_secrets SET expires_at = @expires_at WHERE subscription_id = @id AND (expires_at IS NULL OR expires_at > @expires_at)',
+  )
+  const liveSecrets = db
+    .prepare(
+      'SELECT secret FROM webhook_secrets WHERE subscription_id = @id AND (expires_at IS NULL OR expires_at > @now) ORDER BY id DESC',
+    )
+    .pluck()
   const pruneSecrets = db.prepare('DELETE FROM webhook_secrets WHERE expires_at IS NOT NULL AND expires_at <= ?')
 
-  const insertDelivery = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+  const insertDelivery =
+    db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
     VALUES (@id, @subscription_id, @event_id, @type, @payload, @now, @now, @now)`)
   // Outbox rows in bulk: one INSERT of up to ENQUEUE_CHUNK rows (8 values each, under SQLite's 32,766 variables).
   const ENQUEUE_CHUNK = 500
@@ -174,7 +196,8 @@ export function webhookStore(db: Db) {
   const insertDeliveriesOf = (n: number) => {
     let stmt = insertDeliveries.get(n)
     if (!stmt) {
-      stmt = db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+      stmt =
+        db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
         VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`)
       insertDeliveries.set(n, stmt)
     }
@@ -187,9 +210,12 @@ export function webhookStore(db: Db) {
   const HEADS = `SELECT d.*, s.url AS url FROM webhook_subscriptions s
     JOIN webhook_deliveries d ON d.seq = (SELECT MIN(h.seq) FROM webhook_deliveries h WHERE h.subscription_id = s.id AND h.state IN ('pending', 'delivering'))
     WHERE s.enabled = 1 AND d.state = 'pending'`
-  const dueSeqsStmt = db.prepare(`SELECT seq FROM (${HEADS} AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.seq LIMIT @limit)`).pluck()
+  const dueSeqsStmt = db
+    .prepare(`SELECT seq FROM (${HEADS} AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.seq LIMIT @limit)`)
+    .pluck()
   // Claims one row if it is still what the heads query found: pending, due, the head of its queue, its subscription enabled.
-  const claimStmt = db.prepare(`UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, updated_at = @now
+  const claimStmt =
+    db.prepare(`UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, updated_at = @now
     WHERE seq = @seq AND state = 'pending' AND next_attempt_at <= @now
       AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id AND s.enabled = 1)
       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries h WHERE h.subscription_id = webhook_deliveries.subscription_id
@@ -205,20 +231,30 @@ export function webhookStore(db: Db) {
   let aheadNext = 0
   let aheadAt = -Infinity
   const nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM (${HEADS})`).pluck()
-  const insertAttempt = db.prepare(`INSERT INTO webhook_attempts (delivery_seq, attempt, trigger, started_at) VALUES (@seq, @attempt, @trigger, @now)`)
-  const finishAttemptStmt = db.prepare(`UPDATE webhook_attempts SET finished_at = @now, outcome = @outcome, status_code = @status_code,
+  const insertAttempt = db.prepare(
+    `INSERT INTO webhook_attempts (delivery_seq, attempt, trigger, started_at) VALUES (@seq, @attempt, @trigger, @now)`,
+  )
+  const finishAttemptStmt =
+    db.prepare(`UPDATE webhook_attempts SET finished_at = @now, outcome = @outcome, status_code = @status_code,
       latency_ms = @latency_ms, error = @error, response_excerpt = @response_excerpt WHERE id = @id`)
-  const settleDelivery = db.prepare(`UPDATE webhook_deliveries SET state = @state, next_attempt_at = COALESCE(@next_attempt_at, next_attempt_at),
+  const settleDelivery =
+    db.prepare(`UPDATE webhook_deliveries SET state = @state, next_attempt_at = COALESCE(@next_attempt_at, next_attempt_at),
       last_error = @last_error, delivered_at = COALESCE(@delivered_at, delivered_at), updated_at = @now WHERE seq = @seq`)
   const interruptAttempts = db.prepare(`UPDATE webhook_attempts SET outcome = 'interrupted', finished_at = @now,
       error = 'the process stopped during this attempt; the delivery was resumed' WHERE outcome = 'in_flight'`)
-  const resetDelivering = db.prepare(`UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now WHERE state = 'delivering'`)
+  const resetDelivering = db.prepare(
+    `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now WHERE state = 'delivering'`,
+  )
   const getDelivery = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?')
-  const requeue = db.prepare(`UPDATE webhook_deliveries SET state = 'pending', attempts = 0, trigger = @trigger, next_attempt_at = @now, last_error = NULL, updated_at = @now
+  const requeue =
+    db.prepare(`UPDATE webhook_deliveries SET state = 'pending', attempts = 0, trigger = @trigger, next_attempt_at = @now, last_error = NULL, updated_at = @now
     WHERE seq = @seq AND state != 'delivering'`)
-  const deliveriesPage = db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (@before IS NULL OR seq < @before)
+  const deliveriesPage =
+    db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (@before IS NULL OR seq < @before)
     AND (@state IS NULL OR state = @state) ORDER BY seq DESC LIMIT @limit`)
-  const attemptsOf = db.prepare('SELECT * FROM webhook_attempts WHERE delivery_seq IN (SELECT value FROM json_each(?)) ORDER BY delivery_seq, id')
+  const attemptsOf = db.prepare(
+    'SELECT * FROM webhook_attempts WHERE delivery_seq IN (SELECT value FROM json_each(?)) ORDER BY delivery_seq, id',
+  )
   const eventIdsSince = db.prepare('SELECT id FROM change_events WHERE detected_at >= ? ORDER BY id').pluck()
   const deliveryForEvent = db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?')
 
@@ -270,9 +306,11 @@ export function webhookStore(db: Db) {
     /** Re-enables a disabled subscription; its pending deliveries resume. */
     enable: (id: string, now: string): void => void changed(enableSub.run({ id, now })),
     /** Disables a subscription with a reason people can read. */
-    disable: (id: string, reason: string, now: string): boolean => changed(disableSub.run({ id, reason, now })).changes === 1,
+    disable: (id: string, reason: string, now: string): boolean =>
+      changed(disableSub.run({ id, reason, now })).changes === 1,
     /** Disables every subscription of an API key (when the key is revoked); returns how many. */
-    disableForKey: (keyId: number, reason: string, now: string): number => changed(disableByKey.run({ key_id: keyId, reason, now })).changes,
+    disableForKey: (keyId: number, reason: string, now: string): number =>
+      changed(disableByKey.run({ key_id: keyId, reason, now })).changes,
 
     /** Adds a new current secret; the previous ones keep signing until `oldExpiresAt`. */
     rotateSecret(id: string, secret: string, now: string, oldExpiresAt: string): void {
@@ -292,7 +330,16 @@ export function webhookStore(db: Db) {
       let queued = 0
       for (let i = 0; i < deliveries.length; i += ENQUEUE_CHUNK) {
         const chunk = deliveries.slice(i, i + ENQUEUE_CHUNK)
-        const values = chunk.flatMap((d) => [d.id, d.subscription_id, d.event_id, d.type, d.payload, d.now, d.now, d.now])
+        const values = chunk.flatMap((d) => [
+          d.id,
+          d.subscription_id,
+          d.event_id,
+          d.type,
+          d.payload,
+          d.now,
+          d.now,
+          d.now,
+        ])
         queued += insertDeliveriesOf(chunk.length).run(values).changes
       }
       return queued
@@ -301,33 +348,38 @@ export function webhookStore(db: Db) {
     /** Subject ids that exist, for validating subscription filters. */
     /** Ids of every change event detected at or after `since` (ISO time), oldest first, for recovery. */
     eventIdsSince: (since: string): number[] => eventIdsSince.all(since) as number[],
-    deliveryForEvent: (subscriptionId: string, eventId: number): Delivery | undefined => deliveryForEvent.get(subscriptionId, eventId) as Delivery | undefined,
+    deliveryForEvent: (subscriptionId: string, eventId: number): Delivery | undefined =>
+      deliveryForEvent.get(subscriptionId, eventId) as Delivery | undefined,
     /**
      * Claims up to `limit` due deliveries (the head of each subscription's queue), marks them in
      * flight and opens an attempt row for each, in one transaction.
      */
     claimDue(now: string, limit: number): ClaimedDelivery[] {
       if (limit <= 0) return []
-      return db.transaction(() => {
-        const claimed: ClaimedDelivery[] = []
-        let refreshed = false
-        while (claimed.length < limit) {
-          if (aheadNext >= ahead.length || (!refreshed && performance.now() - aheadAt > CLAIM_AHEAD_MS)) {
-            if (refreshed) break
-            ahead = dueSeqsStmt.all({ now, limit: Math.max(limit, CLAIM_AHEAD) }) as number[]
-            aheadNext = 0
-            aheadAt = performance.now()
-            refreshed = true
-            if (ahead.length === 0) break
+      return db
+        .transaction(() => {
+          const claimed: ClaimedDelivery[] = []
+          let refreshed = false
+          while (claimed.length < limit) {
+            if (aheadNext >= ahead.length || (!refreshed && performance.now() - aheadAt > CLAIM_AHEAD_MS)) {
+              if (refreshed) break
+              ahead = dueSeqsStmt.all({ now, limit: Math.max(limit, CLAIM_AHEAD) }) as number[]
+              aheadNext = 0
+              aheadAt = performance.now()
+              refreshed = true
+              if (ahead.length === 0) break
+            }
+            const got = claimStmt.get({ seq: ahead[aheadNext++], now }) as (Delivery & { url: string }) | undefined
+            if (!got) continue
+            const { url, ...row } = got
+            const attemptId = Number(
+              insertAttempt.run({ seq: row.seq, attempt: row.attempts, trigger: row.trigger, now }).lastInsertRowid,
+            )
+            claimed.push({ delivery: row, attempt_id: attemptId, url })
           }
-          const got = claimStmt.get({ seq: ahead[aheadNext++], now }) as (Delivery & { url: string }) | undefined
-          if (!got) continue
-          const { url, ...row } = got
-          const attemptId = Number(insertAttempt.run({ seq: row.seq, attempt: row.attempts, trigger: row.trigger, now }).lastInsertRowid)
-          claimed.push({ delivery: row, attempt_id: attemptId, url })
-        }
-        return claimed
-      }).immediate()
+          return claimed
+        })
+        .immediate()
     },
     /** The earliest time the head of an enabled subscription's queue is due, if any (a waiting delivery is not due before its head). */
     nextDueAt: (): string | null => (nextDueStmt.get() as string | null) ?? null,
@@ -345,7 +397,14 @@ export function webhookStore(db: Db) {
           response_excerpt: result.response_excerpt,
         })
         if (result.outcome === 'succeeded') {
-          settleDelivery.run({ seq: delivery.seq, state: 'succeeded', next_attempt_at: null, last_error: null, delivered_at: now, now })
+          settleDelivery.run({
+            seq: delivery.seq,
+            state: 'succeeded',
+            next_attempt_at: null,
+            last_error: null,
+            delivered_at: now,
+            now,
+          })
           clearFailing.run(delivery.subscription_id)
           return
         }
@@ -358,7 +417,8 @@ export function webhookStore(db: Db) {
           now,
         })
         markFailing.run({ id: delivery.subscription_id, now })
-        if (result.disable_reason) changed(disableSub.run({ id: delivery.subscription_id, reason: result.disable_reason, now }))
+        if (result.disable_reason)
+          changed(disableSub.run({ id: delivery.subscription_id, reason: result.disable_reason, now }))
       }).immediate()
     },
     /**
@@ -366,19 +426,32 @@ export function webhookStore(db: Db) {
      * and their deliveries become due at once (the receiver may get them twice, never zero times).
      */
     resumeInterrupted(now: string): number {
-      return db.transaction(() => {
-        interruptAttempts.run({ now })
-        return resetDelivering.run({ now }).changes
-      }).immediate()
+      return db
+        .transaction(() => {
+          interruptAttempts.run({ now })
+          return resetDelivering.run({ now }).changes
+        })
+        .immediate()
     },
     /** Queues a delivery again from its first attempt, with the same webhook-id. */
-    requeue: (delivery: Delivery, trigger: DeliveryTrigger, now: string): boolean => requeue.run({ seq: delivery.seq, trigger, now }).changes === 1,
+    requeue: (delivery: Delivery, trigger: DeliveryTrigger, now: string): boolean =>
+      requeue.run({ seq: delivery.seq, trigger, now }).changes === 1,
     /** A subscription's deliveries, newest first, each with every attempt. */
-    deliveries(subscriptionId: string, page: { before?: number; state?: DeliveryState; limit: number }): (Delivery & { attempt_log: Attempt[] })[] {
-      const rows = deliveriesPage.all({ id: subscriptionId, before: page.before ?? null, state: page.state ?? null, limit: page.limit }) as Delivery[]
+    deliveries(
+      subscriptionId: string,
+      page: { before?: number; state?: DeliveryState; limit: number },
+    ): (Delivery & { attempt_log: Attempt[] })[] {
+      const rows = deliveriesPage.all({
+        id: subscriptionId,
+        before: page.before ?? null,
+        state: page.state ?? null,
+        limit: page.limit,
+      }) as Delivery[]
       // Every attempt of the page in one query, not one per delivery.
       const attempts = new Map<number, Attempt[]>()
-      for (const a of attemptsOf.all(JSON.stringify(rows.map((d) => d.seq))) as (Attempt & { delivery_seq: number })[]) {
+      for (const a of attemptsOf.all(JSON.stringify(rows.map((d) => d.seq))) as (Attempt & {
+        delivery_seq: number
+      })[]) {
         attempts.set(a.delivery_seq, [...(attempts.get(a.delivery_seq) ?? []), a])
       }
       return rows.map((d) => ({ ...d, attempt_log: attempts.get(d.seq) ?? [] }))

@@ -20,7 +20,8 @@ const require = createRequire(import.meta.url)
 // Resolve the package folder only: requiring 'swagger-ui-dist' itself would load its 1.5 MB browser
 // bundle into the server process at start-up (seen in a CPU profile, 2026-11).
 const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'))
-const SWAGGER_VERSION = (JSON.parse(readFileSync(join(SWAGGER_DIR, 'package.json'), 'utf8')) as { version: string }).version
+const SWAGGER_VERSION = (JSON.parse(readFileSync(join(SWAGGER_DIR, 'package.json'), 'utf8')) as { version: string })
+  .version
 const APP_VERSION = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version
 
 const INIT_JS = `window.addEventListener('load', function () {
@@ -31,7 +32,10 @@ const INIT_JS = `window.addEventListener('load', function () {
 /** The files /docs may serve, with their content types. */
 const ASSETS: Record<string, { type: string; load: () => Buffer | string }> = {
   'swagger-ui.css': { type: 'text/css; charset=utf-8', load: () => readFileSync(join(SWAGGER_DIR, 'swagger-ui.css')) },
-  'swagger-ui-bundle.js': { type: 'text/javascript; charset=utf-8', load: () => readFileSync(join(SWAGGER_DIR, 'swagger-ui-bundle.js')) },
+  'swagger-ui-bundle.js': {
+    type: 'text/javascript; charset=utf-8',
+    load: () => readFileSync(join(SWAGGER_DIR, 'swagger-ui-bundle.js')),
+  },
   'favicon-32x32.png': { type: 'image/png', load: () => readFileSync(join(SWAGGER_DIR, 'favicon-32x32.png')) },
   'init.js': { type: 'text/javascript; charset=utf-8', load: () => INIT_JS },
 }

@@ -78,7 +78,10 @@ export const feeds = new Hono<AppEnv>()
     return c.var.cachedJson(c, `upcoming:${JSON.stringify(q)}`, () => {
       const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
       const today = isoDay(clock())
-      return { as_of: today, items: webDataFor(stores).upcoming({ today, jurisdictions: codes, subject: q.subject, limit: q.limit }) }
+      return {
+        as_of: today,
+        items: webDataFor(stores).upcoming({ today, jurisdictions: codes, subject: q.subject, limit: q.limit }),
+      }
     })
   })
   .get('/calendar.ics', validate('query', CalendarQuery), (c) => {
@@ -86,13 +89,26 @@ export const feeds = new Hono<AppEnv>()
     const { stores, config, clock } = c.var.deps
     return c.var.cachedText(c, `ics:${JSON.stringify(q)}`, 'text/calendar; charset=utf-8', () => {
       const codes = feedJurisdictions(stores, q.jurisdiction, q.include_descendants)
-      const items = webDataFor(stores).upcoming({ today: isoDay(clock()), jurisdictions: codes, subject: q.subject, limit: q.limit })
+      const items = webDataFor(stores).upcoming({
+        today: isoDay(clock()),
+        jurisdictions: codes,
+        subject: q.subject,
+        limit: q.limit,
+      })
       const scope = q.jurisdiction ? ` in ${q.jurisdiction.join(', ')}` : ''
-      return renderCalendar(items, { baseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''), now: clock(), name: `kratomwatch: upcoming effective dates${scope}` })
+      return renderCalendar(items, {
+        baseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''),
+        now: clock(),
+        name: `kratomwatch: upcoming effective dates${scope}`,
+      })
     })
   })
 
-const notFound = { description: 'an unknown jurisdiction code', schema: Problem, contentType: 'application/problem+json' }
+const notFound = {
+  description: 'an unknown jurisdiction code',
+  schema: Problem,
+  contentType: 'application/problem+json',
+}
 
 export const docs: RouteDoc[] = [
   {
@@ -100,10 +116,14 @@ export const docs: RouteDoc[] = [
     path: '/changes.atom',
     summary: 'Atom feed of changes',
     description:
-      'Atom 1.0 (RFC 4287) with the filters of `GET /changes`: the newest `limit` matching events (after `since`, if given), newest first. Without `type`, details updates and a place\'s first undated rows (what was known when tracking began) are left out.',
+      "Atom 1.0 (RFC 4287) with the filters of `GET /changes`: the newest `limit` matching events (after `since`, if given), newest first. Without `type`, details updates and a place's first undated rows (what was known when tracking began) are left out.",
     tags: ['changes'],
     query: ChangesQuery,
-    responses: { 200: { description: 'Atom 1.0 feed', contentType: 'application/atom+xml' }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+    responses: {
+      200: { description: 'Atom 1.0 feed', contentType: 'application/atom+xml' },
+      304: { description: 'not modified (ETag matched)' },
+      404: notFound,
+    },
   },
   {
     method: 'get',
@@ -113,24 +133,38 @@ export const docs: RouteDoc[] = [
     tags: ['changes', 'jurisdictions'],
     params: Params,
     query: PlaceFeedQuery,
-    responses: { 200: { description: 'Atom 1.0 feed', contentType: 'application/atom+xml' }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+    responses: {
+      200: { description: 'Atom 1.0 feed', contentType: 'application/atom+xml' },
+      304: { description: 'not modified (ETag matched)' },
+      404: notFound,
+    },
   },
   {
     method: 'get',
     path: '/upcoming',
     summary: 'Upcoming effective dates (JSON)',
-    description: 'Scheduled status changes and measures taking effect after today, soonest first: the data of `/calendar.ics`, as JSON.',
+    description:
+      'Scheduled status changes and measures taking effect after today, soonest first: the data of `/calendar.ics`, as JSON.',
     tags: ['changes'],
     query: CalendarQuery,
-    responses: { 200: { description: 'upcoming effective dates', schema: UpcomingList }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+    responses: {
+      200: { description: 'upcoming effective dates', schema: UpcomingList },
+      304: { description: 'not modified (ETag matched)' },
+      404: notFound,
+    },
   },
   {
     method: 'get',
     path: '/calendar.ics',
     summary: 'iCalendar of upcoming effective dates',
-    description: 'All-day events (RFC 5545) for scheduled status changes and measures taking effect after today, optionally for some jurisdictions and a subject.',
+    description:
+      'All-day events (RFC 5545) for scheduled status changes and measures taking effect after today, optionally for some jurisdictions and a subject.',
     tags: ['changes'],
     query: CalendarQuery,
-    responses: { 200: { description: 'iCalendar', contentType: 'text/calendar' }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+    responses: {
+      200: { description: 'iCalendar', contentType: 'text/calendar' },
+      304: { description: 'not modified (ETag matched)' },
+      404: notFound,
+    },
   },
 ]

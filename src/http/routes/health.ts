@@ -13,7 +13,9 @@ export const health = new Hono<AppEnv>()
     if (!ready()) return problem(c, 503, 'not-ready', 'start-up (migrations, baseline load) has not finished yet')
     try {
       const row = stores.db.prepare('SELECT COUNT(*) AS n FROM jurisdictions').get() as { n: number }
-      return c.json({ status: 'ready', jurisdictions: row.n, last_event_id: stores.events.lastId() }, 200, { 'cache-control': 'no-store' })
+      return c.json({ status: 'ready', jurisdictions: row.n, last_event_id: stores.events.lastId() }, 200, {
+        'cache-control': 'no-store',
+      })
     } catch (error) {
       return problem(c, 503, 'not-ready', `database check failed: ${(error as Error).message}`)
     }
@@ -35,9 +37,17 @@ export const docs: RouteDoc[] = [
     responses: {
       200: {
         description: 'ready to serve',
-        schema: z.strictObject({ status: z.literal('ready'), jurisdictions: z.number().int(), last_event_id: z.number().int().describe('id of the newest change event (0 if none)') }),
+        schema: z.strictObject({
+          status: z.literal('ready'),
+          jurisdictions: z.number().int(),
+          last_event_id: z.number().int().describe('id of the newest change event (0 if none)'),
+        }),
       },
-      503: { description: 'not ready yet, or the database check failed', schema: Problem, contentType: 'application/problem+json' },
+      503: {
+        description: 'not ready yet, or the database check failed',
+        schema: Problem,
+        contentType: 'application/problem+json',
+      },
     },
   },
 ]

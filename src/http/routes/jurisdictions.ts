@@ -8,7 +8,9 @@ import { HistoryPage, JurisdictionList, JurisdictionView, Problem } from '../res
 import type { RouteDoc } from '../route-docs.js'
 import { parseOrThrow, validate } from '../validate.js'
 
-const Params = z.object({ code: JurisdictionCode.describe('jurisdiction code, e.g. US-LA or US-CA-SAN-DIEGO (case-insensitive)') })
+const Params = z.object({
+  code: JurisdictionCode.describe('jurisdiction code, e.g. US-LA or US-CA-SAN-DIEGO (case-insensitive)'),
+})
 
 const ListQuery = z
   .object({
@@ -43,7 +45,8 @@ const viewInput = validator('param', (params: Record<string, string>, c) => {
 export const jurisdictions = new Hono<AppEnv>()
   .get('/', validate('query', ListQuery), (c) => {
     const q = c.req.valid('query')
-    if (q.subject && !c.var.deps.views.subjects().some((s) => s.id === q.subject)) throw new NotFoundError('subject', q.subject)
+    if (q.subject && !c.var.deps.views.subjects().some((s) => s.id === q.subject))
+      throw new NotFoundError('subject', q.subject)
     return c.var.cachedJson(c, `list:${JSON.stringify(q)}`, () => c.var.deps.views.list(q))
   })
   .get('/:code', viewInput, (c) => {
@@ -68,7 +71,11 @@ export const jurisdictions = new Hono<AppEnv>()
     })
   })
 
-const notFound = { description: 'no such jurisdiction (or subject)', schema: Problem, contentType: 'application/problem+json' }
+const notFound = {
+  description: 'no such jurisdiction (or subject)',
+  schema: Problem,
+  contentType: 'application/problem+json',
+}
 
 export const docs: RouteDoc[] = [
   {
@@ -79,7 +86,11 @@ export const docs: RouteDoc[] = [
       'Countries, states, counties and cities, by code. With `subject` (or `status`, which implies `subject=kratom`) each item carries its effective status today. Keyset pages: pass `next_cursor` as `cursor`.',
     tags: ['jurisdictions'],
     query: ListQuery,
-    responses: { 200: { description: 'a page of places', schema: JurisdictionList }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+    responses: {
+      200: { description: 'a page of places', schema: JurisdictionList },
+      304: { description: 'not modified (ETag matched)' },
+      404: notFound,
+    },
   },
   {
     method: 'get',
@@ -90,7 +101,11 @@ export const docs: RouteDoc[] = [
     tags: ['jurisdictions'],
     params: Params,
     query: ViewQuery,
-    responses: { 200: { description: 'the place and its statuses', schema: JurisdictionView }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+    responses: {
+      200: { description: 'the place and its statuses', schema: JurisdictionView },
+      304: { description: 'not modified (ETag matched)' },
+      404: notFound,
+    },
   },
   {
     method: 'get',
@@ -100,6 +115,10 @@ export const docs: RouteDoc[] = [
     tags: ['jurisdictions'],
     params: Params,
     query: HistoryQuery,
-    responses: { 200: { description: 'a page of change events', schema: HistoryPage }, 304: { description: 'not modified (ETag matched)' }, 404: notFound },
+    responses: {
+      200: { description: 'a page of change events', schema: HistoryPage },
+      304: { description: 'not modified (ETag matched)' },
+      404: notFound,
+    },
   },
 ]

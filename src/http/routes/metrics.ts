@@ -8,11 +8,16 @@ import type { RouteDoc } from '../route-docs.js'
 const adminKey = requireKey({ admin: true })
 
 /** Metrics name scrapers, hosts and routes: an admin key reads them, unless METRICS_PUBLIC=true (a private network). */
-const metricsAccess = createMiddleware<AppEnv>(async (c, next) => (c.var.deps.config.METRICS_PUBLIC ? next() : adminKey(c as never, next)))
+const metricsAccess = createMiddleware<AppEnv>(async (c, next) =>
+  c.var.deps.config.METRICS_PUBLIC ? next() : adminKey(c as never, next),
+)
 
 /** GET /metrics: Prometheus text exposition of this process's metrics. */
 export const metricsRoutes = new Hono<AppEnv>().get('/metrics', metricsAccess, async (c) =>
-  c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' }),
+  c.body(await metrics.registry.metrics(), 200, {
+    'content-type': metrics.registry.contentType,
+    'cache-control': 'no-store',
+  }),
 )
 
 export const docs: RouteDoc[] = [

@@ -15,7 +15,9 @@ const ListQuery = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict()
-const Decision = z.object({ note: z.string().trim().min(1, 'say why (the note is kept with the decision)').max(2000) }).strict()
+const Decision = z
+  .object({ note: z.string().trim().min(1, 'say why (the note is kept with the decision)').max(2000) })
+  .strict()
 
 export const ReviewView = z
   .strictObject({
@@ -48,7 +50,9 @@ export const reviews = new Hono<AuthEnv>()
   .get('/', validate('query', ListQuery), (c) => {
     const q = c.req.valid('query')
     const items = c.var.deps.stores.reviews.list(q)
-    return c.json({ items, next_cursor: items.length === q.limit ? String(items.at(-1)!.id) : null }, 200, { 'cache-control': 'no-store' })
+    return c.json({ items, next_cursor: items.length === q.limit ? String(items.at(-1)!.id) : null }, 200, {
+      'cache-control': 'no-store',
+    })
   })
   .get('/:id', validate('param', Id), (c) => {
     const review = c.var.deps.stores.reviews.get(c.req.valid('param').id)
@@ -59,17 +63,19 @@ export const reviews = new Hono<AuthEnv>()
     const { stores, engine } = c.var.deps
     const id = c.req.valid('param').id
     const note = c.req.valid('json').note
-    const result = stores.db.transaction(() => {
-      const { review, by } = decide(c, id, 'approved', note)
-      return engine.apply({
-        source_id: review.source_id,
-        trust: review.trust as 'primary' | 'secondary' | 'curated',
-        run_id: review.run_id,
-        snapshot_id: review.snapshot_id,
-        observations: [StatusObservation.parse(review.observation)],
-        approval: { review_id: id, by, note },
+    const result = stores.db
+      .transaction(() => {
+        const { review, by } = decide(c, id, 'approved', note)
+        return engine.apply({
+          source_id: review.source_id,
+          trust: review.trust as 'primary' | 'secondary' | 'curated',
+          run_id: review.run_id,
+          snapshot_id: review.snapshot_id,
+          observations: [StatusObservation.parse(review.observation)],
+          approval: { review_id: id, by, note },
+        })
       })
-    }).immediate()
+      .immediate()
     return c.json({ review: stores.reviews.get(id), events: result.events })
   })
   .post('/:id/reject', validate('param', Id), validate('json', Decision), (c) => {
@@ -99,7 +105,12 @@ export const docs: RouteDoc[] = [
     tags: ['reviews'],
     auth: 'admin',
     query: ListQuery,
-    responses: { 200: { description: 'a page of reviews; pass `next_cursor` as `after`', schema: z.strictObject({ items: z.array(ReviewView), next_cursor: z.string().nullable() }) } },
+    responses: {
+      200: {
+        description: 'a page of reviews; pass `next_cursor` as `after`',
+        schema: z.strictObject({ items: z.array(ReviewView), next_cursor: z.string().nullable() }),
+      },
+    },
   },
   {
     method: 'get',
@@ -114,22 +125,32 @@ export const docs: RouteDoc[] = [
     method: 'post',
     path: '/reviews/{id}/approve',
     summary: 'Approve a held change',
-    description: 'Applies the held observation through the diff engine, recording who approved it and the note; the resulting change events are returned.',
+    description:
+      'Applies the held observation through the diff engine, recording who approved it and the note; the resulting change events are returned.',
     tags: ['reviews'],
     auth: 'admin',
     params: Id,
     body: Decision,
-    responses: { 200: { description: 'the decided review and the events it caused' }, 404: problem('unknown review'), 409: problem('the review was already decided') },
+    responses: {
+      200: { description: 'the decided review and the events it caused' },
+      404: problem('unknown review'),
+      409: problem('the review was already decided'),
+    },
   },
   {
     method: 'post',
     path: '/reviews/{id}/reject',
     summary: 'Reject a held change',
-    description: 'Marks the review rejected; the same observation from the same source is not queued again until the source says something else.',
+    description:
+      'Marks the review rejected; the same observation from the same source is not queued again until the source says something else.',
     tags: ['reviews'],
     auth: 'admin',
     params: Id,
     body: Decision,
-    responses: { 200: { description: 'the decided review' }, 404: problem('unknown review'), 409: problem('the review was already decided') },
+    responses: {
+      200: { description: 'the decided review' },
+      404: problem('unknown review'),
+      409: problem('the review was already decided'),
+    },
   },
 ]

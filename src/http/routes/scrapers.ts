@@ -9,7 +9,9 @@ import { Problem } from '../responses.js'
 import type { RouteDoc } from '../route-docs.js'
 import { validate } from '../validate.js'
 
-const Id = z.object({ id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)+$/, 'expected a scraper id such as "us-tx-statutes-hs-444"') })
+const Id = z.object({
+  id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)+$/, 'expected a scraper id such as "us-tx-statutes-hs-444"'),
+})
 
 const RunView = z.strictObject({
   id: z.number().int(),
@@ -36,7 +38,10 @@ export const ScraperHealthView = z
     running: z.boolean(),
     last_run: RunView.nullable(),
     last_success_at: z.string().nullable(),
-    last_live_success_at: z.string().nullable().describe('the last changed or unchanged run against the live source (test runs excluded)'),
+    last_live_success_at: z
+      .string()
+      .nullable()
+      .describe('the last changed or unchanged run against the live source (test runs excluded)'),
     provenance: ScraperProvenance.shape.provenance,
     real_material: ScraperProvenance.shape.real_material,
     consecutive_failures: z.number().int(),
@@ -48,7 +53,12 @@ export const ScraperHealthView = z
 
 const HealthList = z.strictObject({ items: z.array(ScraperHealthView) })
 
-const RunsQuery = z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }).strict()
+const RunsQuery = z
+  .object({
+    before: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict()
 
 const RunResultView = z.strictObject({
   scraper_id: z.string(),
@@ -92,11 +102,16 @@ export const scrapers = new Hono<AppEnv>()
       content_sha256: r.content_sha256,
       documents: stores.runs.documents(r.id),
     }))
-    return c.json({ items, next_cursor: runs.length === q.limit ? String(runs.at(-1)!.id) : null }, 200, { 'cache-control': 'no-store' })
+    return c.json({ items, next_cursor: runs.length === q.limit ? String(runs.at(-1)!.id) : null }, 200, {
+      'cache-control': 'no-store',
+    })
   })
   .post('/:id/run', requireKey({ admin: true }), validate('param', Id), async (c) => {
     const { scraping } = (c as unknown as { var: AuthEnv['Variables'] }).var.deps
-    if (!scraping) throw new ConflictError('this process does not run scrapers (role api); send the request to a worker or "all" process.')
+    if (!scraping)
+      throw new ConflictError(
+        'this process does not run scrapers (role api); send the request to a worker or "all" process.',
+      )
     const result = await scraping.run(c.req.valid('param').id, { trigger: 'api', force: true })
     const { events, observations: _observations, ...rest } = result
     return c.json({ ...rest, events: events.map((e) => e.id) })
@@ -122,13 +137,17 @@ export const docs: RouteDoc[] = [
     tags: ['scrapers'],
     params: Id,
     query: RunsQuery,
-    responses: { 200: { description: 'a page of runs; pass `next_cursor` as `before`' }, 404: problem('unknown scraper') },
+    responses: {
+      200: { description: 'a page of runs; pass `next_cursor` as `before`' },
+      404: problem('unknown scraper'),
+    },
   },
   {
     method: 'post',
     path: '/scrapers/{id}/run',
     summary: 'Run a scraper now',
-    description: 'Runs the scraper at once (parsing even an unchanged page) and answers when the run ends. Needs an admin key.',
+    description:
+      'Runs the scraper at once (parsing even an unchanged page) and answers when the run ends. Needs an admin key.',
     tags: ['scrapers'],
     auth: 'admin',
     params: Id,

@@ -31,8 +31,12 @@ export const UpdateWebhook = z
   .object({ url: z.string().trim().min(1).max(2048).optional(), ...Filters, enabled: z.boolean().optional() })
   .strict()
 const IdParams = z.object({ id: z.string().regex(/^ep_[A-Za-z0-9_-]{1,64}$/, 'expected a webhook id like "ep_…"') })
-const DeliveryParams = IdParams.extend({ deliveryId: z.string().regex(/^msg_[A-Za-z0-9_-]{1,64}$/, 'expected a delivery id like "msg_…"') })
-const ListQuery = z.object({ after: z.string().max(80).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict()
+const DeliveryParams = IdParams.extend({
+  deliveryId: z.string().regex(/^msg_[A-Za-z0-9_-]{1,64}$/, 'expected a delivery id like "msg_…"'),
+})
+const ListQuery = z
+  .object({ after: z.string().max(80).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
+  .strict()
 const DeliveriesQuery = z
   .object({
     state: z.enum(['pending', 'delivering', 'succeeded', 'failed']).optional(),
@@ -43,7 +47,8 @@ const DeliveriesQuery = z
 export const RecoverBody = z
   .object({
     since: z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-      error: 'expected a date (2026-11-01, from midnight UTC) or an ISO 8601 date-time with a zone (2026-11-01T08:00:00Z)',
+      error:
+        'expected a date (2026-11-01, from midnight UTC) or an ISO 8601 date-time with a zone (2026-11-01T08:00:00Z)',
     }),
   })
   .strict()
@@ -105,12 +110,14 @@ async function checkInput(c: Ctx, input: Partial<SubscriptionInput>): Promise<vo
   const { stores, config } = c.var.deps
   const issues: InputIssue[] = []
   input.jurisdictions?.forEach((code, i) => {
-    if (!stores.jurisdictions.get(code)) issues.push({ field: `jurisdictions.${i}`, message: `unknown jurisdiction "${code}"; see GET /jurisdictions` })
+    if (!stores.jurisdictions.get(code))
+      issues.push({ field: `jurisdictions.${i}`, message: `unknown jurisdiction "${code}"; see GET /jurisdictions` })
   })
   if (input.subjects?.length) {
     const known = stores.subjects.all().map((s) => s.id)
     input.subjects.forEach((s, i) => {
-      if (!known.includes(s)) issues.push({ field: `subjects.${i}`, message: `unknown subject "${s}"; known: ${known.join(', ')}` })
+      if (!known.includes(s))
+        issues.push({ field: `subjects.${i}`, message: `unknown subject "${s}"; known: ${known.join(', ')}` })
     })
   }
   if (input.url !== undefined) {
@@ -159,7 +166,13 @@ export const webhooks = new Hono<AuthEnv>()
       include_descendants: body.include_descendants ?? false,
       subjects: unique(body.subjects),
     }
-    const sub = stores.webhooks.create(`ep_${randomBytes(12).toString('base64url')}`, c.var.apiKey.id, input, secret, clock().toISOString())
+    const sub = stores.webhooks.create(
+      `ep_${randomBytes(12).toString('base64url')}`,
+      c.var.apiKey.id,
+      input,
+      secret,
+      clock().toISOString(),
+    )
     c.header('location', `/webhooks/${sub.id}`)
     return c.json({ ...sub, secret }, 201)
   })
@@ -177,24 +190,28 @@ export const webhooks = new Hono<AuthEnv>()
     await checkInput(c, body)
     const { stores, clock } = c.var.deps
     const now = clock().toISOString()
-    const updated = stores.db.transaction(() => {
-      stores.webhooks.update(
-        sub.id,
-        {
-          url: body.url ?? sub.url,
-          description: body.description === undefined ? sub.description : body.description,
-          events: body.events ? unique(body.events) : sub.events,
-          jurisdictions: body.jurisdictions ? unique(body.jurisdictions) : sub.jurisdictions,
-          include_descendants: body.include_descendants ?? sub.include_descendants,
-          subjects: body.subjects ? unique(body.subjects) : sub.subjects,
-        },
-        now,
-      )
-      if (body.enabled === true && !sub.enabled) stores.webhooks.enable(sub.id, now)
-      if (body.enabled === false && sub.enabled) stores.webhooks.disable(sub.id, `disabled by key #${c.var.apiKey.id} at ${now}`, now)
-      return stores.webhooks.get(sub.id)!
-    }).immediate()
-    if (body.enabled === true && !sub.enabled) outboxFor(stores, { publicBaseUrl: c.var.deps.config.PUBLIC_BASE_URL }).notify()
+    const updated = stores.db
+      .transaction(() => {
+        stores.webhooks.update(
+          sub.id,
+          {
+            url: body.url ?? sub.url,
+            description: body.description === undefined ? sub.description : body.description,
+            events: body.events ? unique(body.events) : sub.events,
+            jurisdictions: body.jurisdictions ? unique(body.jurisdictions) : sub.jurisdictions,
+            include_descendants: body.include_descendants ?? sub.include_descendants,
+            subjects: body.subjects ? unique(body.subjects) : sub.subjects,
+          },
+          now,
+        )
+        if (body.enabled === true && !sub.enabled) stores.webhooks.enable(sub.id, now)
+        if (body.enabled === false && sub.enabled)
+          stores.webhooks.disable(sub.id, `disabled by key #${c.var.apiKey.id} at ${now}`, now)
+        return stores.webhooks.get(sub.id)!
+      })
+      .immediate()
+    if (body.enabled === true && !sub.enabled)
+      outboxFor(stores, { publicBaseUrl: c.var.deps.config.PUBLIC_BASE_URL }).notify()
     return c.json(updated)
   })
   .delete('/:id', validate('param', IdParams), (c) => {
@@ -228,9 +245,12 @@ export const webhooks = new Hono<AuthEnv>()
     const sub = owned(c, id)
     const { stores, config, clock } = c.var.deps
     const delivery = stores.webhooks.getDelivery(deliveryId)
-    if (!delivery || delivery.subscription_id !== sub.id) throw new NotFoundError('webhook', `${sub.id}/deliveries/${deliveryId}`)
+    if (!delivery || delivery.subscription_id !== sub.id)
+      throw new NotFoundError('webhook', `${sub.id}/deliveries/${deliveryId}`)
     if (!stores.webhooks.requeue(delivery, 'redeliver', clock().toISOString())) {
-      throw new ConflictError(`delivery ${deliveryId} is being sent right now; wait for the attempt to finish (GET /webhooks/${sub.id}/deliveries) and try again.`)
+      throw new ConflictError(
+        `delivery ${deliveryId} is being sent right now; wait for the attempt to finish (GET /webhooks/${sub.id}/deliveries) and try again.`,
+      )
     }
     outboxFor(stores, { publicBaseUrl: config.PUBLIC_BASE_URL }).notify()
     return c.json({ delivery_id: deliveryId, state: 'pending' }, 202)
@@ -246,8 +266,14 @@ export const webhooks = new Hono<AuthEnv>()
 
 const tags = ['webhooks']
 const problem = { description: 'problem+json', contentType: 'application/problem+json' }
-const notFound = { description: 'no such webhook for this key (another key\'s id answers 404 too)', contentType: 'application/problem+json' }
-const rateLimited = { description: 'too many writes for this key; see Retry-After', contentType: 'application/problem+json' }
+const notFound = {
+  description: "no such webhook for this key (another key's id answers 404 too)",
+  contentType: 'application/problem+json',
+}
+const rateLimited = {
+  description: 'too many writes for this key; see Retry-After',
+  contentType: 'application/problem+json',
+}
 
 export const docs: RouteDoc[] = [
   {
@@ -268,9 +294,23 @@ export const docs: RouteDoc[] = [
     tags,
     auth: 'key',
     query: ListQuery,
-    responses: { 200: { description: 'a page of subscriptions', schema: z.object({ items: z.array(WebhookView), next_cursor: z.string().nullable() }) }, 401: problem },
+    responses: {
+      200: {
+        description: 'a page of subscriptions',
+        schema: z.object({ items: z.array(WebhookView), next_cursor: z.string().nullable() }),
+      },
+      401: problem,
+    },
   },
-  { method: 'get', path: '/webhooks/{id}', summary: 'One subscription', tags, auth: 'key', params: IdParams, responses: { 200: { description: 'the subscription', schema: WebhookView }, 404: notFound } },
+  {
+    method: 'get',
+    path: '/webhooks/{id}',
+    summary: 'One subscription',
+    tags,
+    auth: 'key',
+    params: IdParams,
+    responses: { 200: { description: 'the subscription', schema: WebhookView }, 404: notFound },
+  },
   {
     method: 'patch',
     path: '/webhooks/{id}',
@@ -279,9 +319,22 @@ export const docs: RouteDoc[] = [
     auth: 'key',
     params: IdParams,
     body: UpdateWebhook,
-    responses: { 200: { description: 'the subscription', schema: WebhookView }, 400: problem, 404: notFound, 429: rateLimited },
+    responses: {
+      200: { description: 'the subscription', schema: WebhookView },
+      400: problem,
+      404: notFound,
+      429: rateLimited,
+    },
   },
-  { method: 'delete', path: '/webhooks/{id}', summary: 'Delete a subscription and its delivery log', tags, auth: 'key', params: IdParams, responses: { 204: { description: 'deleted' }, 404: notFound, 429: rateLimited } },
+  {
+    method: 'delete',
+    path: '/webhooks/{id}',
+    summary: 'Delete a subscription and its delivery log',
+    tags,
+    auth: 'key',
+    params: IdParams,
+    responses: { 204: { description: 'deleted' }, 404: notFound, 429: rateLimited },
+  },
   {
     method: 'post',
     path: '/webhooks/{id}/rotate-secret',
@@ -289,7 +342,14 @@ export const docs: RouteDoc[] = [
     tags,
     auth: 'key',
     params: IdParams,
-    responses: { 200: { description: 'the new secret (shown once)', schema: z.object({ secret: z.string(), previous_secrets_expire_at: z.string() }) }, 404: notFound, 429: rateLimited },
+    responses: {
+      200: {
+        description: 'the new secret (shown once)',
+        schema: z.object({ secret: z.string(), previous_secrets_expire_at: z.string() }),
+      },
+      404: notFound,
+      429: rateLimited,
+    },
   },
   {
     method: 'post',
@@ -298,7 +358,11 @@ export const docs: RouteDoc[] = [
     tags,
     auth: 'key',
     params: IdParams,
-    responses: { 202: { description: 'queued', schema: z.object({ delivery_id: z.string(), enabled: z.boolean() }) }, 404: notFound, 429: rateLimited },
+    responses: {
+      202: { description: 'queued', schema: z.object({ delivery_id: z.string(), enabled: z.boolean() }) },
+      404: notFound,
+      429: rateLimited,
+    },
   },
   {
     method: 'get',
@@ -308,7 +372,13 @@ export const docs: RouteDoc[] = [
     auth: 'key',
     params: IdParams,
     query: DeliveriesQuery,
-    responses: { 200: { description: 'a page of deliveries', schema: z.object({ items: z.array(DeliveryView), next_cursor: z.string().nullable() }) }, 404: notFound },
+    responses: {
+      200: {
+        description: 'a page of deliveries',
+        schema: z.object({ items: z.array(DeliveryView), next_cursor: z.string().nullable() }),
+      },
+      404: notFound,
+    },
   },
   {
     method: 'post',
@@ -317,7 +387,12 @@ export const docs: RouteDoc[] = [
     tags,
     auth: 'key',
     params: DeliveryParams,
-    responses: { 202: { description: 'queued', schema: z.object({ delivery_id: z.string(), state: z.literal('pending') }) }, 404: notFound, 409: problem, 429: rateLimited },
+    responses: {
+      202: { description: 'queued', schema: z.object({ delivery_id: z.string(), state: z.literal('pending') }) },
+      404: notFound,
+      409: problem,
+      429: rateLimited,
+    },
   },
   {
     method: 'post',
@@ -327,6 +402,10 @@ export const docs: RouteDoc[] = [
     auth: 'key',
     params: IdParams,
     body: RecoverBody,
-    responses: { 202: { description: 'queued', schema: z.object({ since: z.string(), queued: z.number().int() }) }, 404: notFound, 429: rateLimited },
+    responses: {
+      202: { description: 'queued', schema: z.object({ since: z.string(), queued: z.number().int() }) },
+      404: notFound,
+      429: rateLimited,
+    },
   },
 ]
