@@ -22,7 +22,8 @@ describe('registry integrity', () => {
   it('the README scraper table lists every scraper with the provenance its fixtures prove', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
     const rows = new Map(
-      [...readme.matchAll(/^\| `([a-z0-9-]+)` \|(?:[^\n]*?\|){3} (real|real-template|synthetic) \|/gm)].map((m) => [
+      // Cells are trimmed: the formatter pads table columns.
+      [...readme.matchAll(/^\| `([a-z0-9-]+)` +\|(?:[^\n]*?\|){3} +(real|real-template|synthetic) +\|/gm)].map((m) => [
         m[1]!,
         m[2]!,
       ]),
