@@ -1,11 +1,12 @@
 import {
   defineScraper,
   effectFromTitle,
-  type FollowContext,
   isoDate,
   LayoutChangedError,
+  type FollowContext,
   type ObservationInput,
   UnknownValueError,
+  US_STATE_CODES,
 } from '#sdk'
 
 /** LegiScan API (legiscan.com, CC BY 4.0): state bills on kratom, mitragynine and 7-OH in all states. */
@@ -207,68 +208,13 @@ export function measureFromBill(
   }
 }
 
-const STATES = [
-  'AL',
-  'AK',
-  'AZ',
-  'AR',
-  'CA',
-  'CO',
-  'CT',
-  'DE',
-  'DC',
-  'FL',
-  'GA',
-  'HI',
-  'ID',
-  'IL',
-  'IN',
-  'IA',
-  'KS',
-  'KY',
-  'LA',
-  'ME',
-  'MD',
-  'MA',
-  'MI',
-  'MN',
-  'MS',
-  'MO',
-  'MT',
-  'NE',
-  'NV',
-  'NH',
-  'NJ',
-  'NM',
-  'NY',
-  'NC',
-  'ND',
-  'OH',
-  'OK',
-  'OR',
-  'PA',
-  'RI',
-  'SC',
-  'SD',
-  'TN',
-  'TX',
-  'UT',
-  'VT',
-  'VA',
-  'WA',
-  'WV',
-  'WI',
-  'WY',
-  'PR',
-]
-
 const followName = (billId: number) => `bill${billId}`
 
 export default defineScraper({
   id: 'us-legiscan',
   title:
     'LegiScan API getSearchRaw + getBill: kratom / mitragynine / 7-OH bills in every state (LegiScan LLC, CC BY 4.0)',
-  jurisdictions: STATES.map((s) => `US-${s}`),
+  jurisdictions: [...US_STATE_CODES, 'PR'].map((s) => `US-${s}`),
   trust: 'primary',
   // Every 6 hours at :25; the query arithmetic is at the top of this file. Chosen 2026-11.
   schedule: '25 */6 * * *',

@@ -1,11 +1,12 @@
 import {
   defineScraper,
   effectFromTitle,
-  type FollowContext,
   isoDate,
   LayoutChangedError,
+  type FollowContext,
   type ObservationInput,
   UnknownValueError,
+  US_STATE_CODES,
 } from '#sdk'
 
 /** Open States API v3 (v3.openstates.org, Plural Policy): state bills on kratom and mitragynine, a second source beside LegiScan. */
@@ -257,61 +258,6 @@ export function measureFromBill(bill: Bill): ObservationInput | null {
   }
 }
 
-const STATES = [
-  'AL',
-  'AK',
-  'AZ',
-  'AR',
-  'CA',
-  'CO',
-  'CT',
-  'DE',
-  'DC',
-  'FL',
-  'GA',
-  'HI',
-  'ID',
-  'IL',
-  'IN',
-  'IA',
-  'KS',
-  'KY',
-  'LA',
-  'ME',
-  'MD',
-  'MA',
-  'MI',
-  'MN',
-  'MS',
-  'MO',
-  'MT',
-  'NE',
-  'NV',
-  'NH',
-  'NJ',
-  'NM',
-  'NY',
-  'NC',
-  'ND',
-  'OH',
-  'OK',
-  'OR',
-  'PA',
-  'RI',
-  'SC',
-  'SD',
-  'TN',
-  'TX',
-  'UT',
-  'VT',
-  'VA',
-  'WA',
-  'WV',
-  'WI',
-  'WY',
-  'PR',
-]
-
 const followName = (page: number) => `page${page}`
 const newestOf = (page: Page) =>
   page.results.reduce<string | null>(
@@ -323,7 +269,7 @@ export default defineScraper({
   id: 'us-openstates-bills',
   title:
     'Open States API v3 /bills: kratom / mitragynine bills in every state (Plural Policy, a second source beside LegiScan)',
-  jurisdictions: STATES.map((s) => `US-${s}`),
+  jurisdictions: [...US_STATE_CODES, 'PR'].map((s) => `US-${s}`),
   trust: 'secondary',
   // Every 6 hours at :40 (LegiScan runs at :25); the request arithmetic is at the top of this file. Chosen 2026-11.
   schedule: '40 */6 * * *',

@@ -62,3 +62,13 @@ export const FIPS_TO_USPS: Record<string, string> = {
 export const USPS_TO_FIPS: Record<string, string> = Object.fromEntries(
   Object.entries(FIPS_TO_USPS).map(([fips, usps]) => [usps, fips]),
 )
+
+/**
+ * The USPS codes of the 50 states and DC, alphabetical: the places a nationwide US bill source covers.
+ *
+ * @example
+ * jurisdictions: [...US_STATE_CODES, 'PR'].map((s) => `US-${s}`)   // every state, DC and Puerto Rico
+ */
+export const US_STATE_CODES: readonly string[] = Object.values(FIPS_TO_USPS)
+  .filter((usps) => !['AS', 'GU', 'MP', 'PR', 'VI'].includes(usps))
+  .sort()

@@ -28,4 +28,5 @@ export {
   SoftNotFoundError,
   UnknownValueError,
 } from '../errors.js'
+export { US_STATE_CODES } from '../domain/us-fips.js'
 export type { ObservationInput, StatusObservationInput } from '../domain/index.js'
