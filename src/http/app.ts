@@ -44,18 +44,20 @@ export function createApp(deps: AppDeps) {
   })
   // Bodies: at most MAX_BODY_BYTES (413 before reading more: a declared length is refused at once,
   // a chunked body as soon as it passes the limit), and JSON only (415 naming what was sent).
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(
-          `the request body is larger than ${MAX_BODY_BYTES} bytes; send the JSON object the route documents (see /docs).`,
-        )
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(
+        `the request body is larger than ${MAX_BODY_BYTES} bytes; send the JSON object the route documents (see /docs).`,
+      )
+    },
+  })
+  // Reads carry no body: skipping these checks by method avoids touching c.req.raw, which makes @hono/node-server
+  // build a full web Request on every GET (the read path's largest cost after the merge of issues 10 and 14, 2026-11).
+  const readOnly = (method: string) => method === 'GET' || method === 'HEAD'
+  app.use((c, next) => (readOnly(c.req.method) ? next() : limitBody(c, next)))
   app.use(async (c, next) => {
-    if (hasBody(c.req.raw)) {
+    if (!readOnly(c.req.method) && hasBody(c.req.raw)) {
       const type = c.req.header('content-type') ?? ''
       if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) {
         const given = type ? `"${type.split(';')[0]!.trim()}"` : 'sent without a Content-Type'
