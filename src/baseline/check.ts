@@ -1,4 +1,4 @@
-import { builtinJurisdictions } from '../domain/index.js'
+import { builtinJurisdictions, US_STATE_CODES } from '../domain/index.js'
 import type { Dataset, DatasetEntry } from './load.js'
 
 /**
@@ -24,9 +24,6 @@ export interface Coverage {
   by_kind: Record<string, number>
   by_confidence: Record<string, number>
 }
-
-const US_STATES = () =>
-  builtinJurisdictions().filter((j) => j.parent === 'US' && !/^US-(AS|GU|MP|PR|UM|VI)$/.test(j.code))
 
 /** The file a place's entries belong in: `countries/<cc>.json`, `us/us.json` or `us/us-<st>.json`. */
 export function expectedFile(code: string): string {
@@ -91,9 +88,7 @@ export function coverage(dataset: Dataset): Coverage {
     countries_known: { kratom: known('kratom'), '7-oh': known('7-oh') },
     countries_missing: { kratom: missing('kratom'), '7-oh': missing('7-oh') },
     local_places_with_rule: localWithRule.size,
-    us_states_without_7oh_row: US_STATES()
-      .filter((s) => rows(s.code, '7-oh').length === 0)
-      .map((s) => s.code),
+    us_states_without_7oh_row: US_STATE_CODES.map((s) => `US-${s}`).filter((code) => rows(code, '7-oh').length === 0),
     by_kind: count(dataset.entries.flatMap((e) => e.sources.map((s) => s.kind))),
     by_confidence: count(dataset.entries.map((e) => e.confidence)),
   }

@@ -1,5 +1,5 @@
 import type { TimelineRow } from '../db/stores/timeline.js'
-import { STALE_AFTER_DAYS, type SourceKind, type SourceRef } from '../domain/index.js'
+import { KIND_OF_TRUST, STALE_AFTER_DAYS, type SourceKind, type SourceRef } from '../domain/index.js'
 import type { ChainInput } from './effective-status.js'
 
 /** A timeline row as the API and events show it: the status, its evidence and its time span. */
@@ -29,10 +29,7 @@ export type RecordView = ReturnType<typeof recordView>
 
 /** What a source is; rows recorded before sources were classified follow their scraper's trust tier. */
 export function sourceKind(source: SourceRef): SourceKind | 'unclassified' {
-  return (
-    source.kind ??
-    (source.trust === 'primary' ? 'official' : source.trust === 'secondary' ? 'secondary' : 'unclassified')
-  )
+  return source.kind ?? (source.trust === 'curated' ? 'unclassified' : KIND_OF_TRUST[source.trust])
 }
 
 /** The source to show first: an official one when there is one. */

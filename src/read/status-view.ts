@@ -75,6 +75,14 @@ export function createStatusViews(stores: Stores, clock: () => Date = () => new 
       return places ? resolveEffective(chainFor(places, subject, inForceOf(rowsInForce(at)))) : undefined
     },
 
+    /** `effective` with `since` (the first day of its current unbroken run), without the rest of a place's view. */
+    effectiveSince(code: string, subject: string, at: string = isoDay(clock())) {
+      const places = stores.jurisdictions.chain(code)
+      if (!places) return undefined
+      const effective = resolveEffective(chainFor(places, subject, inForceOf(rowsInForce(at))))
+      return { ...effective, since: effectiveSince(places, subject, at, effective) }
+    },
+
     /**
      * `effective` for many (place, subject, date) questions against an unchanging timeline, such as
      * the events of one diff batch: each place's timeline is read once, then every answer is found in
