@@ -18,15 +18,24 @@ export function newMigration(dir: string, description: string): string {
     file,
     `-- ${String(next).padStart(4, '0')}_${description}.sql\n-- why: TODO(#13): say why this change is needed, in one or two lines.\n`,
   )
+  // Its PostgreSQL twin: the same change in PostgreSQL's dialect (BIGINT identity ids, BYTEA, TEXT COLLATE "C").
+  const twinDir = join(dir, 'postgres')
+  if (existsSync(twinDir))
+    writeFileSync(
+      join(twinDir, `${String(next).padStart(4, '0')}_${description}.sql`),
+      `-- PostgreSQL twin of migrations/${String(next).padStart(4, '0')}_${description}.sql: the same tables and columns.\n`,
+    )
   return file
 }
 
 const USAGE = `
 usage: npm run db:new -- <snake_description>
 
-Creates migrations/NNNN_<snake_description>.sql (the next number) with a "-- why:" header. Write plain SQL
-(STRICT tables); it is applied at the next start, in one transaction, and recorded with its sha256, so never
-edit it once merged. Then: npx vitest run tests/db (updates nothing silently: review the schema snapshot).
+Creates migrations/NNNN_<snake_description>.sql (the next number) with a "-- why:" header, and its
+PostgreSQL twin migrations/postgres/NNNN_<snake_description>.sql. Write plain SQL (STRICT tables on SQLite;
+the same tables and columns in PostgreSQL's dialect in the twin); each is applied at the next start, in one
+transaction, and recorded with its sha256, so never edit it once merged. Then: npx vitest run tests/db
+tests/postgres (the schema snapshot, and the two engines' schemas compared).
 
 example: npm run db:new -- add_measure_sponsors
 `

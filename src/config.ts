@@ -9,6 +9,14 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/kratomwatch.db'),
+  /**
+   * postgres://user:password@host:port/database selects PostgreSQL instead of the SQLite file, for
+   * several API nodes and workers on several machines (README "Several nodes on PostgreSQL").
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL (unset it to use the SQLite file)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `all` = API + writer (scheduler, scrapers, webhooks); `api` = read-only API; `worker` = writer only. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),

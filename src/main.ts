@@ -5,6 +5,8 @@ import type { Config } from './config.js'
 import { migrate, verifyMigrations } from './db/migrate.js'
 import { existsSync } from 'node:fs'
 import { openDb, type Db } from './db/open.js'
+import { redactUrl } from './db/postgres/bridge.js'
+import { openPostgres } from './db/postgres/database.js'
 import { DatabaseOpenError } from './errors.js'
 import { createStores, type Stores } from './db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from './diff/engine.js'
@@ -30,12 +32,17 @@ export interface Core {
 }
 
 /**
- * Opens the configured database file (read-only for `--role api`), turning SQLite's and the file
- * system's errors into a DatabaseOpenError that names DATABASE_PATH and says what to check.
+ * Opens the configured database, read-only for `--role api`: PostgreSQL when DATABASE_URL is set,
+ * else the SQLite file, turning SQLite's and the file system's errors into a DatabaseOpenError that
+ * names DATABASE_PATH and says what to check.
  */
-export function openDatabase(config: Pick<Config, 'DATABASE_PATH' | 'ROLE'>, options: { readonly?: boolean } = {}): Db {
-  const path = config.DATABASE_PATH
+export function openDatabase(
+  config: Pick<Config, 'DATABASE_PATH' | 'DATABASE_URL' | 'ROLE'>,
+  options: { readonly?: boolean } = {},
+): Db {
   const readonly = options.readonly ?? config.ROLE === 'api'
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL, { readonly })
+  const path = config.DATABASE_PATH
   if (readonly && path !== ':memory:' && !existsSync(path)) {
     throw new DatabaseOpenError(
       `DATABASE_PATH "${path}" does not exist; a read-only API process (role api) opens the writer's database: ` +
@@ -166,7 +173,15 @@ export async function startService(
       ? undefined
       : startWebhookService({ stores: core.stores, outbox: core.outbox, config, log, clock })
   const port = (server.address() as AddressInfo).port
-  log.info({ port, host: config.HOST, role: config.ROLE, database: config.DATABASE_PATH }, 'kratomwatch listening')
+  log.info(
+    {
+      port,
+      host: config.HOST,
+      role: config.ROLE,
+      database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : config.DATABASE_PATH,
+    },
+    'kratomwatch listening',
+  )
 
   let stopping: Promise<void> | undefined
   const stop = () =>

@@ -191,7 +191,9 @@ export function loadBaseline(
   const dataset = readDataset(dir)
   const places = parentsFirst(dataset.jurisdictions, (code) => stores.jurisdictions.get(code) !== undefined)
   const isApplied = stores.db.prepare('SELECT 1 FROM baseline_entries WHERE sha256 = ?').pluck()
-  const markApplied = stores.db.prepare('INSERT OR IGNORE INTO baseline_entries (sha256, applied_at) VALUES (?, ?)')
+  const markApplied = stores.db.prepare(
+    'INSERT INTO baseline_entries (sha256, applied_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  )
   const fresh = dataset.entries.filter((e) => !isApplied.get(entryHash(e)))
   if (fresh.length === 0) {
     stores.jurisdictions.upsert(places, 'dataset')

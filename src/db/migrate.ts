@@ -8,6 +8,15 @@ import type { Db } from './open.js'
 /** The migrations folder shipped with the code (works from src/ under tsx and from dist/src/). */
 export const MIGRATIONS_DIR = projectPath('migrations/')
 
+/**
+ * Each SQLite migration has a PostgreSQL twin of the same name in migrations/postgres/ (same tables
+ * and columns; tests/db/migrations.test.ts compares the two schemas). A database runs its engine's.
+ */
+const dirFor = (db: Db, dir: string) => (db.dialect === 'postgres' ? join(dir, 'postgres') : dir)
+
+/** Serialises migrating processes on PostgreSQL (two workers starting at once): "kw" + "migr". */
+const MIGRATE_LOCK = 0x6b77_6d69
+
 export interface MigrationFile {
   version: number
   name: string
@@ -45,9 +54,20 @@ export interface MigrateResult {
  * an applied migration's file was edited or removed, or when the database is newer than the code.
  */
 export function migrate(db: Db, dir: string = MIGRATIONS_DIR, upTo?: number): MigrateResult {
+  if (db.dialect === 'sqlite') return migrateLocked(db, dir, upTo)
+  db.prepare('SELECT pg_advisory_lock(?)').get(MIGRATE_LOCK)
+  try {
+    return migrateLocked(db, dir, upTo)
+  } finally {
+    db.prepare('SELECT pg_advisory_unlock(?)').get(MIGRATE_LOCK)
+  }
+}
+
+function migrateLocked(db: Db, dir: string, upTo?: number): MigrateResult {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`)
-  const files = readMigrations(dir)
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)${db.dialect === 'sqlite' ? ' STRICT' : ''}`)
+  const files = readMigrations(dirFor(db, dir))
+  if (db.dialect === 'postgres') checkTwins(readMigrations(dir), files)
   const applied = checkApplied(db, files)
 
   const insert = db.prepare('INSERT INTO schema_migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)')
@@ -62,6 +82,23 @@ export function migrate(db: Db, dir: string = MIGRATIONS_DIR, upTo?: number): Mi
   }
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0
   return { applied: done, current }
+}
+
+/** Every SQLite migration has its PostgreSQL twin, by the same name, and no more. */
+export function checkTwins(sqlite: MigrationFile[], postgres: MigrationFile[]): void {
+  const missing = sqlite.filter((m) => !postgres.some((p) => p.name === m.name)).map((m) => m.name)
+  const extra = postgres.filter((p) => !sqlite.some((m) => m.name === p.name)).map((p) => p.name)
+  if (missing.length || extra.length)
+    throw new MigrationError(
+      `migrations/ and migrations/postgres/ must hold the same migrations (one schema, two engines): ` +
+        [
+          missing.length ? `missing in postgres/: ${missing.join(', ')}` : '',
+          extra.length ? `only in postgres/: ${extra.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+        '. Write the twin (npm run db:new creates both files).',
+    )
 }
 
 type AppliedRow = { version: number; name: string; sha256: string }
@@ -93,8 +130,14 @@ function checkApplied(db: Db, files: MigrationFile[]): AppliedRow[] {
  * schema without writing anything; a pending migration means the writer has not started yet.
  */
 export function verifyMigrations(db: Db, dir: string = MIGRATIONS_DIR): number {
-  const files = readMigrations(dir)
-  const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get()
+  const files = readMigrations(dirFor(db, dir))
+  const hasTable = db
+    .prepare(
+      db.dialect === 'sqlite'
+        ? `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+        : `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`,
+    )
+    .get()
   const applied = hasTable ? checkApplied(db, files) : []
   if (applied.length < files.length) {
     throw new MigrationError(

@@ -2,18 +2,75 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 
-export type Db = Database.Database
+/** What `run()` reports: rows changed, and (SQLite) the last inserted rowid. Use RETURNING for ids. */
+export interface RunResult {
+  changes: number
+  lastInsertRowid: number | bigint
+}
+
+/** A prepared statement: the subset of better-sqlite3's the stores use, on both engines. */
+export interface Statement {
+  get(...params: unknown[]): unknown
+  all(...params: unknown[]): unknown[]
+  run(...params: unknown[]): RunResult
+  /** Rows as their first column's value. */
+  pluck(toggle?: boolean): Statement
+}
+
+/** A function run in one transaction; `.immediate()` takes the write lock at once (SQLite BEGIN IMMEDIATE). */
+export type TransactionFn = Parameters<Database.Database['transaction']>[0]
+export type Transaction<F extends TransactionFn> = Database.Transaction<F>
+
+/**
+ * A database connection, SQLite (the embedded default) or PostgreSQL (DATABASE_URL), with the same
+ * synchronous interface: statements with `?` or `@name` placeholders, transactions as plain calls.
+ * SQL written for both engines: ON CONFLICT instead of INSERT OR IGNORE/REPLACE, RETURNING for new
+ * ids, COALESCE, no SQLite-only functions (jsonValues and jsonField below where JSON is read); where
+ * they must differ, branch on `dialect`. On PostgreSQL a parameter's first use fixes its type, so an
+ * optional filter reads `(x = @p OR @p IS NULL)`, never `(@p IS NULL OR x = @p)`.
+ */
+export interface Db {
+  readonly dialect: 'sqlite' | 'postgres'
+  readonly open: boolean
+  /** Opened read-only (role api): every write fails. */
+  readonly readonly: boolean
+  readonly inTransaction: boolean
+  prepare(sql: string): Statement
+  transaction<F extends TransactionFn>(fn: F): Transaction<F>
+  exec(sql: string): Db
+  close(): void
+}
+
+/** An SQLite connection: the Db interface plus better-sqlite3's own API (pragmas, tests). */
+export type SqliteDb = Database.Database & { readonly dialect: 'sqlite' }
 
 /**
  * Opens (creating if needed) the SQLite file with the connection pragmas the service relies on:
  * WAL for concurrent readers, foreign keys, and a busy timeout for the rare writer overlap.
  */
-export function openDb(path: string, options: { readonly?: boolean } = {}): Db {
+export function openDb(path: string, options: { readonly?: boolean } = {}): SqliteDb {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
   if (!options.readonly) db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   db.pragma('synchronous = NORMAL')
-  return db
+  return Object.assign(db, { dialect: 'sqlite' as const })
 }
+
+/**
+ * A subquery listing the values of a JSON array parameter (`param` is `?` or `@name`), for
+ * `x IN (${'$'}{jsonValues(db, '?')})`: json_each on SQLite, json_array_elements_text on PostgreSQL.
+ */
+export function jsonValues(db: Db, param: string, type: 'text' | 'integer' = 'text'): string {
+  if (db.dialect === 'sqlite') return `SELECT value FROM json_each(${param})`
+  return `SELECT value${type === 'integer' ? '::bigint' : ''} FROM json_array_elements_text(CAST(${param} AS json))`
+}
+
+/** A text field of a JSON text column: json_extract on SQLite, ->> on PostgreSQL. */
+export function jsonField(db: Db, column: string, field: string): string {
+  return db.dialect === 'sqlite' ? `json_extract(${column}, '$.${field}')` : `(CAST(${column} AS json) ->> '${field}')`
+}
+
+/** The SQLite connection behind a Db, or null on PostgreSQL. */
+export const sqliteOf = (db: Db): SqliteDb | null => (db.dialect === 'sqlite' ? (db as SqliteDb) : null)

@@ -1,6 +1,7 @@
 import type { FeedFilter } from '../db/stores/events.js'
 import type { Stores } from '../db/stores/index.js'
 import type { ChangeEvent, EventType, SourceRef, Status } from '../domain/index.js'
+import { jsonField, jsonValues } from '../db/open.js'
 
 /** Filters shared by the change pages and feeds (the same meaning as `GET /changes`). */
 export interface EventFilter extends Pick<
@@ -40,19 +41,19 @@ export interface UpcomingItem {
  */
 export function createWebData(stores: Stores) {
   const { db } = stores
-  const names = db.prepare('SELECT code, name FROM jurisdictions WHERE code IN (SELECT value FROM json_each(?))')
+  const names = db.prepare(`SELECT code, name FROM jurisdictions WHERE code IN (${jsonValues(db, '?')})`)
   const scheduled =
     db.prepare(`SELECT r.id, r.jurisdiction, j.name, r.subject, r.status, r.citation, r.summary, r.sources_json, r.valid_from
     FROM status_records r JOIN jurisdictions j ON j.code = r.jurisdiction
     WHERE r.retracted_at IS NULL AND r.valid_from > @today
-      AND (@codes IS NULL OR r.jurisdiction IN (SELECT value FROM json_each(@codes))) AND (@subject IS NULL OR r.subject = @subject)
+      AND (r.jurisdiction IN (${jsonValues(db, '@codes')}) OR @codes IS NULL) AND (r.subject = @subject OR @subject IS NULL)
     ORDER BY r.valid_from, r.jurisdiction, r.subject LIMIT @limit`)
   const measures =
     db.prepare(`SELECT m.id, m.jurisdiction, j.name, m.title, m.stage, m.url, m.effective_date, m.proposed_effect_json
     FROM measures m JOIN jurisdictions j ON j.code = m.jurisdiction
     WHERE m.effective_date > @today AND m.stage NOT IN ('vetoed', 'failed', 'withdrawn')
-      AND (@codes IS NULL OR m.jurisdiction IN (SELECT value FROM json_each(@codes)))
-      AND (@subject IS NULL OR m.proposed_effect_json IS NULL OR json_extract(m.proposed_effect_json, '$.subject') = @subject)
+      AND (m.jurisdiction IN (${jsonValues(db, '@codes')}) OR @codes IS NULL)
+      AND (m.proposed_effect_json IS NULL OR ${jsonField(db, 'm.proposed_effect_json', 'subject')} = @subject OR @subject IS NULL)
     ORDER BY m.effective_date, m.id LIMIT @limit`)
 
   return {

@@ -8,7 +8,8 @@ import { tempDir } from '../helpers/db.js'
 
 function copyMigrations(): string {
   const dir = tempDir()
-  for (const f of readdirSync(MIGRATIONS_DIR)) copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f))
+  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')))
+    copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f))
   return dir
 }
 

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach } from 'vitest'
+import { afterAll, afterEach, inject } from 'vitest'
 import { loadBaseline, seedJurisdictions } from '../../src/baseline/load.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { migrate } from '../../src/db/migrate.js'
 import { openDb, type Db } from '../../src/db/open.js'
+import { openPostgres, type PostgresDb } from '../../src/db/postgres/database.js'
 import { createStores, type Stores } from '../../src/db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from '../../src/diff/engine.js'
 import { createApp } from '../../src/http/app.js'
@@ -57,29 +58,65 @@ export function testClock(start = '2026-11-25T12:00:00Z') {
 }
 export type TestClock = ReturnType<typeof testClock>
 
+/**
+ * The engine of this test run: `postgres` in the vitest project of that name (TEST_ENGINE, see
+ * vitest.config.ts), else SQLite. The same suites run on both.
+ */
+export const testEngine: 'sqlite' | 'postgres' = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite'
+
+let adminDb: PostgresDb | null = null
+let databases = 0
+
+/**
+ * A fresh PostgreSQL database copied from the migrated template (tests/setup/postgres.ts), dropped
+ * after the test; returns its URL.
+ */
+export function postgresTestDatabase(): string {
+  const admin = inject('postgresUrl')
+  if (!admin) throw new Error('no PostgreSQL for this run (see the warning printed at start)')
+  if (!adminDb) {
+    const db = openPostgres(admin)
+    adminDb = db
+    fileCleanups.push(() => db.close())
+  }
+  const name = `kw_t${process.pid}_${++databases}`
+  adminDb.exec(`CREATE DATABASE ${name} TEMPLATE kw_test_template`)
+  onCleanup(() => adminDb?.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
 export interface TestDb {
+  /** The SQLite file ('' on PostgreSQL). */
   path: string
+  /** The PostgreSQL database (DATABASE_URL), on that engine. */
+  url?: string
   db: Db
   stores: Stores
   engine: DiffEngine
   clock: TestClock
 }
 
-/** A migrated SQLite file in a temp folder with built-in jurisdictions, closed after the test. */
+/**
+ * A migrated database with built-in jurisdictions, closed after the test: a SQLite file in a temp
+ * folder, or a fresh PostgreSQL database when the run's engine is PostgreSQL.
+ */
 export function testDb(options: { seed?: boolean; clock?: TestClock } = {}): TestDb {
-  const path = join(tempDir(), 'test.db')
-  const db = openDb(path)
+  const url = testEngine === 'postgres' ? postgresTestDatabase() : undefined
+  const path = url ? '' : join(tempDir(), 'test.db')
+  const db: Db = url ? openPostgres(url) : openDb(path)
   onCleanup(() => db.open && db.close())
   migrate(db)
   const stores = createStores(db)
   if (options.seed ?? true) seedJurisdictions(stores)
   const clock = options.clock ?? testClock()
-  return { path, db, stores, engine: createDiffEngine(stores, clock), clock }
+  return { path, url, db, stores, engine: createDiffEngine(stores, clock), clock }
 }
 
 /** The HTTP app over a test database, driven with `app.request()`. */
 export function testApp(t: TestDb = testDb(), env: Record<string, string> = {}) {
-  const config: Config = loadConfig({ DATABASE_PATH: t.path, ...env })
+  const config: Config = loadConfig({ ...(t.url ? { DATABASE_URL: t.url } : { DATABASE_PATH: t.path }), ...env })
   const app = createApp({
     config,
     stores: t.stores,

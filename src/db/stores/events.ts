@@ -1,5 +1,5 @@
 import type { ChangeEvent, EventType, NewChangeEvent } from '../../domain/index.js'
-import type { Db } from '../open.js'
+import { jsonValues, type Db } from '../open.js'
 
 interface RawEvent {
   id: number
@@ -77,14 +77,17 @@ export function eventStore(db: Db) {
     for (const listener of batchListeners) listener(appended)
     listenerMs += performance.now() - started
   }
-  const insertStmt =
-    db.prepare(`INSERT INTO change_events (type, jurisdiction, subject, measure_id, scraper_id, changed_fields_json,
+  const insertStmt = db
+    .prepare(
+      `INSERT INTO change_events (type, jurisdiction, subject, measure_id, scraper_id, changed_fields_json,
       before_json, after_json, effective_date, detected_at, supersedes, run_id, snapshot_id)
     VALUES (@type, @jurisdiction, @subject, @measure_id, @scraper_id, @changed_fields_json, @before_json, @after_json,
-      @effective_date, @detected_at, @supersedes, @run_id, @snapshot_id)`)
+      @effective_date, @detected_at, @supersedes, @run_id, @snapshot_id) RETURNING id`,
+    )
+    .pluck()
   const getStmt = db.prepare('SELECT * FROM change_events WHERE id = ?')
   const forJurisdictionStmt =
-    db.prepare(`SELECT * FROM change_events WHERE jurisdiction = @j AND (@before IS NULL OR id < @before)
+    db.prepare(`SELECT * FROM change_events WHERE jurisdiction = @j AND (id < @before OR @before IS NULL)
     ORDER BY id DESC LIMIT @limit`)
   const lastIdStmt = db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM change_events')
 
@@ -119,12 +122,12 @@ export function eventStore(db: Db) {
     /** Appends one event and runs the listeners; call inside the transaction that made the change. */
     append(event: NewChangeEvent): ChangeEvent {
       const id = Number(
-        insertStmt.run({
+        insertStmt.get({
           ...event,
           changed_fields_json: JSON.stringify(event.changed_fields),
           before_json: event.before ? JSON.stringify(event.before) : null,
           after_json: event.after ? JSON.stringify(event.after) : null,
-        }).lastInsertRowid,
+        }),
       )
       const stored = { ...event, id }
       if (deferred) deferred.push(stored)
@@ -162,7 +165,7 @@ export function eventStore(db: Db) {
         params.before = filter.before
       }
       if (filter.jurisdictions?.length) {
-        where.push(`jurisdiction IN (SELECT value FROM json_each(@jurisdictions))`)
+        where.push(`jurisdiction IN (${jsonValues(db, '@jurisdictions')})`)
         params.jurisdictions = JSON.stringify(filter.jurisdictions)
       }
       if (filter.subject) {
@@ -170,7 +173,7 @@ export function eventStore(db: Db) {
         params.subject = filter.subject
       }
       if (filter.types?.length) {
-        where.push(`type IN (SELECT value FROM json_each(@types))`)
+        where.push(`type IN (${jsonValues(db, '@types')})`)
         params.types = JSON.stringify(filter.types)
       }
       const bounds = [

@@ -1,4 +1,5 @@
-import type { Db } from '../open.js'
+import type { Db, SqliteDb } from '../open.js'
+import type { PostgresDb } from '../postgres/database.js'
 import { eventStore } from './events.js'
 import { jurisdictionStore } from './jurisdictions.js'
 import { keyStore } from './keys.js'
@@ -12,10 +13,6 @@ import { webhookStore } from './webhooks.js'
 
 /** Every store over one connection. Storage access goes through these modules only. */
 export function createStores(db: Db) {
-  const otherWritersStmt = db.prepare('PRAGMA data_version').pluck()
-  const ownWritesStmt = db.prepare('SELECT total_changes()').pluck()
-  let otherWriters = 0
-  let checkedAt = -Infinity
   return {
     db,
     jurisdictions: jurisdictionStore(db),
@@ -28,19 +25,28 @@ export function createStores(db: Db) {
     keys: keyStore(db),
     scraping: scrapingStore(db),
     webhooks: webhookStore(db),
-    /**
-     * Changes whenever data changes: at once for this connection's own writes (total_changes), and
-     * within 250 ms for other processes' commits (PRAGMA data_version costs ~3 µs, a file check, so
-     * it is not read on every request). The basis of ETags and the read cache.
-     */
-    dataVersion(): string {
-      const now = performance.now()
-      if (now - checkedAt > 250) {
-        otherWriters = otherWritersStmt.get() as number
-        checkedAt = now
-      }
-      return `${otherWriters}.${ownWritesStmt.get() as number}`
-    },
+    /** Changes whenever data changes; the basis of the read cache. */
+    dataVersion: db.dialect === 'sqlite' ? sqliteDataVersion(db as SqliteDb) : () => (db as PostgresDb).dataVersion(),
+  }
+}
+
+/**
+ * SQLite's data version: at once for this connection's own writes (total_changes), and within 250 ms
+ * for other processes' commits (PRAGMA data_version costs ~3 µs, a file check, so it is not read on
+ * every request).
+ */
+function sqliteDataVersion(db: SqliteDb): () => string {
+  const otherWritersStmt = db.prepare('PRAGMA data_version').pluck()
+  const ownWritesStmt = db.prepare('SELECT total_changes()').pluck()
+  let otherWriters = 0
+  let checkedAt = -Infinity
+  return () => {
+    const now = performance.now()
+    if (now - checkedAt > 250) {
+      otherWriters = otherWritersStmt.get() as number
+      checkedAt = now
+    }
+    return `${otherWriters}.${ownWritesStmt.get() as number}`
   }
 }
 export type Stores = ReturnType<typeof createStores>

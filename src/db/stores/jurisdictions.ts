@@ -26,7 +26,7 @@ export function jurisdictionStore(db: Db) {
   const COLUMNS = 'code, name, level, parent, ocd_id, origin, lat, lon, fips'
   const getStmt = db.prepare(`SELECT ${COLUMNS} FROM jurisdictions WHERE code = ?`)
   const listStmt = db.prepare(`SELECT ${COLUMNS} FROM jurisdictions
-    WHERE (@level IS NULL OR level = @level) AND (@parent IS NULL OR parent = @parent) AND (@after IS NULL OR code > @after)
+    WHERE (level = @level OR @level IS NULL) AND (parent = @parent OR @parent IS NULL) AND (code > @after OR @after IS NULL)
     ORDER BY code LIMIT @limit`)
   const allStmt = db.prepare(`SELECT ${COLUMNS} FROM jurisdictions ORDER BY code`)
   const childrenStmt = db.prepare('SELECT code FROM jurisdictions WHERE parent = ? ORDER BY code')

@@ -18,9 +18,9 @@ export const LAST_USED_RESOLUTION_MS = 60_000
 
 /** API keys: shown once at creation, stored as sha256, compared in constant time. */
 export function keyStore(db: Db) {
-  const insertStmt = db.prepare(
-    'INSERT INTO api_keys (name, prefix, sha256, is_admin, created_at) VALUES (?, ?, ?, ?, ?)',
-  )
+  const insertStmt = db
+    .prepare('INSERT INTO api_keys (name, prefix, sha256, is_admin, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
+    .pluck()
   const byPrefixStmt = db.prepare(
     'SELECT id, name, prefix, sha256, is_admin, created_at, revoked_at, last_used_at FROM api_keys WHERE prefix = ? AND revoked_at IS NULL',
   )
@@ -37,7 +37,7 @@ export function keyStore(db: Db) {
     create(name: string, admin: boolean, now: string): { key: string; record: ApiKey } {
       const prefix = randomBytes(4).toString('hex')
       const key = `kw_${prefix}_${randomBytes(24).toString('base64url')}`
-      const id = Number(insertStmt.run(name, prefix, hash(key).toString('hex'), admin ? 1 : 0, now).lastInsertRowid)
+      const id = Number(insertStmt.get(name, prefix, hash(key).toString('hex'), admin ? 1 : 0, now))
       return {
         key,
         record: { id, name, prefix, is_admin: admin, created_at: now, revoked_at: null, last_used_at: null },

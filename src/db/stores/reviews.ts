@@ -53,7 +53,7 @@ export function reviewStore(db: Db) {
     ON CONFLICT (dedupe_key) DO NOTHING`)
   const getStmt = db.prepare('SELECT * FROM reviews WHERE id = ?')
   const listStmt = db.prepare(
-    'SELECT * FROM reviews WHERE (@state IS NULL OR state = @state) AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit',
+    'SELECT * FROM reviews WHERE (state = @state OR @state IS NULL) AND (id > @after OR @after IS NULL) ORDER BY id LIMIT @limit',
   )
   const decideStmt = db.prepare(
     `UPDATE reviews SET state = @state, decided_at = @at, decided_by = @by, note = @note WHERE id = @id AND state = 'pending'`,

@@ -23,23 +23,28 @@ export const RUN_OWNER = `${hostname()}:${process.pid}`
 
 /** Scrape runs and the snapshots (deduplicated, compressed documents) they fetched. */
 export function runStore(db: Db) {
-  const startStmt = db.prepare(
-    'INSERT INTO scrape_runs (scraper_id, trigger, parser_version, started_at, owner) VALUES (?, ?, ?, ?, ?)',
-  )
+  const startStmt = db
+    .prepare(
+      'INSERT INTO scrape_runs (scraper_id, trigger, parser_version, started_at, owner) VALUES (?, ?, ?, ?, ?) RETURNING id',
+    )
+    .pluck()
   const finishStmt =
     db.prepare(`UPDATE scrape_runs SET finished_at = @finished_at, outcome = @outcome, reason = @reason, error = @error,
     counts_json = @counts_json WHERE id = @id`)
   const getRunStmt = db.prepare('SELECT * FROM scrape_runs WHERE id = ?')
   const snapshotByHashStmt = db.prepare('SELECT id FROM snapshots WHERE sha256 = ?')
   // Another process may store the same document between the lookup and the insert: no conflict, take its row.
-  const insertSnapshotStmt = db.prepare(
-    'INSERT INTO snapshots (sha256, content_type, size, body_gz, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING',
-  )
+  const insertSnapshotStmt = db
+    .prepare(
+      'INSERT INTO snapshots (sha256, content_type, size, body_gz, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id',
+    )
+    .pluck()
   const getSnapshotStmt = db.prepare(
     'SELECT id, sha256, content_type, size, body_gz, created_at FROM snapshots WHERE id = ?',
   )
   const attachStmt = db.prepare(
-    'INSERT OR REPLACE INTO run_documents (run_id, source_name, url, snapshot_id, fetched_at) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO run_documents (run_id, source_name, url, snapshot_id, fetched_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, source_name) DO UPDATE SET url = excluded.url, snapshot_id = excluded.snapshot_id, fetched_at = excluded.fetched_at`,
   )
   const documentsStmt = db.prepare(
     'SELECT source_name, url, snapshot_id, fetched_at FROM run_documents WHERE run_id = ? ORDER BY source_name',
@@ -48,7 +53,7 @@ export function runStore(db: Db) {
   return {
     /** Opens a `running` row owned by this process. */
     start: (scraperId: string, parserVersion: string, trigger: string, at: string, owner: string = RUN_OWNER): number =>
-      Number(startStmt.run(scraperId, trigger, parserVersion, at, owner).lastInsertRowid),
+      Number(startStmt.get(scraperId, trigger, parserVersion, at, owner)),
     finish(
       id: number,
       r: {
@@ -80,10 +85,9 @@ export function runStore(db: Db) {
       const sha256 = createHash('sha256').update(bytes).digest('hex')
       const existing = snapshotByHashStmt.get(sha256) as { id: number } | undefined
       if (existing) return { id: existing.id, sha256 }
-      const inserted = insertSnapshotStmt.run(sha256, contentType, bytes.length, gzipSync(bytes), at)
-      const id = inserted.changes
-        ? Number(inserted.lastInsertRowid)
-        : (snapshotByHashStmt.get(sha256) as { id: number }).id
+      const inserted = insertSnapshotStmt.get(sha256, contentType, bytes.length, gzipSync(bytes), at) as
+        number | undefined
+      const id = inserted ?? (snapshotByHashStmt.get(sha256) as { id: number }).id
       return { id, sha256 }
     },
     getSnapshot(

@@ -66,7 +66,7 @@ export function scrapingStore(db: Db) {
     ON CONFLICT (scraper_id) DO UPDATE SET parser_version = excluded.parser_version, memory_json = excluded.memory_json,
       run_id = excluded.run_id, updated_at = excluded.updated_at`)
   const listRuns = db.prepare(
-    `SELECT * FROM scrape_runs WHERE scraper_id = ? AND (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit`,
+    `SELECT * FROM scrape_runs WHERE scraper_id = ? AND (id < @before OR @before IS NULL) ORDER BY id DESC LIMIT @limit`,
   )
 
   const toRun = (raw: Record<string, unknown> | undefined): RunSummary | undefined => {

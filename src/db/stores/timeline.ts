@@ -1,5 +1,5 @@
 import type { Confidence, SourceRef, Status, StatusFields, Trust } from '../../domain/index.js'
-import type { Db } from '../open.js'
+import { jsonValues, type Db } from '../open.js'
 
 /** One row of the bitemporal status timeline. */
 export interface TimelineRow extends StatusFields {
@@ -73,12 +73,16 @@ export function timelineStore(db: Db) {
     ORDER BY subject, valid_from IS NOT NULL, valid_from DESC, id DESC`)
   const futureStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE jurisdiction = ? AND retracted_at IS NULL AND valid_from > ? ORDER BY subject, valid_from`)
-  const insertStmt =
-    db.prepare(`INSERT INTO status_records (jurisdiction, subject, status, min_age, conditions_json, citation, summary,
+  const insertStmt = db
+    .prepare(
+      `INSERT INTO status_records (jurisdiction, subject, status, min_age, conditions_json, citation, summary,
       sources_json, confidence, preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, verified_by, source_id, trust,
       created_event_id, run_id, snapshot_id, evidence_json)
     VALUES (@jurisdiction, @subject, @status, @min_age, @conditions_json, @citation, @summary, @sources_json, @confidence, @preempts_local,
-      @valid_from, @valid_to, @recorded_at, @activated_at, @verified_at, @verified_by, @source_id, @trust, @created_event_id, @run_id, @snapshot_id, @evidence_json)`)
+      @valid_from, @valid_to, @recorded_at, @activated_at, @verified_at, @verified_by, @source_id, @trust, @created_event_id, @run_id, @snapshot_id, @evidence_json)
+    RETURNING id`,
+    )
+    .pluck()
   const setValidToStmt = db.prepare('UPDATE status_records SET valid_to = ? WHERE id = ?')
   const retractStmt = db.prepare('UPDATE status_records SET retracted_at = ? WHERE id = ?')
   const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')
@@ -86,7 +90,7 @@ export function timelineStore(db: Db) {
     db.prepare(`UPDATE status_records SET verified_at = @verified_at, verified_by = @verified_by, sources_json = @sources_json, citation = @citation,
     summary = @summary, confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
   const verifyManyStmt = db.prepare(
-    'UPDATE status_records SET verified_at = ?, verified_by = ? WHERE id IN (SELECT value FROM json_each(?))',
+    `UPDATE status_records SET verified_at = ?, verified_by = ? WHERE id IN (${jsonValues(db, '?', 'integer')})`,
   )
   const dueStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
     WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`)
@@ -126,13 +130,13 @@ export function timelineStore(db: Db) {
     insert(row: NewTimelineRow): number {
       const { conditions, sources, evidence, preempts_local, ...rest } = row
       return Number(
-        insertStmt.run({
+        insertStmt.get({
           ...rest,
           conditions_json: JSON.stringify(conditions),
           sources_json: JSON.stringify(sources),
           evidence_json: evidence ? JSON.stringify(evidence) : null,
           preempts_local: preempts_local ? 1 : 0,
-        }).lastInsertRowid,
+        }),
       )
     },
     setValidTo: (id: number, validTo: string | null) => void setValidToStmt.run(validTo, id),

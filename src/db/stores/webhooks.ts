@@ -1,5 +1,5 @@
 import type { EventType } from '../../domain/index.js'
-import type { Db } from '../open.js'
+import { jsonValues, type Db } from '../open.js'
 
 /** A webhook subscription as the API shows it (never with its secret). */
 export interface Subscription {
@@ -153,10 +153,10 @@ export function webhookStore(db: Db) {
     WHERE id = @id`)
   const getSub = db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?')
   const listAll = db.prepare(
-    'SELECT * FROM webhook_subscriptions WHERE (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit',
+    'SELECT * FROM webhook_subscriptions WHERE (id > @after OR @after IS NULL) ORDER BY id LIMIT @limit',
   )
   const listByKey = db.prepare(
-    'SELECT * FROM webhook_subscriptions WHERE key_id = @key_id AND (@after IS NULL OR id > @after) ORDER BY id LIMIT @limit',
+    'SELECT * FROM webhook_subscriptions WHERE key_id = @key_id AND (id > @after OR @after IS NULL) ORDER BY id LIMIT @limit',
   )
   const enabledSubs = db.prepare('SELECT * FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id')
   const deleteSub = db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?')
@@ -188,8 +188,8 @@ export function webhookStore(db: Db) {
   const pruneSecrets = db.prepare('DELETE FROM webhook_secrets WHERE expires_at IS NOT NULL AND expires_at <= ?')
 
   const insertDelivery =
-    db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
-    VALUES (@id, @subscription_id, @event_id, @type, @payload, @now, @now, @now)`)
+    db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+    VALUES (@id, @subscription_id, @event_id, @type, @payload, @now, @now, @now) ON CONFLICT DO NOTHING`)
   // Outbox rows in bulk: one INSERT of up to ENQUEUE_CHUNK rows (8 values each, under SQLite's 32,766 variables).
   const ENQUEUE_CHUNK = 500
   const insertDeliveries = new Map<number, ReturnType<Db['prepare']>>()
@@ -197,8 +197,8 @@ export function webhookStore(db: Db) {
     let stmt = insertDeliveries.get(n)
     if (!stmt) {
       stmt =
-        db.prepare(`INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
-        VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`)
+        db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+        VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`)
       insertDeliveries.set(n, stmt)
     }
     return stmt
@@ -211,7 +211,9 @@ export function webhookStore(db: Db) {
     JOIN webhook_deliveries d ON d.seq = (SELECT MIN(h.seq) FROM webhook_deliveries h WHERE h.subscription_id = s.id AND h.state IN ('pending', 'delivering'))
     WHERE s.enabled = 1 AND d.state = 'pending'`
   const dueSeqsStmt = db
-    .prepare(`SELECT seq FROM (${HEADS} AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.seq LIMIT @limit)`)
+    .prepare(
+      `SELECT seq FROM (${HEADS} AND d.next_attempt_at <= @now ORDER BY d.next_attempt_at, d.seq LIMIT @limit) AS heads`,
+    )
     .pluck()
   // Claims one row if it is still what the heads query found: pending, due, the head of its queue, its subscription enabled.
   const claimStmt =
@@ -230,10 +232,12 @@ export function webhookStore(db: Db) {
   let ahead: number[] = []
   let aheadNext = 0
   let aheadAt = -Infinity
-  const nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM (${HEADS})`).pluck()
-  const insertAttempt = db.prepare(
-    `INSERT INTO webhook_attempts (delivery_seq, attempt, trigger, started_at) VALUES (@seq, @attempt, @trigger, @now)`,
-  )
+  const nextDueStmt = db.prepare(`SELECT MIN(next_attempt_at) FROM (${HEADS}) AS heads`).pluck()
+  const insertAttempt = db
+    .prepare(
+      `INSERT INTO webhook_attempts (delivery_seq, attempt, trigger, started_at) VALUES (@seq, @attempt, @trigger, @now) RETURNING id`,
+    )
+    .pluck()
   const finishAttemptStmt =
     db.prepare(`UPDATE webhook_attempts SET finished_at = @now, outcome = @outcome, status_code = @status_code,
       latency_ms = @latency_ms, error = @error, response_excerpt = @response_excerpt WHERE id = @id`)
@@ -250,10 +254,10 @@ export function webhookStore(db: Db) {
     db.prepare(`UPDATE webhook_deliveries SET state = 'pending', attempts = 0, trigger = @trigger, next_attempt_at = @now, last_error = NULL, updated_at = @now
     WHERE seq = @seq AND state != 'delivering'`)
   const deliveriesPage =
-    db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (@before IS NULL OR seq < @before)
-    AND (@state IS NULL OR state = @state) ORDER BY seq DESC LIMIT @limit`)
+    db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (seq < @before OR @before IS NULL)
+    AND (state = @state OR @state IS NULL) ORDER BY seq DESC LIMIT @limit`)
   const attemptsOf = db.prepare(
-    'SELECT * FROM webhook_attempts WHERE delivery_seq IN (SELECT value FROM json_each(?)) ORDER BY delivery_seq, id',
+    `SELECT * FROM webhook_attempts WHERE delivery_seq IN (${jsonValues(db, '?', 'integer')}) ORDER BY delivery_seq, id`,
   )
   const eventIdsSince = db.prepare('SELECT id FROM change_events WHERE detected_at >= ? ORDER BY id').pluck()
   const deliveryForEvent = db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?')
@@ -373,7 +377,7 @@ export function webhookStore(db: Db) {
             if (!got) continue
             const { url, ...row } = got
             const attemptId = Number(
-              insertAttempt.run({ seq: row.seq, attempt: row.attempts, trigger: row.trigger, now }).lastInsertRowid,
+              insertAttempt.get({ seq: row.seq, attempt: row.attempts, trigger: row.trigger, now }),
             )
             claimed.push({ delivery: row, attempt_id: attemptId, url })
           }
