@@ -36,6 +36,18 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Staging and tests: schedule only these scrapers (comma-separated ids); the others still run on demand. */
+  SCHEDULER_ONLY: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean)
+        : null,
+    ),
   /** Staging and smoke tests: one cron expression (UTC) for every scraper instead of its own. */
   SCHEDULER_CRON_OVERRIDE: z.string().min(9).optional(),
   /** Random start delay of each scheduled run, spreading load (ms). */

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { openDb, type Db } from './db/open.js'
 import { redactUrl } from './db/postgres/bridge.js'
 import { openPostgres } from './db/postgres/database.js'
+import { startPresence } from './cluster/presence.js'
 import { DatabaseOpenError } from './errors.js'
 import { createStores, type Stores } from './db/stores/index.js'
 import { createDiffEngine, type DiffEngine } from './diff/engine.js'
@@ -130,6 +131,9 @@ export async function startService(
   clock: () => Date = () => new Date(),
 ): Promise<Service> {
   const core = openCore(config, log, clock)
+  // Writers keep a heartbeat, so the others can tell this process's runs and deliveries from a dead one's.
+  const presence =
+    config.ROLE === 'api' ? undefined : startPresence({ stores: core.stores, clock, role: config.ROLE, log })
   let ready = false
   // Writer roles load every scraper (refusing to start on an invalid one) and run them on schedule.
   let scraping: ScrapingService | undefined
@@ -139,6 +143,7 @@ export async function startService(
         ? undefined
         : await createScrapingService({ config, stores: core.stores, engine: core.engine, clock, log })
   } catch (error) {
+    presence?.stop()
     core.db.close()
     throw error
   }
@@ -163,6 +168,7 @@ export async function startService(
   } catch (error) {
     // e.g. the port is taken: release what start-up opened before reporting it.
     await scraping?.stop()
+    presence?.stop()
     core.db.close()
     throw error
   }
@@ -190,6 +196,7 @@ export async function startService(
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await scraping?.stop()
       await webhooks?.stop()
+      presence?.stop()
       core.db.close()
       log.info('kratomwatch stopped')
     })())

@@ -1,4 +1,4 @@
-import { createTask, type ScheduledTask } from 'node-cron'
+import { createTask, type RunCoordinator, type ScheduledTask } from 'node-cron'
 import type { Logger } from './log.js'
 
 /** One cron job: a name, a node-cron expression (UTC) and what to trigger. */
@@ -10,9 +10,16 @@ export interface Job {
 
 /**
  * node-cron tasks, one per job, in UTC, without overlap and with a random start delay. The
- * scheduler only triggers; what a job does lives elsewhere (the runner, the diff engine).
+ * scheduler only triggers; what a job does lives elsewhere (the runner, the diff engine). With a
+ * `coordinator`, each tick (a job and its cron slot) runs in one process only, whichever claims it
+ * first: several workers share the schedule (cluster/presence.ts).
  */
-export function createScheduler(options: { jobs: Job[]; log: Logger; maxRandomDelayMs?: number }) {
+export function createScheduler(options: {
+  jobs: Job[]
+  log: Logger
+  maxRandomDelayMs?: number
+  coordinator?: RunCoordinator
+}) {
   const tasks = new Map<string, ScheduledTask>()
   for (const job of options.jobs) {
     const task = createTask(
@@ -24,7 +31,13 @@ export function createScheduler(options: { jobs: Job[]; log: Logger; maxRandomDe
           options.log.error({ job: job.name, err: error }, 'scheduled job failed')
         }
       },
-      { name: job.name, timezone: 'UTC', noOverlap: true, maxRandomDelay: options.maxRandomDelayMs ?? 60_000 },
+      {
+        name: job.name,
+        timezone: 'UTC',
+        noOverlap: true,
+        maxRandomDelay: options.maxRandomDelayMs ?? 60_000,
+        ...(options.coordinator ? { distributed: true, runCoordinator: options.coordinator } : {}),
+      },
     )
     tasks.set(job.name, task)
   }

@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import { JurisdictionCode } from '../domain/index.js'
 import { ConfigError, NotFoundError } from '../errors.js'
 import { createLogger } from '../log.js'
+import { startPresence } from '../cluster/presence.js'
 import { openCore } from '../main.js'
 import { writeFileSync } from 'node:fs'
 import { isoDay } from '../domain/index.js'
@@ -38,6 +39,8 @@ export async function runScrapeCommand(
     pino.destination({ fd: 2, sync: true }),
   )
   const core = openCore(config, log)
+  // A writer like the service: its runs are its own while its heartbeat lasts (cluster/presence.ts).
+  const presence = startPresence({ stores: core.stores, clock: core.clock, role: 'cli', log })
   const service = await createScrapingService({
     config,
     stores: core.stores,
@@ -45,6 +48,7 @@ export async function runScrapeCommand(
     clock: core.clock,
     log,
   }).catch((error: unknown) => {
+    presence.stop()
     core.db.close()
     throw error
   })
@@ -139,6 +143,7 @@ export async function runScrapeCommand(
     return bad ? 1 : 0
   } finally {
     await service.stop(0)
+    presence.stop()
     core.db.close()
   }
 }

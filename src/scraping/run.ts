@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { hostname } from 'node:os'
+import { ownerGone } from '../cluster/presence.js'
 import type { Config } from '../config.js'
 import type { Stores } from '../db/stores/index.js'
 import type { DiffEngine } from '../diff/engine.js'
@@ -136,23 +136,17 @@ export function resolveHeaders(
 export const STALE_RUN_MS = 6 * 3_600_000
 
 /**
- * True when the process that owns a `running` row is gone: its pid no longer exists on this host,
- * the row predates owners, or it is older than STALE_RUN_MS (a reused pid, or another host sharing
- * the file, which cannot be asked). This process's own runs are never gone.
+ * True when the process that owns a `running` row is gone (ownerGone: a dead pid on this host, a
+ * silent heartbeat on another), or the row is older than STALE_RUN_MS (a reused pid). This
+ * process's own runs are never gone.
  */
-export function runOwnerGone(run: { owner: string | null; started_at: string }, now: Date): boolean {
+export function runOwnerGone(
+  run: { owner: string | null; started_at: string },
+  now: Date,
+  heartbeatAt?: string,
+): boolean {
   if (now.getTime() - Date.parse(run.started_at) > STALE_RUN_MS) return true
-  if (!run.owner) return true
-  const cut = run.owner.lastIndexOf(':')
-  const pid = Number(run.owner.slice(cut + 1))
-  if (run.owner.slice(0, cut) !== hostname() || !Number.isInteger(pid)) return false
-  if (pid === process.pid) return false
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH'
-  }
+  return ownerGone(run.owner, heartbeatAt, now)
 }
 
 /**
@@ -166,7 +160,9 @@ export function sweepAbandonedRuns(
   why = 'the process running it ended during the run',
 ): number[] {
   const now = clock()
-  const gone = stores.scraping.runningRuns().filter((r) => runOwnerGone(r, now))
+  const gone = stores.scraping
+    .runningRuns()
+    .filter((r) => runOwnerGone(r, now, r.owner ? stores.cluster.process(r.owner)?.heartbeat_at : undefined))
   for (const r of gone)
     stores.runs.finish(r.id, { finished_at: now.toISOString(), outcome: 'failed', error: `abandoned: ${why}` })
   return gone.map((r) => r.id)

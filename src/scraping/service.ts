@@ -5,6 +5,7 @@ import { validate as validCron } from 'node-cron'
 import { ConfigError, ConflictError, NotFoundError } from '../errors.js'
 import { createFetcher, type Fetcher } from '../fetch/fetcher.js'
 import type { Logger } from '../log.js'
+import { PROCESS_TIMEOUT_MS, tickCoordinator } from '../cluster/presence.js'
 import { createScheduler, type Scheduler } from '../scheduler.js'
 import { scraperProvenance, type ScraperProvenance } from './provenance.js'
 import { loadRegistry, type RegisteredScraper } from './registry.js'
@@ -129,12 +130,15 @@ export async function createScrapingService(deps: {
     if (r.disabled) log.warn({ scraper: r.def.id, reason: r.disabled }, `scraper ${r.def.id} disabled: ${r.disabled}`)
   const runner: Runner = createRunner({ stores, engine, store, fetcher, config, clock, log })
   let scheduler: Scheduler | null = null
+  let sweepTimer: NodeJS.Timeout | undefined
 
   /** Due transitions and snapshot pruning; the scheduler runs it daily. */
   function maintenance(): { activated: number; pruned: number } {
     const activated = engine.activateDue().length
     const cutoff = new Date(clock().getTime() - config.SNAPSHOT_RETENTION_DAYS * 86_400_000).toISOString()
     const pruned = store.pruneSnapshots(cutoff)
+    stores.cluster.pruneTicks(new Date(clock().getTime() - 30 * 86_400_000).toISOString())
+    stores.cluster.forgetSilent(new Date(clock().getTime() - 86_400_000).toISOString())
     log.info({ activated, pruned }, 'daily maintenance done')
     return { activated, pruned }
   }
@@ -173,10 +177,11 @@ export async function createScrapingService(deps: {
         )
       scheduler = createScheduler({
         log,
+        coordinator: tickCoordinator(stores, clock),
         maxRandomDelayMs: options.maxRandomDelayMs ?? config.SCHEDULER_MAX_DELAY_MS,
         jobs: [
           ...registry
-            .filter((r) => !r.disabled)
+            .filter((r) => !r.disabled && (!config.SCHEDULER_ONLY || config.SCHEDULER_ONLY.includes(r.def.id)))
             .map((r) => ({
               name: r.def.id,
               schedule: override ?? r.def.schedule,
@@ -186,12 +191,23 @@ export async function createScrapingService(deps: {
         ],
       })
       await scheduler.start()
+      // Runs of a worker that died elsewhere in the cluster are marked failed once its heartbeat stops.
+      sweepTimer = setInterval(() => {
+        try {
+          const swept = runner.abandonRunning('the process running it stopped answering', 'dead')
+          if (swept) log.warn({ runs: swept }, 'runs of a process that died marked failed')
+        } catch (error) {
+          log.warn({ err: error }, 'could not look for abandoned runs')
+        }
+      }, PROCESS_TIMEOUT_MS)
+      sweepTimer.unref()
       return scheduler
     },
     /** Stops scheduling, lets running runs finish for up to `graceMs`, marks the rest abandoned, closes the browser. */
     async stop(graceMs = 10_000): Promise<void> {
       await scheduler?.stop()
       scheduler = null
+      clearInterval(sweepTimer)
       const left = await runner.drain(graceMs)
       if (left.length) {
         log.warn({ scrapers: left }, 'runs still going at shutdown; marking them abandoned')

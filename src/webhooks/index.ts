@@ -1,3 +1,4 @@
+import { ownerGoneIn } from '../cluster/presence.js'
 import type { Config } from '../config.js'
 import type { Stores } from '../db/stores/index.js'
 import type { Logger } from '../log.js'
@@ -36,6 +37,7 @@ export function startWebhookService(deps: {
     clock: deps.clock,
     concurrency: deps.config.WEBHOOK_CONCURRENCY,
     pollMs: deps.config.WEBHOOK_POLL_MS,
+    ownerGone: ownerGoneIn(deps.stores, deps.clock ?? (() => new Date())),
   })
   deps.outbox.onQueued(() => worker.wake())
   worker.start()

@@ -1,4 +1,5 @@
 import type { ClaimedDelivery, WebhookStore, AttemptResult } from '../db/stores/webhooks.js'
+import { PROCESS_ID } from '../cluster/presence.js'
 import type { Logger } from '../log.js'
 import { webhookAttemptSeconds, webhookAttempts } from './metrics.js'
 import { classifyStatus, failingTooLong, nextAttemptAt, parseRetryAfter } from './policy.js'
@@ -19,7 +20,17 @@ export interface WorkerOptions {
   concurrency: number
   /** How often to look for due deliveries when nothing wakes the worker (ms). */
   pollMs: number
+  /**
+   * Whether the process that claimed a delivery is gone (see cluster/presence.ts); its deliveries
+   * in flight are resumed by the workers still running. Default: only rows without an owner.
+   */
+  ownerGone?: (owner: string | null) => boolean
+  /** This process's owner id (deliveries it claimed in a previous life are resumed at start). */
+  self?: string
 }
+
+/** How often a running worker looks for deliveries left in flight by a worker that died (ms). */
+export const RESUME_EVERY_MS = 10_000
 
 /**
  * The delivery worker: claims due deliveries (the head of each subscription's queue, so order per
@@ -30,6 +41,19 @@ export function createDeliveryWorker(options: WorkerOptions) {
   const { store, send, policy, log, concurrency, pollMs } = options
   const clock = options.clock ?? (() => new Date())
   const random = options.random ?? Math.random
+  const self = options.self ?? PROCESS_ID
+  const ownerGone = options.ownerGone ?? ((owner: string | null) => owner === null)
+  let resumedAt = -Infinity
+
+  /**
+   * Puts back in the queue the deliveries in flight of processes that died: at start also this
+   * process's own (a previous life with the same id cannot be sending them now).
+   */
+  function resumeDead(atStart: boolean): number {
+    resumedAt = performance.now()
+    const owners = store.inFlightOwners().filter((o) => (atStart && o === self) || ownerGone(o))
+    return store.resumeInterrupted(clock().toISOString(), owners)
+  }
   const inflight = new Set<Promise<void>>()
   let running = false
   let timer: NodeJS.Timeout | undefined
@@ -127,6 +151,10 @@ export function createDeliveryWorker(options: WorkerOptions) {
     if (!running) return
     timer = setTimeout(() => {
       try {
+        if (performance.now() - resumedAt > RESUME_EVERY_MS) {
+          const resumed = resumeDead(false)
+          if (resumed) log.warn({ resumed }, 'webhook deliveries left in flight by a worker that died resumed')
+        }
         pump()
       } catch (error) {
         log.error({ err: error }, 'webhook worker could not claim deliveries')
@@ -141,7 +169,7 @@ export function createDeliveryWorker(options: WorkerOptions) {
     start(): void {
       if (running) return
       running = true
-      const resumed = store.resumeInterrupted(clock().toISOString())
+      const resumed = resumeDead(true)
       if (resumed) log.info({ resumed }, 'webhook deliveries interrupted by the last stop resumed')
       pump()
       schedule()

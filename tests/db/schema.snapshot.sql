@@ -10,6 +10,8 @@ CREATE INDEX reviews_by_state ON reviews (state, id);
 
 CREATE INDEX run_documents_by_snapshot ON run_documents (snapshot_id);
 
+CREATE INDEX scheduled_ticks_by_claimed_at ON scheduled_ticks (claimed_at);
+
 CREATE INDEX scrape_runs_by_outcome ON scrape_runs (scraper_id, outcome, id);
 
 CREATE INDEX scrape_runs_by_scraper ON scrape_runs (scraper_id, id);
@@ -98,6 +100,13 @@ CREATE TABLE measures (
   updated_at           TEXT NOT NULL
 ) STRICT;
 
+CREATE TABLE processes (
+  id           TEXT PRIMARY KEY,                  -- host:pid, as in scrape_runs.owner
+  role         TEXT NOT NULL,
+  started_at   TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE reviews (
   id               INTEGER PRIMARY KEY,
   dedupe_key       TEXT NOT NULL UNIQUE,
@@ -131,6 +140,13 @@ CREATE TABLE run_documents (
   snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
   fetched_at  TEXT NOT NULL,
   PRIMARY KEY (run_id, source_name)
+) STRICT;
+
+CREATE TABLE scheduled_ticks (
+  tick        TEXT PRIMARY KEY,
+  holder      TEXT NOT NULL,
+  claimed_at  TEXT NOT NULL,
+  finished_at TEXT
 ) STRICT;
 
 CREATE TABLE schema_migrations (
@@ -227,7 +243,7 @@ CREATE TABLE webhook_deliveries (
   created_at      TEXT NOT NULL,
   updated_at      TEXT NOT NULL,
   delivered_at    TEXT
-) STRICT;
+, claimed_by TEXT) STRICT;
 
 CREATE TABLE webhook_secrets (
   id              INTEGER PRIMARY KEY,

@@ -87,7 +87,7 @@ describe('killed runs', () => {
 
     // 2. A CLI scrape is live; another is killed. A service with SCHEDULER_ENABLED=false starts:
     //    it marks the dead process's run failed and leaves the live one running, which then finishes.
-    const live = await slowScrape(12_000)
+    const live = await slowScrape(30_000)
     const killed = await slowScrape(60_000)
     killed.child.kill('SIGKILL')
     await killed.exited
@@ -105,7 +105,7 @@ describe('killed runs', () => {
     expect(['changed', 'unchanged']).toContain(runs().find((r) => r.id === live.id)!.outcome)
     server.child.kill('SIGTERM')
     expect(await server.exited).toBe(0)
-  }, 90_000)
+  }, 150_000)
 
   it("records a run's outcome in the transaction of its changes: a crash before the row is finished leaves no change behind", async () => {
     const server = await fixtureServer()

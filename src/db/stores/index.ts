@@ -1,5 +1,6 @@
 import type { Db, SqliteDb } from '../open.js'
 import type { PostgresDb } from '../postgres/database.js'
+import { clusterStore } from './cluster.js'
 import { eventStore } from './events.js'
 import { jurisdictionStore } from './jurisdictions.js'
 import { keyStore } from './keys.js'
@@ -25,6 +26,7 @@ export function createStores(db: Db) {
     keys: keyStore(db),
     scraping: scrapingStore(db),
     webhooks: webhookStore(db),
+    cluster: clusterStore(db),
     /** Changes whenever data changes; the basis of the read cache. */
     dataVersion: db.dialect === 'sqlite' ? sqliteDataVersion(db as SqliteDb) : () => (db as PostgresDb).dataVersion(),
   }

@@ -1,5 +1,6 @@
 import type { EventType } from '../../domain/index.js'
 import { jsonValues, type Db } from '../open.js'
+import { RUN_OWNER } from './runs.js'
 
 /** A webhook subscription as the API shows it (never with its secret). */
 export interface Subscription {
@@ -143,6 +144,16 @@ const toRaw = (s: SubscriptionInput) => ({
 
 /** Webhook subscriptions, their secrets, the delivery outbox and the attempt log. */
 export function webhookStore(db: Db) {
+  /**
+   * Delivery claims and results: on SQLite an immediate transaction (the one writer); on PostgreSQL a
+   * plain one, where row locks (SKIP LOCKED on claims) let several workers deliver at once instead of
+   * queueing behind the cluster-wide writer lock.
+   */
+  const rowLocked = <T>(fn: () => T): T => {
+    const tx = db.transaction(fn)
+    return db.dialect === 'postgres' ? tx.deferred() : tx.immediate()
+  }
+
   const insertSub =
     db.prepare(`INSERT INTO webhook_subscriptions (id, key_id, url, description, events_json, jurisdictions_json,
       include_descendants, subjects_json, created_at, updated_at)
@@ -216,9 +227,11 @@ export function webhookStore(db: Db) {
     )
     .pluck()
   // Claims one row if it is still what the heads query found: pending, due, the head of its queue, its subscription enabled.
+  // On PostgreSQL a row another worker is claiming right now is skipped, not waited for (SKIP LOCKED).
   const claimStmt =
-    db.prepare(`UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, updated_at = @now
-    WHERE seq = @seq AND state = 'pending' AND next_attempt_at <= @now
+    db.prepare(`UPDATE webhook_deliveries SET state = 'delivering', attempts = attempts + 1, updated_at = @now, claimed_by = @owner
+    WHERE seq = ${db.dialect === 'postgres' ? '(SELECT seq FROM webhook_deliveries WHERE seq = @seq FOR UPDATE SKIP LOCKED)' : '@seq'}
+      AND state = 'pending' AND next_attempt_at <= @now
       AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id AND s.enabled = 1)
       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries h WHERE h.subscription_id = webhook_deliveries.subscription_id
         AND h.state IN ('pending', 'delivering') AND h.seq < webhook_deliveries.seq)
@@ -244,10 +257,18 @@ export function webhookStore(db: Db) {
   const settleDelivery =
     db.prepare(`UPDATE webhook_deliveries SET state = @state, next_attempt_at = COALESCE(@next_attempt_at, next_attempt_at),
       last_error = @last_error, delivered_at = COALESCE(@delivered_at, delivered_at), updated_at = @now WHERE seq = @seq`)
+  // Deliveries in flight of the given owners ('' stands for none: rows claimed before owners were recorded).
+  const ofOwners = `SELECT seq FROM webhook_deliveries WHERE state = 'delivering'
+    AND COALESCE(claimed_by, '') IN (${jsonValues(db, '@owners')})`
+  const inFlightOwners = db
+    .prepare(`SELECT DISTINCT COALESCE(claimed_by, '') FROM webhook_deliveries WHERE state = 'delivering'`)
+    .pluck()
   const interruptAttempts = db.prepare(`UPDATE webhook_attempts SET outcome = 'interrupted', finished_at = @now,
-      error = 'the process stopped during this attempt; the delivery was resumed' WHERE outcome = 'in_flight'`)
+      error = 'the process stopped during this attempt; the delivery was resumed'
+    WHERE outcome = 'in_flight' AND delivery_seq IN (${ofOwners})`)
   const resetDelivering = db.prepare(
-    `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now WHERE state = 'delivering'`,
+    `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now, claimed_by = NULL
+    WHERE seq IN (${ofOwners})`,
   )
   const getDelivery = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?')
   const requeue =
@@ -358,39 +379,37 @@ export function webhookStore(db: Db) {
      * Claims up to `limit` due deliveries (the head of each subscription's queue), marks them in
      * flight and opens an attempt row for each, in one transaction.
      */
-    claimDue(now: string, limit: number): ClaimedDelivery[] {
+    claimDue(now: string, limit: number, owner: string = RUN_OWNER): ClaimedDelivery[] {
       if (limit <= 0) return []
-      return db
-        .transaction(() => {
-          const claimed: ClaimedDelivery[] = []
-          let refreshed = false
-          while (claimed.length < limit) {
-            if (aheadNext >= ahead.length || (!refreshed && performance.now() - aheadAt > CLAIM_AHEAD_MS)) {
-              if (refreshed) break
-              ahead = dueSeqsStmt.all({ now, limit: Math.max(limit, CLAIM_AHEAD) }) as number[]
-              aheadNext = 0
-              aheadAt = performance.now()
-              refreshed = true
-              if (ahead.length === 0) break
-            }
-            const got = claimStmt.get({ seq: ahead[aheadNext++], now }) as (Delivery & { url: string }) | undefined
-            if (!got) continue
-            const { url, ...row } = got
-            const attemptId = Number(
-              insertAttempt.get({ seq: row.seq, attempt: row.attempts, trigger: row.trigger, now }),
-            )
-            claimed.push({ delivery: row, attempt_id: attemptId, url })
+      return rowLocked(() => {
+        const claimed: ClaimedDelivery[] = []
+        let refreshed = false
+        while (claimed.length < limit) {
+          if (aheadNext >= ahead.length || (!refreshed && performance.now() - aheadAt > CLAIM_AHEAD_MS)) {
+            if (refreshed) break
+            ahead = dueSeqsStmt.all({ now, limit: Math.max(limit, CLAIM_AHEAD) }) as number[]
+            aheadNext = 0
+            aheadAt = performance.now()
+            refreshed = true
+            if (ahead.length === 0) break
           }
-          return claimed
-        })
-        .immediate()
+          const got = claimStmt.get({ seq: ahead[aheadNext++], now, owner }) as (Delivery & { url: string }) | undefined
+          if (!got) continue
+          const { url, ...row } = got
+          const attemptId = Number(
+            insertAttempt.get({ seq: row.seq, attempt: row.attempts, trigger: row.trigger, now }),
+          )
+          claimed.push({ delivery: row, attempt_id: attemptId, url })
+        }
+        return claimed
+      })
     },
     /** The earliest time the head of an enabled subscription's queue is due, if any (a waiting delivery is not due before its head). */
     nextDueAt: (): string | null => (nextDueStmt.get() as string | null) ?? null,
     /** Records how an attempt ended and settles the delivery and the subscription, in one transaction. */
     finishAttempt(claim: ClaimedDelivery, result: AttemptResult, now: string): void {
       const { delivery } = claim
-      db.transaction(() => {
+      rowLocked(() => {
         finishAttemptStmt.run({
           id: claim.attempt_id,
           now,
@@ -423,17 +442,22 @@ export function webhookStore(db: Db) {
         markFailing.run({ id: delivery.subscription_id, now })
         if (result.disable_reason)
           changed(disableSub.run({ id: delivery.subscription_id, reason: result.disable_reason, now }))
-      }).immediate()
+      })
     },
+    /** The processes with deliveries in flight (null: rows claimed before owners were recorded). */
+    inFlightOwners: (): (string | null)[] => (inFlightOwners.all() as string[]).map((o) => o || null),
     /**
-     * After a restart: attempts that were in flight when the process died are marked interrupted
-     * and their deliveries become due at once (the receiver may get them twice, never zero times).
+     * The deliveries in flight of processes that died (or, at start, of this process's previous
+     * life): their attempts are marked interrupted and the deliveries become due at once (the receiver
+     * may get them twice, never zero times).
      */
-    resumeInterrupted(now: string): number {
+    resumeInterrupted(now: string, owners: (string | null)[]): number {
+      if (owners.length === 0) return 0
+      const list = JSON.stringify(owners.map((o) => o ?? ''))
       return db
         .transaction(() => {
-          interruptAttempts.run({ now })
-          return resetDelivering.run({ now }).changes
+          interruptAttempts.run({ now, owners: list })
+          return resetDelivering.run({ now, owners: list }).changes
         })
         .immediate()
     },
