@@ -20,15 +20,16 @@ import {
 // section under the Legislature's document id (law.justia.com/codes/louisiana/2006/48/98877.html is
 // "RS 40:964 — Composition of schedules", …/98880.html is R.S. 40:966, and a public repository links
 // possession of marijuana, R.S. 40:966, as legis.la.gov/Legis/law.aspx?d=98880); the Legislature's
-// own ids seen for the same Part fit between them (R.S. 40:689 is d=98766, R.S. 40:980 is d=98898).
+// ids of nearby Title 40 sections fit around them (R.S. 40:689 is d=98766, R.S. 40:980 is d=98898).
 // Not yet fetched from here (no internet on this project's machines): parse checks the page's own
 // label ("RS 40:964") and refuses any other section, so a wrong or reused id degrades the run.
 const SECTION_URL = 'https://legis.la.gov/Legis/Law.aspx?d=98877'
 const LABEL = 'RS 40:964'
 
 // The act that put the two listings into force, checked by a person (digest "(8/1/25)", Act 41 of the
-// 2025 Regular Session; WRKF 2025-07-31, Red River Radio 2025-08-04). Act 231 of 2019 had enacted the
-// same (Schedule I)(G) entries with a special effective date; only Act 41 made them the law in force.
+// 2025 Regular Session; WRKF 2025-07-31, Red River Radio 2025-08-04). Act 231 of 2019 (HB 452) had
+// enacted the same (Schedule I)(G) entries "with special effective dates" (reported as: once the DEA
+// schedules kratom; KTAL 2023); Act 41 is the act that made them the law in force.
 const ACT = { year: '2025', number: '41', bill: 'SB 154' }
 
 /** The label and paragraphs of a Law.aspx section page. */
