@@ -158,6 +158,33 @@ describe('POST /scrapers/:id/run and GET /scrapers', () => {
     })
     expect((await post('/scrapers/us-tx-statutes-hs-444/run', admin)).status).toBe(409)
   })
+
+  it('keeps a retired scraper (file gone, runs kept) listed as not registered, with its runs', async () => {
+    // us-la-legislature-sb154-2025 was retired on 2026-11-30 for us-la-rs-40-964 (README, Sources).
+    for (const withScraping of [true, false]) {
+      const { post, get, admin, t } = await setup(withScraping)
+      const id = t.stores.runs.start('us-la-legislature-sb154-2025', '2', 'schedule', '2026-11-25T06:05:00Z')
+      t.stores.runs.finish(id, { finished_at: '2026-11-25T06:05:01Z', outcome: 'unchanged' })
+      const health = (await (await get('/scrapers')).json()) as { items: Record<string, unknown>[] }
+      expect(health.items.find((h) => h.id === 'us-la-legislature-sb154-2025')).toMatchObject({
+        registered: false,
+        enabled: false,
+        title: null,
+        next_run_at: null,
+        last_run: { id, outcome: 'unchanged' },
+        last_success_at: '2026-11-25T06:05:01Z',
+      })
+      const runs = (await (await get('/scrapers/us-la-legislature-sb154-2025/runs')).json()) as {
+        items: { id: number }[]
+      }
+      expect(runs.items.map((r) => r.id)).toEqual([id])
+      // A process that runs scrapers cannot run it (404: no such scraper); an API process runs none (409).
+      expect((await post('/scrapers/us-la-legislature-sb154-2025/run', admin)).status).toBe(withScraping ? 404 : 409)
+      // The API process reads the registry from disk: the statute watcher that replaced it is there.
+      if (!withScraping)
+        expect(health.items.find((h) => h.id === 'us-la-rs-40-964')).toMatchObject({ registered: true, enabled: true })
+    }
+  })
 })
 
 describe('review queue', () => {
