@@ -76,7 +76,7 @@ function sqliteInstallation(): TestDb {
 /** A SQLite database one migration behind this code (the stores need the current schema: raw SQL only). */
 function olderSqlite(): Db {
   const db = openDb(join(tempDir(), 'older.db'))
-  onTestFinished(() => db.close())
+  onTestFinished(() => void db.close())
   migrate(db, undefined, readMigrations().length - 1)
   return db
 }
@@ -134,7 +134,7 @@ describe('db:copy', () => {
         return { status: res.status, body: (await res.json()) as unknown }
       }),
     )
-    expect(fromSqlite.status).toBe(200)
+    expect(fromSqlite!.status).toBe(200)
     expect(fromPostgres).toEqual(fromSqlite)
 
     const path = join(tempDir(), 'back.db')
