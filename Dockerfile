@@ -12,7 +12,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scrapers ./scrapers
+# tsc also emits the PostgreSQL bridge's worker thread, plain JavaScript (tsconfig allowJs): a build
+# without it would start and then fail on the first DATABASE_URL connection, so it fails here instead.
 RUN npm run build \
+ && test -f dist/src/db/postgres/bridge-worker.js && test -f dist/src/db/postgres/protocol.js \
  && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: Debian's Chromium for browser sources, data on a volume, unprivileged user ---
@@ -29,6 +32,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Both engines' migrations: migrations/*.sql (SQLite) and their twins in migrations/postgres/ (DATABASE_URL).
 COPY migrations ./migrations
 # The curated dataset is read at start from src/baseline (see src/paths.ts); static web assets too.
 COPY src/baseline ./src/baseline

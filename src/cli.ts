@@ -5,6 +5,7 @@ import { JurisdictionCode, SubjectId } from './domain/index.js'
 import { AppError } from './errors.js'
 import { createLogger, silentLogger } from './log.js'
 import { openCore, openDatabase, startService } from './main.js'
+import { runCopyCommand } from './db/copy.js'
 import { migrate } from './db/migrate.js'
 import { runScrapeCommand } from './scraping/cli.js'
 import { createStores } from './db/stores/index.js'
@@ -26,6 +27,9 @@ Usage:
   kratomwatch scrape --live --check [--only ID] [--jurisdiction CODE] [--report FILE]
                                                live conformance: fetch and parse every enabled source once,
                                                write nothing, report ok / degraded (reason) / would change
+  kratomwatch db:copy --from SQLITE_FILE|POSTGRES_URL --to SQLITE_FILE|POSTGRES_URL
+                                               copy the whole database into an empty one (SQLite ⇄ PostgreSQL),
+                                               then verify row counts and the timeline checksum
 
 Configuration comes from environment variables (see README: Configuration).`
 
@@ -48,6 +52,8 @@ export async function runCli(argv: string[]): Promise<number> {
       live: { type: 'boolean' },
       check: { type: 'boolean' },
       report: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -105,6 +111,8 @@ export async function runCli(argv: string[]): Promise<number> {
       )
       return 0
     }
+    case 'db:copy':
+      return runCopyCommand({ from: values.from, to: values.to })
     case 'status':
     case 'history': {
       if (!arg) throw new UsageError(`${command} needs a jurisdiction code, e.g. "kratomwatch ${command} US-AL"`)
