@@ -29,11 +29,11 @@ function documentedExamples(): Map<string, unknown> {
 function realPayloads(): Map<string, Record<string, unknown>> {
   const t = testDb()
   const views = createStatusViews(t.stores, t.clock)
-  const run = t.stores.runs.start('us-la-legislature-sb154-2025', '3', 'schedule', '2026-11-25T06:00:00Z')
+  const run = t.stores.runs.start('us-la-rs-40-964', '3', 'schedule', '2026-11-25T06:00:00Z')
   const snap = t.stores.runs.putSnapshot('<html>Schedule I</html>', 'text/html', '2026-11-25T06:00:01Z')
   const apply = (obs: unknown) =>
     t.engine.apply({
-      source_id: 'us-la-legislature-sb154-2025',
+      source_id: 'us-la-rs-40-964',
       trust: 'primary',
       run_id: run,
       snapshot_id: snap.id,
@@ -70,7 +70,7 @@ function realPayloads(): Map<string, Record<string, unknown>> {
     jurisdiction: null,
     subject: null,
     measure_id: null,
-    scraper_id: 'us-la-legislature-sb154-2025',
+    scraper_id: 'us-la-rs-40-964',
     effective_date: null,
     detected_at: '2026-11-25T12:00:00.000Z',
     supersedes: null,
