@@ -25,7 +25,7 @@ declare module 'vitest' {
 }
 
 /** initdb and pg_ctl from Debian's package (/usr/lib/postgresql/<version>/bin), else from the PATH. */
-function pgBin(): string | null {
+export function pgBin(): string | null {
   const root = '/usr/lib/postgresql'
   if (existsSync(root)) {
     const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a))
@@ -48,10 +48,11 @@ const freePort = () =>
   })
 
 /**
- * A throwaway cluster in a temp folder on a free loopback port, tuned for tests (no fsync). PostgreSQL
- * refuses to run as root, so as root (CI) it runs as Debian's `postgres` user.
+ * A throwaway cluster in a temp folder on a free loopback port, tuned for tests (no fsync) unless
+ * `durable` (the bench: PostgreSQL's default durability, as a real server has). PostgreSQL refuses to
+ * run as root, so as root (CI) it runs as Debian's `postgres` user.
  */
-async function startCluster(bin: string): Promise<{ url: string; stop: () => void }> {
+export async function startCluster(bin: string, durable = false): Promise<{ url: string; stop: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'kratomwatch-pg-'))
   const asRoot = userInfo().uid === 0
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), 0)
@@ -66,7 +67,8 @@ async function startCluster(bin: string): Promise<{ url: string; stop: () => voi
   const data = join(dir, 'data')
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'])
   const port = await freePort()
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`
+  const tuning = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off'
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=400${tuning}`
   run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start'])
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
