@@ -15,6 +15,8 @@ export interface Statement {
   run(...params: unknown[]): RunResult
   /** Rows as their first column's value. */
   pluck(toggle?: boolean): Statement
+  /** Rows as arrays of their column values, in select order. */
+  raw(toggle?: boolean): Statement
 }
 
 /** A function run in one transaction; `.immediate()` takes the write lock at once (SQLite BEGIN IMMEDIATE). */

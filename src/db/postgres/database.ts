@@ -98,9 +98,9 @@ export function openPostgres(url: string, options: { readonly?: boolean } = {}):
     let compiled = cache.get(sql)
     if (!compiled) cache.set(sql, (compiled = compilePlaceholders(sql)))
     const c = compiled
-    let pluck = false
-    const shape = (row: Record<string, unknown> | undefined) =>
-      pluck && row ? row[Object.keys(row)[0]!] : (row as unknown)
+    let mode: 'object' | 'pluck' | 'raw' = 'object'
+    const shape = (row: Record<string, unknown> | undefined): unknown =>
+      !row || mode === 'object' ? row : mode === 'pluck' ? row[Object.keys(row)[0]!] : Object.values(row)
     const statement: Statement = {
       get: (...args) => shape(execute(c, args).rows[0]),
       all: (...args) => execute(c, args).rows.map(shape),
@@ -111,7 +111,11 @@ export function openPostgres(url: string, options: { readonly?: boolean } = {}):
         return { changes: rowCount, lastInsertRowid: first ? Number(Object.values(first)[0]) : 0 }
       },
       pluck(toggle = true) {
-        pluck = toggle
+        mode = toggle ? 'pluck' : 'object'
+        return statement
+      },
+      raw(toggle = true) {
+        mode = toggle ? 'raw' : 'object'
         return statement
       },
     }
