@@ -60,7 +60,11 @@ async function handle(request) {
   if (broken) throw new Error(`the PostgreSQL connection was lost (${broken}); restart the process`)
   const values = request.params.map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v) : v))
   // Without parameters: the simple protocol, which also runs several statements (migrations).
-  const result = values.length ? await client.query({ text: request.sql, values }) : await client.query(request.sql)
+  const result = request.array
+    ? await client.query({ text: request.sql, values, rowMode: 'array' })
+    : values.length
+      ? await client.query({ text: request.sql, values })
+      : await client.query(request.sql)
   /** @type {pg.QueryResult | undefined} */
   const last = Array.isArray(result) ? result.at(-1) : result
   return { id: request.id, rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 }

@@ -27,12 +27,13 @@ export class PostgresError extends Error {
 }
 
 export interface QueryResult {
+  /** Objects by column name, or arrays of column values (`array`). */
   rows: Record<string, unknown>[]
   rowCount: number
 }
 
 export interface PgBridge {
-  query(sql: string, params: unknown[]): QueryResult
+  query(sql: string, params: unknown[], array?: boolean): QueryResult
   /** Counts data changes announced by any process (NOTIFY), and whether that feed is live. */
   changes(): { version: number; listening: boolean }
   close(): void
@@ -72,7 +73,7 @@ export function openPgBridge(url: string, options: { readOnly?: boolean } = {}):
       const got = receiveMessageOnPort(port)?.message as BridgeReply | undefined
       if (got && got.id === id) {
         if (got.error) throw new PostgresError(got.error.message, got.error.code, got.error.detail)
-        return { rows: got.rows.map(buffers), rowCount: got.rowCount }
+        return { rows: got.rows.map(buffers) as Record<string, unknown>[], rowCount: got.rowCount }
       }
       if (got) continue // a late answer to a statement that timed out before
       if (exited) throw new DatabaseOpenError(`the PostgreSQL bridge stopped (${exited})`)
@@ -91,7 +92,7 @@ export function openPgBridge(url: string, options: { readOnly?: boolean } = {}):
   }
 
   return {
-    query: (sql, params) => call({ kind: 'query', sql, params }),
+    query: (sql, params, array = false) => call({ kind: 'query', sql, params, array }),
     changes: () => ({
       version: Atomics.load(state, SLOT.version),
       listening: Atomics.load(state, SLOT.listening) === 1,
@@ -114,10 +115,11 @@ export function openPgBridge(url: string, options: { readOnly?: boolean } = {}):
 }
 
 /** Buffers cross the thread boundary as Uint8Array: give bytea columns back as Buffers, as better-sqlite3 does. */
-function buffers(row: Record<string, unknown>): Record<string, unknown> {
-  for (const key in row) {
-    const v = row[key]
-    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) row[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+function buffers<R extends Record<string, unknown> | unknown[]>(row: R): R {
+  const cells = row as Record<string, unknown>
+  for (const key in cells) {
+    const v = cells[key]
+    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) cells[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength)
   }
   return row
 }

@@ -89,21 +89,20 @@ export function openPostgres(url: string, options: { readonly?: boolean } = {}):
   let depth = 0
   const cache = new Map<string, Compiled>()
 
-  const execute = (compiled: Compiled, args: unknown[]) => {
-    const result = bridge.query(compiled.text, bind(compiled, args))
-    return result
-  }
+  const execute = (compiled: Compiled, args: unknown[], array = false) =>
+    bridge.query(compiled.text, bind(compiled, args), array)
 
   function prepare(sql: string): Statement {
     let compiled = cache.get(sql)
     if (!compiled) cache.set(sql, (compiled = compilePlaceholders(sql)))
     const c = compiled
     let mode: 'object' | 'pluck' | 'raw' = 'object'
+    // Raw rows come from the server as arrays (rowMode 'array'), so repeated column names keep their place.
     const shape = (row: Record<string, unknown> | undefined): unknown =>
-      !row || mode === 'object' ? row : mode === 'pluck' ? row[Object.keys(row)[0]!] : Object.values(row)
+      !row || mode !== 'pluck' ? row : row[Object.keys(row)[0]!]
     const statement: Statement = {
-      get: (...args) => shape(execute(c, args).rows[0]),
-      all: (...args) => execute(c, args).rows.map(shape),
+      get: (...args) => shape(execute(c, args, mode === 'raw').rows[0]),
+      all: (...args) => execute(c, args, mode === 'raw').rows.map(shape),
       run: (...args): RunResult => {
         const { rowCount, rows } = execute(c, args)
         if (rowCount > 0) ownChanges++

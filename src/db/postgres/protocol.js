@@ -13,8 +13,8 @@ export const SLOT = /** @type {const} */ ({ done: 0, version: 1, listening: 2 })
 
 /**
  * @typedef {{ url: string, state: SharedArrayBuffer, readOnly: boolean }} BridgeSetup
- * @typedef {{ kind: 'connect' } | { kind: 'close' } | { kind: 'query', sql: string, params: unknown[] }} BridgeCall
+ * @typedef {{ kind: 'connect' } | { kind: 'close' } | { kind: 'query', sql: string, params: unknown[], array?: boolean }} BridgeCall
  * @typedef {BridgeCall & { id: number }} BridgeRequest
- * @typedef {{ id: number, rows: Record<string, unknown>[], rowCount: number, error?: undefined }
+ * @typedef {{ id: number, rows: (Record<string, unknown> | unknown[])[], rowCount: number, error?: undefined }
  *   | { id: number, error: { message: string, code: string | null, detail: string | null } }} BridgeReply
  */
