@@ -24,55 +24,66 @@ export interface TimelineRow extends StatusFields {
 
 export type NewTimelineRow = Omit<TimelineRow, 'id'>
 
-interface RawRow {
-  id: number
-  jurisdiction: string
-  subject: string
-  status: Status
-  min_age: number | null
-  conditions_json: string
-  citation: string
-  summary: string
-  sources_json: string
-  confidence: Confidence
-  preempts_local: number
-  valid_from: string | null
-  valid_to: string | null
-  recorded_at: string
-  activated_at: string | null
-  verified_at: string
-  verified_by: string | null
-  source_id: string
-  trust: Trust
-  created_event_id: number | null
-  run_id: number | null
-  snapshot_id: number | null
-  evidence_json: string | null
-}
-
+/** The columns every timeline query selects, in this order (`fromRaw` reads them by position). */
 const COLUMNS = `id, jurisdiction, subject, status, min_age, conditions_json, citation, summary, sources_json, confidence,
   preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, verified_by, source_id, trust, created_event_id, run_id, snapshot_id, evidence_json`
 
-function fromRaw(r: RawRow): TimelineRow {
-  const { conditions_json, sources_json, evidence_json, preempts_local, ...rest } = r
+/**
+ * One row as better-sqlite3 returns it in raw mode (an array in COLUMNS order). Raw rows and one
+ * object literal cost about a quarter of keyed rows rebuilt with a rest spread: reading the 10,000
+ * rows of the diff bench took ~250 ms that way and ~60 ms this way (2026-11, 2 cores).
+ */
+function fromRaw(r: unknown[]): TimelineRow {
+  const conditions = r[5] as string
+  const evidence = r[22] as string | null
   return {
-    ...rest,
-    conditions: JSON.parse(conditions_json) as string[],
-    sources: JSON.parse(sources_json) as SourceRef[],
-    evidence: evidence_json ? (JSON.parse(evidence_json) as Record<string, unknown>) : null,
-    preempts_local: preempts_local === 1,
+    id: r[0] as number,
+    jurisdiction: r[1] as string,
+    subject: r[2] as string,
+    status: r[3] as Status,
+    min_age: r[4] as number | null,
+    conditions: conditions === '[]' ? [] : (JSON.parse(conditions) as string[]),
+    citation: r[6] as string,
+    summary: r[7] as string,
+    sources: JSON.parse(r[8] as string) as SourceRef[],
+    confidence: r[9] as Confidence,
+    preempts_local: r[10] === 1,
+    valid_from: r[11] as string | null,
+    valid_to: r[12] as string | null,
+    recorded_at: r[13] as string,
+    activated_at: r[14] as string | null,
+    verified_at: r[15] as string,
+    verified_by: r[16] as string | null,
+    source_id: r[17] as string,
+    trust: r[18] as Trust,
+    created_event_id: r[19] as number | null,
+    run_id: r[20] as number | null,
+    snapshot_id: r[21] as number | null,
+    evidence: evidence ? (JSON.parse(evidence) as Record<string, unknown>) : null,
   }
 }
 
 /** The status timeline: rows valid over `[valid_from, valid_to)`, never deleted; corrections retract. */
 export function timelineStore(db: Db) {
-  const rowsStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
-    WHERE jurisdiction = ? AND subject = ? AND retracted_at IS NULL ORDER BY valid_from IS NOT NULL, valid_from, id`)
-  const atStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
+  const rowsStmt = db
+    .prepare(
+      `SELECT ${COLUMNS} FROM status_records
+    WHERE jurisdiction = ? AND subject = ? AND retracted_at IS NULL ORDER BY valid_from IS NOT NULL, valid_from, id`,
+    )
+    .raw()
+  const atStmt = db
+    .prepare(
+      `SELECT ${COLUMNS} FROM status_records
     WHERE jurisdiction = @j AND retracted_at IS NULL AND (valid_from IS NULL OR valid_from <= @at) AND (valid_to IS NULL OR valid_to > @at)
-    ORDER BY subject, valid_from IS NOT NULL, valid_from DESC, id DESC`)
-  const futureStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
-    WHERE jurisdiction = ? AND retracted_at IS NULL AND valid_from > ? ORDER BY subject, valid_from`)
+    ORDER BY subject, valid_from IS NOT NULL, valid_from DESC, id DESC`,
+    )
+    .raw()
+  const futureStmt = db
+    .prepare(
+      `SELECT ${COLUMNS} FROM status_records
+    WHERE jurisdiction = ? AND retracted_at IS NULL AND valid_from > ? ORDER BY subject, valid_from`,
+    )
+    .raw()
   const insertStmt =
     db.prepare(`INSERT INTO status_records (jurisdiction, subject, status, min_age, conditions_json, citation, summary,
       sources_json, confidence, preempts_local, valid_from, valid_to, recorded_at, activated_at, verified_at, verified_by, source_id, trust,
@@ -88,8 +99,12 @@ export function timelineStore(db: Db) {
   const verifyManyStmt = db.prepare(
     'UPDATE status_records SET verified_at = ?, verified_by = ? WHERE id IN (SELECT value FROM json_each(?))',
   )
-  const dueStmt = db.prepare(`SELECT ${COLUMNS} FROM status_records
-    WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`)
+  const dueStmt = db
+    .prepare(
+      `SELECT ${COLUMNS} FROM status_records
+    WHERE activated_at IS NULL AND retracted_at IS NULL AND valid_from <= ? ORDER BY valid_from, id`,
+    )
+    .raw()
   const activateStmt = db.prepare('UPDATE status_records SET activated_at = ? WHERE id = ?')
 
   // Set by `sharingRows` for one diff batch: the engine's rows, which it keeps true as it writes.
@@ -98,7 +113,7 @@ export function timelineStore(db: Db) {
   return {
     /** Every live row of one (jurisdiction, subject), oldest first (an undated row first). Treat the result as read-only. */
     rows: (jurisdiction: string, subject: string): TimelineRow[] =>
-      shared?.get(`${jurisdiction}|${subject}`) ?? (rowsStmt.all(jurisdiction, subject) as RawRow[]).map(fromRaw),
+      shared?.get(`${jurisdiction}|${subject}`) ?? (rowsStmt.all(jurisdiction, subject) as unknown[][]).map(fromRaw),
     /**
      * Runs `fn` with `rows()` answered from `cache` (keyed `jurisdiction|subject`) where it holds the
      * pair, so listeners of a diff batch (the webhook outbox) do not read again what the engine read.
@@ -116,13 +131,13 @@ export function timelineStore(db: Db) {
     /** The rows in force on a date, one per subject at most. */
     inForce(jurisdiction: string, at: string): Map<string, TimelineRow> {
       const out = new Map<string, TimelineRow>()
-      for (const raw of atStmt.all({ j: jurisdiction, at }) as RawRow[])
-        if (!out.has(raw.subject)) out.set(raw.subject, fromRaw(raw))
+      for (const raw of atStmt.all({ j: jurisdiction, at }) as unknown[][])
+        if (!out.has(raw[2] as string)) out.set(raw[2] as string, fromRaw(raw))
       return out
     },
     /** Rows that take effect after a date (scheduled changes), by subject and date. */
     after: (jurisdiction: string, date: string): TimelineRow[] =>
-      (futureStmt.all(jurisdiction, date) as RawRow[]).map(fromRaw),
+      (futureStmt.all(jurisdiction, date) as unknown[][]).map(fromRaw),
     insert(row: NewTimelineRow): number {
       const { conditions, sources, evidence, preempts_local, ...rest } = row
       return Number(
@@ -162,7 +177,7 @@ export function timelineStore(db: Db) {
     verifyMany: (ids: readonly number[], verifiedAt: string, verifiedBy: string) =>
       void verifyManyStmt.run(verifiedAt, verifiedBy, JSON.stringify(ids)),
     /** Scheduled rows whose date has come and whose change has not been announced yet. */
-    due: (today: string): TimelineRow[] => (dueStmt.all(today) as RawRow[]).map(fromRaw),
+    due: (today: string): TimelineRow[] => (dueStmt.all(today) as unknown[][]).map(fromRaw),
     markActivated: (id: number, at: string) => void activateStmt.run(at, id),
   }
 }
