@@ -218,7 +218,6 @@ CREATE TABLE webhook_deliveries (
   subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
   event_id        INTEGER REFERENCES change_events(id),  -- NULL for webhook.ping
   type            TEXT NOT NULL,
-  payload         TEXT NOT NULL,                         -- the exact JSON body, signed per attempt
   state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivering', 'succeeded', 'failed')),
   attempts        INTEGER NOT NULL DEFAULT 0,            -- attempts in the current round (reset by redeliver/recover)
   trigger         TEXT NOT NULL DEFAULT 'scheduled' CHECK (trigger IN ('scheduled', 'redeliver', 'recover')),
@@ -227,6 +226,13 @@ CREATE TABLE webhook_deliveries (
   created_at      TEXT NOT NULL,
   updated_at      TEXT NOT NULL,
   delivered_at    TEXT
+, payload_id INTEGER REFERENCES webhook_payloads(id)) STRICT;
+
+CREATE TABLE webhook_payloads (
+  id         INTEGER PRIMARY KEY,
+  event_id   INTEGER REFERENCES change_events(id),  -- NULL for webhook.ping
+  body       TEXT NOT NULL,                         -- the exact JSON body, signed per attempt
+  created_at TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE webhook_secrets (

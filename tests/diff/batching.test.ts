@@ -165,7 +165,10 @@ describe('diff engine batching', () => {
     const { events } = t.engine.apply(batch(obs))
     expect(events).toHaveLength(120)
     const rows = t.db
-      .prepare('SELECT subscription_id, event_id, payload FROM webhook_deliveries ORDER BY seq')
+      .prepare(
+        `SELECT d.subscription_id, d.event_id, p.body AS payload FROM webhook_deliveries d
+        JOIN webhook_payloads p ON p.id = d.payload_id ORDER BY d.seq`,
+      )
       .all() as {
       subscription_id: string
       event_id: number
@@ -173,6 +176,8 @@ describe('diff engine batching', () => {
     }[]
     expect(rows).toHaveLength(7 * 120) // 840 rows: two INSERTs of up to 500
     expect(new Set(rows.map((r) => `${r.subscription_id}/${r.event_id}`)).size).toBe(840)
+    // Each event's body is stored once, whatever the number of subscriptions that receive it.
+    expect(t.db.prepare('SELECT COUNT(*) FROM webhook_payloads').pluck().get()).toBe(120)
     // The payload's effective answer is the one the read model gives for the event's date.
     const views = createStatusViews(t.stores)
     for (const r of rows.filter((_, i) => i % 37 === 0)) {
