@@ -14,8 +14,11 @@ import { webhookStore } from './webhooks.js'
 export function createStores(db: Db) {
   const otherWritersStmt = db.prepare('PRAGMA data_version').pluck()
   const ownWritesStmt = db.prepare('SELECT total_changes()').pluck()
+  // A read-only connection (the api role) never writes: its own count stays 0, with no query per request.
+  const ownWrites = db.readonly ? () => 0 : () => ownWritesStmt.get() as number
   let otherWriters = 0
   let checkedAt = -Infinity
+  let version = { other: -1, own: -1, text: '' }
   return {
     db,
     jurisdictions: jurisdictionStore(db),
@@ -39,7 +42,10 @@ export function createStores(db: Db) {
         otherWriters = otherWritersStmt.get() as number
         checkedAt = now
       }
-      return `${otherWriters}.${ownWritesStmt.get() as number}`
+      const own = ownWrites()
+      if (own !== version.own || otherWriters !== version.other)
+        version = { other: otherWriters, own, text: `${otherWriters}.${own}` }
+      return version.text
     },
   }
 }
