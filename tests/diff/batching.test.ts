@@ -46,7 +46,62 @@ function stored(t: TestDb, j = 'US-AL', s = 'kratom') {
   ).map((r) => [r.valid_from, r.valid_to, r.status, r.created_event_id !== null])
 }
 
+/** Every row and event as stored (ids included), to compare two ways of applying the same observations. */
+function everything(t: TestDb) {
+  return {
+    rows: t.db.prepare('SELECT * FROM status_records ORDER BY id').all(),
+    events: t.db.prepare('SELECT * FROM change_events ORDER BY id').all(),
+  }
+}
+
 describe('diff engine batching', () => {
+  // A batch writes its new rows and events together at its end; these are the cases where the batch
+  // touches a row it has not written yet. One batch must store exactly what one batch per observation stores.
+  it.each<[string, Observation[], string[]]>([
+    [
+      'a new row confirmed again, then closed by a later one',
+      [
+        status({ status: 'regulated', effective_date: '2015-01-01' }),
+        status({ status: 'regulated', effective_date: '2015-01-01', citation: 'Ala. Code § 20-2-23 (2015)' }),
+        status({ status: 'banned', effective_date: '2020-01-01' }),
+      ],
+      ['status.changed', 'status.details_updated', 'status.changed'],
+    ],
+    [
+      'a new undated row corrected by one dated today (the same day, written before the correction)',
+      [status({ status: 'legal', effective_date: null }), status({ status: 'banned', effective_date: '2026-11-25' })],
+      ['status.changed', 'status.corrected'],
+    ],
+    [
+      'a measure between status changes keeps the events in observation order',
+      [
+        status({ status: 'regulated', effective_date: '2015-01-01' }),
+        Observation.parse({
+          kind: 'measure',
+          id: 'US-AL/2026/SB1',
+          jurisdiction: 'US-AL',
+          title: 'A bill',
+          stage: 'introduced',
+          url: 'https://alison.example/sb1',
+          last_action: 'Introduced',
+          last_action_date: '2026-01-10',
+          effective_date: null,
+          proposed_effect: null,
+        }),
+        status({ status: 'banned', effective_date: '2020-01-01', jurisdiction: 'US-AK' }),
+      ],
+      ['status.changed', 'measure.introduced', 'status.changed'],
+    ],
+  ])('stores what one batch per observation stores: %s', (_name, observations, types) => {
+    const one = testDb()
+    const oneResult = one.engine.apply(batch(observations))
+    const each = testDb()
+    const eachEvents = observations.flatMap((o) => each.engine.apply(batch([o])).events)
+    expect(everything(one)).toEqual(everything(each))
+    expect(oneResult.events).toEqual(eachEvents)
+    expect(oneResult.events.map((e) => e.type)).toEqual(types)
+  })
+
   it('keeps one batch true when it corrects a row and then inserts around it', () => {
     const t = testDb()
     t.engine.apply(batch([status({ status: 'regulated', effective_date: '2015-01-01' })]))
