@@ -36,7 +36,12 @@ export type EffectiveSummary = z.infer<typeof EffectiveSummarySchema>
  * date, jurisdiction, subject and links. Kept under 20 kB: when the full records are too large,
  * their evidence and source lists are dropped (the links lead to them).
  */
-export function eventPayload(event: ChangeEvent, publicBaseUrl: string, effective?: EffectiveSummary): string {
+export function eventPayload(
+  event: ChangeEvent,
+  publicBaseUrl: string,
+  effective?: EffectiveSummary,
+  sides?: SidesJson,
+): string {
   const after = event.after as { citation?: unknown } | null
   const before = event.before as { citation?: unknown } | null
   const data = {
@@ -56,8 +61,12 @@ export function eventPayload(event: ChangeEvent, publicBaseUrl: string, effectiv
     links: links(event, publicBaseUrl),
   }
   const envelope = { type: event.type, timestamp: event.detected_at, data }
-  let body = JSON.stringify(envelope)
-  if (Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
+  // (Spliced only where JSON.stringify would write every member: none of them undefined.)
+  const splice =
+    sides && event.before !== undefined && event.after !== undefined && typeof event.detected_at === 'string'
+  let body = splice ? spliced(envelope, sides) : JSON.stringify(envelope)
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most bodies need no byte count.
+  if (body.length * 3 <= MAX_PAYLOAD_BYTES || Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
   body = JSON.stringify({
     ...envelope,
     data: { ...data, before: withoutBulk(data.before), after: withoutBulk(data.after), truncated: true },
@@ -66,6 +75,31 @@ export function eventPayload(event: ChangeEvent, publicBaseUrl: string, effectiv
   // Still too large (an absurd summary): keep the identifying fields only; the links have the rest.
   const { before: _b, after: _a, ...essentials } = data
   return JSON.stringify({ ...envelope, data: { ...essentials, before: null, after: null, truncated: true } })
+}
+
+/** The JSON text of an event's `before` and `after` as the event store wrote it (null for null). */
+export interface SidesJson {
+  before: string | null
+  after: string | null
+}
+
+/**
+ * `JSON.stringify(envelope)` with `data.before` and `data.after` taken from their stored JSON text
+ * instead of serialised again (the same objects, so the same text): JSON.stringify of an object is
+ * its members in order, joined by commas, and the order here is `eventPayload`'s.
+ */
+function spliced(
+  envelope: { type: string; timestamp: string; data: { before: unknown; after: unknown; links: unknown } },
+  sides: SidesJson,
+): string {
+  const { before: _before, after: _after, links, ...head } = envelope.data
+  const { effective, ...first } = head as typeof head & { effective?: EffectiveSummary }
+  const members = JSON.stringify(first).slice(0, -1)
+  return (
+    `{"type":${JSON.stringify(envelope.type)},"timestamp":${JSON.stringify(envelope.timestamp)},"data":` +
+    `${members},"before":${sides.before ?? 'null'},"after":${sides.after ?? 'null'}` +
+    `${effective ? `,"effective":${JSON.stringify(effective)}` : ''},"links":${JSON.stringify(links)}}}`
+  )
 }
 
 /** The body of `POST /webhooks/:id/ping`: a `webhook.ping` the receiver can verify like any other. */

@@ -363,14 +363,15 @@ export function webhookStore(db: Db) {
      * same string) share one stored body.
      */
     enqueueMany(deliveries: readonly NewDelivery[]): number {
-      // One body per (event, text); `bodyOf[i]` is the body of deliveries[i].
+      // One body per (event, text); `bodyOf[i]` is the body of deliveries[i]. Keyed by event (a number), then
+      // compared as text: the outbox passes the same string to every delivery of an event, so that is one pointer check.
       const bodies: NewDelivery[] = []
       const bodyOf = new Array<number>(deliveries.length)
-      const seen = new Map<string, number>()
+      const seen = new Map<number | null, number>()
       for (let i = 0; i < deliveries.length; i++) {
         const d = deliveries[i]!
-        let b = seen.get(d.payload)
-        if (b === undefined || bodies[b]!.event_id !== d.event_id) seen.set(d.payload, (b = bodies.push(d) - 1))
+        let b = seen.get(d.event_id)
+        if (b === undefined || bodies[b]!.payload !== d.payload) seen.set(d.event_id, (b = bodies.push(d) - 1))
         bodyOf[i] = b
       }
       const payloadIds = new Array<number>(bodies.length)
