@@ -263,7 +263,9 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
         const validFrom = plan.kind === 'insert' ? plan.validFrom : plan.row.valid_from
         const validTo = plan.kind === 'insert' ? plan.validTo : plan.row.valid_to
         const before = plan.kind === 'insert' ? plan.close : plan.row
-        const row: Omit<TimelineRow, 'id'> = {
+        // The row as the batch cache keeps it; it gets its id (and its event's) when the batch's writes are flushed.
+        const row: TimelineRow = {
+          id: 0,
           jurisdiction: obs.jurisdiction,
           subject: obs.subject,
           status: obs.status,
@@ -296,8 +298,6 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
           timeline.setValidTo(plan.close.id, validFrom)
         const type =
           plan.kind === 'correct' ? 'status.corrected' : plan.scheduled ? 'status.scheduled' : 'status.changed'
-        // The row as the batch cache keeps it, inserted with its event's id when the batch's writes are flushed.
-        const cached: TimelineRow = { ...row, id: 0 }
         writes.event(
           {
             type,
@@ -314,12 +314,12 @@ export function createDiffEngine(stores: Stores, clock: () => Date = () => new D
             run_id: batch.run_id,
             snapshot_id: batch.snapshot_id,
           },
-          cached,
+          row,
         )
         // Keep the batch cache true instead of reading the rows again (they may be thousands for a long history).
         if (plan.kind === 'correct') rows.splice(rows.indexOf(plan.row), 1)
         else if (plan.close) plan.close.valid_to = validFrom
-        rows.splice(indexAfter(rows, validFrom), 0, cached)
+        rows.splice(indexAfter(rows, validFrom), 0, row)
         return
       }
     }

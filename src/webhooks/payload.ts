@@ -44,7 +44,7 @@ export function eventPayload(
 ): string {
   const after = event.after as { citation?: unknown } | null
   const before = event.before as { citation?: unknown } | null
-  const data = {
+  const head = {
     event_id: event.id,
     jurisdiction: event.jurisdiction,
     subject: event.subject,
@@ -55,27 +55,37 @@ export function eventPayload(
     effective_date: event.effective_date,
     detected_at: event.detected_at,
     supersedes: event.supersedes,
+  }
+  const linked = links(event, publicBaseUrl)
+  // From the JSON the event store wrote for before and after (the same objects, so the same text), when
+  // JSON.stringify would write every member here: none of them undefined.
+  if (sides && event.before !== undefined && event.after !== undefined && typeof event.detected_at === 'string') {
+    const body = spliced(event.type, event.detected_at, head, sides, effective, linked)
+    if (fits(body)) return body
+  }
+  const data = {
+    ...head,
     before: event.before,
     after: event.after,
     ...(effective ? { effective } : {}),
-    links: links(event, publicBaseUrl),
+    links: linked,
   }
   const envelope = { type: event.type, timestamp: event.detected_at, data }
-  // (Spliced only where JSON.stringify would write every member: none of them undefined.)
-  const splice =
-    sides && event.before !== undefined && event.after !== undefined && typeof event.detected_at === 'string'
-  let body = splice ? spliced(envelope, sides) : JSON.stringify(envelope)
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: most bodies need no byte count.
-  if (body.length * 3 <= MAX_PAYLOAD_BYTES || Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
+  let body = JSON.stringify(envelope)
+  if (fits(body)) return body
   body = JSON.stringify({
     ...envelope,
     data: { ...data, before: withoutBulk(data.before), after: withoutBulk(data.after), truncated: true },
   })
-  if (Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES) return body
+  if (fits(body)) return body
   // Still too large (an absurd summary): keep the identifying fields only; the links have the rest.
   const { before: _b, after: _a, ...essentials } = data
   return JSON.stringify({ ...envelope, data: { ...essentials, before: null, after: null, truncated: true } })
 }
+
+/** Within MAX_PAYLOAD_BYTES (UTF-8 takes at most 3 bytes per UTF-16 unit: most bodies need no byte count). */
+const fits = (body: string): boolean =>
+  body.length * 3 <= MAX_PAYLOAD_BYTES || Buffer.byteLength(body) <= MAX_PAYLOAD_BYTES
 
 /** The JSON text of an event's `before` and `after` as the event store wrote it (null for null). */
 export interface SidesJson {
@@ -84,21 +94,21 @@ export interface SidesJson {
 }
 
 /**
- * `JSON.stringify(envelope)` with `data.before` and `data.after` taken from their stored JSON text
- * instead of serialised again (the same objects, so the same text): JSON.stringify of an object is
- * its members in order, joined by commas, and the order here is `eventPayload`'s.
+ * `JSON.stringify` of the envelope `eventPayload` builds, with `before` and `after` copied from their
+ * stored JSON text: JSON.stringify of an object is its members in order, joined by commas.
  */
 function spliced(
-  envelope: { type: string; timestamp: string; data: { before: unknown; after: unknown; links: unknown } },
+  type: string,
+  timestamp: string,
+  head: object,
   sides: SidesJson,
+  effective: EffectiveSummary | undefined,
+  linked: object,
 ): string {
-  const { before: _before, after: _after, links, ...head } = envelope.data
-  const { effective, ...first } = head as typeof head & { effective?: EffectiveSummary }
-  const members = JSON.stringify(first).slice(0, -1)
   return (
-    `{"type":${JSON.stringify(envelope.type)},"timestamp":${JSON.stringify(envelope.timestamp)},"data":` +
-    `${members},"before":${sides.before ?? 'null'},"after":${sides.after ?? 'null'}` +
-    `${effective ? `,"effective":${JSON.stringify(effective)}` : ''},"links":${JSON.stringify(links)}}}`
+    `{"type":${JSON.stringify(type)},"timestamp":${JSON.stringify(timestamp)},"data":${JSON.stringify(head).slice(0, -1)}` +
+    `,"before":${sides.before ?? 'null'},"after":${sides.after ?? 'null'}` +
+    `${effective ? `,"effective":${JSON.stringify(effective)}` : ''},"links":${JSON.stringify(linked)}}}`
   )
 }
 
