@@ -1,9 +1,13 @@
 -- why: a change event's webhook body was stored in every delivery row, once per subscription (10,000 events for
 --      10 subscriptions wrote 28 MB, issue 14); bodies now live once per message and deliveries point at them.
+--      An event's body embeds its before and after records, which change_events holds already: it is stored as
+--      the text around them (tail set), and the body read back is byte for byte the one first written.
 CREATE TABLE webhook_payloads (
   id         INTEGER PRIMARY KEY,
   event_id   INTEGER REFERENCES change_events(id),  -- NULL for webhook.ping
-  body       TEXT NOT NULL,                         -- the exact JSON body, signed per attempt
+  body       TEXT NOT NULL,                         -- the exact JSON body (signed per attempt), or with tail its head
+  tail       TEXT,                                  -- set: the body is body || before_json || ',"after":' || after_json || tail
+                                                    -- (the event's columns, 'null' for NULL)
   created_at TEXT NOT NULL
 ) STRICT;
 

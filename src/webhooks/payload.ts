@@ -30,6 +30,24 @@ function links(event: ChangeEvent, base: string) {
 /** The effective answer at the event's place and date (schema: `EffectiveSummarySchema` in payload-schema.ts). */
 export type EffectiveSummary = z.infer<typeof EffectiveSummarySchema>
 
+/** The members of a payload's `data` before `before`, in order. */
+function headOf(event: ChangeEvent) {
+  const after = event.after as { citation?: unknown } | null
+  const before = event.before as { citation?: unknown } | null
+  return {
+    event_id: event.id,
+    jurisdiction: event.jurisdiction,
+    subject: event.subject,
+    measure_id: event.measure_id,
+    scraper_id: event.scraper_id,
+    changed_fields: event.changed_fields,
+    citation: (after?.citation ?? before?.citation ?? null) as string | null,
+    effective_date: event.effective_date,
+    detected_at: event.detected_at,
+    supersedes: event.supersedes,
+  }
+}
+
 /**
  * The JSON body of a change-event webhook: `{type, timestamp, data}` where data carries before,
  * after (the place's own rule), the effective answer there (status events), citation, effective
@@ -42,27 +60,10 @@ export function eventPayload(
   effective?: EffectiveSummary,
   sides?: SidesJson,
 ): string {
-  const after = event.after as { citation?: unknown } | null
-  const before = event.before as { citation?: unknown } | null
-  const head = {
-    event_id: event.id,
-    jurisdiction: event.jurisdiction,
-    subject: event.subject,
-    measure_id: event.measure_id,
-    scraper_id: event.scraper_id,
-    changed_fields: event.changed_fields,
-    citation: (after?.citation ?? before?.citation ?? null) as string | null,
-    effective_date: event.effective_date,
-    detected_at: event.detected_at,
-    supersedes: event.supersedes,
-  }
+  const head = headOf(event)
   const linked = links(event, publicBaseUrl)
-  // From the JSON the event store wrote for before and after (the same objects, so the same text), when
-  // JSON.stringify would write every member here: none of them undefined.
-  if (sides && event.before !== undefined && event.after !== undefined && typeof event.detected_at === 'string') {
-    const body = spliced(event.type, event.detected_at, head, sides, effective, linked)
-    if (fits(body)) return body
-  }
+  const parts = sides && partsOf(event, head, sides, effective, linked)
+  if (parts) return joinParts(parts, sides)
   const data = {
     ...head,
     before: event.before,
@@ -94,22 +95,51 @@ export interface SidesJson {
 }
 
 /**
- * `JSON.stringify` of the envelope `eventPayload` builds, with `before` and `after` copied from their
- * stored JSON text: JSON.stringify of an object is its members in order, joined by commas.
+ * A body as the text around the event's `before` and `after` JSON: `head` + before + `,"after":` +
+ * after + `tail` (null and null written as `null`). The outbox stores these parts, and the stored
+ * event supplies the rest (webhook_payloads.tail).
  */
-function spliced(
-  type: string,
-  timestamp: string,
+export interface PayloadParts {
+  head: string
+  tail: string
+}
+
+/** Joins parts with the JSON of before and after: the body. */
+export const joinParts = (parts: PayloadParts, sides: SidesJson): string =>
+  `${parts.head}${sides.before ?? 'null'},"after":${sides.after ?? 'null'}${parts.tail}`
+
+/**
+ * `eventPayload` as parts around the stored JSON of before and after, or undefined when the body is
+ * not the full records (over 20 kB) or JSON.stringify would leave a member out (an undefined one).
+ */
+export function eventPayloadParts(
+  event: ChangeEvent,
+  publicBaseUrl: string,
+  effective: EffectiveSummary | undefined,
+  sides: SidesJson,
+): PayloadParts | undefined {
+  return partsOf(event, headOf(event), sides, effective, links(event, publicBaseUrl))
+}
+
+/**
+ * The parts of `JSON.stringify` of the envelope `eventPayload` builds (JSON.stringify of an object is its
+ * members in order, joined by commas), if the whole fits in MAX_PAYLOAD_BYTES.
+ */
+function partsOf(
+  event: ChangeEvent,
   head: object,
   sides: SidesJson,
   effective: EffectiveSummary | undefined,
   linked: object,
-): string {
-  return (
-    `{"type":${JSON.stringify(type)},"timestamp":${JSON.stringify(timestamp)},"data":${JSON.stringify(head).slice(0, -1)}` +
-    `,"before":${sides.before ?? 'null'},"after":${sides.after ?? 'null'}` +
-    `${effective ? `,"effective":${JSON.stringify(effective)}` : ''},"links":${JSON.stringify(linked)}}}`
-  )
+): PayloadParts | undefined {
+  if (event.before === undefined || event.after === undefined || typeof event.detected_at !== 'string') return undefined
+  const parts = {
+    head: `{"type":${JSON.stringify(event.type)},"timestamp":${JSON.stringify(event.detected_at)},"data":${JSON.stringify(head).slice(0, -1)},"before":`,
+    tail: `${effective ? `,"effective":${JSON.stringify(effective)}` : ''},"links":${JSON.stringify(linked)}}}`,
+  }
+  const length =
+    parts.head.length + (sides.before ?? 'null').length + (sides.after ?? 'null').length + parts.tail.length + 9
+  return length * 3 <= MAX_PAYLOAD_BYTES || fits(joinParts(parts, sides)) ? parts : undefined
 }
 
 /** The body of `POST /webhooks/:id/ping`: a `webhook.ping` the receiver can verify like any other. */

@@ -231,7 +231,9 @@ CREATE TABLE webhook_deliveries (
 CREATE TABLE webhook_payloads (
   id         INTEGER PRIMARY KEY,
   event_id   INTEGER REFERENCES change_events(id),  -- NULL for webhook.ping
-  body       TEXT NOT NULL,                         -- the exact JSON body, signed per attempt
+  body       TEXT NOT NULL,                         -- the exact JSON body (signed per attempt), or with tail its head
+  tail       TEXT,                                  -- set: the body is body || before_json || ',"after":' || after_json || tail
+                                                    -- (the event's columns, 'null' for NULL)
   created_at TEXT NOT NULL
 ) STRICT;
 

@@ -5,6 +5,7 @@ import { compareDates, indexAfter, rowAt } from '../../src/diff/plan.js'
 import { Observation, type ChangeEvent, type ObservationInput } from '../../src/domain/index.js'
 import { createStatusViews } from '../../src/read/status-view.js'
 import { registerOutbox } from '../../src/webhooks/outbox.js'
+import { eventPayload, type EffectiveSummary } from '../../src/webhooks/payload.js'
 import { testDb, type TestDb } from '../helpers/db.js'
 
 function status(input: Partial<ObservationInput & { kind: 'status' }> = {}): Observation {
@@ -220,26 +221,23 @@ describe('diff engine batching', () => {
     const { events } = t.engine.apply(batch(obs))
     expect(events).toHaveLength(120)
     const rows = t.db
-      .prepare(
-        `SELECT d.subscription_id, d.event_id, p.body AS payload FROM webhook_deliveries d
-        JOIN webhook_payloads p ON p.id = d.payload_id ORDER BY d.seq`,
-      )
-      .all() as {
-      subscription_id: string
-      event_id: number
-      payload: string
-    }[]
+      .prepare('SELECT id FROM webhook_deliveries ORDER BY seq')
+      .pluck()
+      .all()
+      .map((id) => t.stores.webhooks.getDelivery(id as string)!)
     expect(rows).toHaveLength(7 * 120) // 840 rows: two INSERTs of up to 500
     expect(new Set(rows.map((r) => `${r.subscription_id}/${r.event_id}`)).size).toBe(840)
     // Each event's body is stored once, whatever the number of subscriptions that receive it.
     expect(t.db.prepare('SELECT COUNT(*) FROM webhook_payloads').pluck().get()).toBe(120)
-    // The payload's effective answer is the one the read model gives for the event's date.
+    // The payload's effective answer is the one the read model gives for the event's date, and the body read
+    // back (stored as the text around the event's own before and after) is the one eventPayload writes.
     const views = createStatusViews(t.stores)
     for (const r of rows.filter((_, i) => i % 37 === 0)) {
       const event = events.find((e) => e.id === r.event_id) as ChangeEvent
       const payload = JSON.parse(r.payload) as {
-        data: { effective?: { status: string; decided_by: string } }
+        data: { effective?: EffectiveSummary & { status: string; decided_by: string } }
       }
+      expect(r.payload).toBe(eventPayload(t.stores.events.get(event.id)!, 'https://kw.example', payload.data.effective))
       const expected = views.effective('US-AL', 'kratom', event.effective_date!)!
       expect(payload.data.effective).toMatchObject({
         status: expected.status,

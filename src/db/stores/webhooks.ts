@@ -77,7 +77,10 @@ export interface NewDelivery {
   subscription_id: string
   event_id: number | null
   type: string
+  /** The body, or with `payload_tail` the text before the event's `before` JSON (see eventPayloadParts). */
   payload: string
+  /** Set: the body is `payload` + the event's before JSON + `,"after":` + its after JSON + this. */
+  payload_tail?: string | null
   now: string
 }
 
@@ -190,8 +193,11 @@ export function webhookStore(db: Db) {
   // A message body is stored once (webhook_payloads) and every delivery of it points there: before, each of
   // an event's deliveries held its own copy, and the bodies were most of what a diff batch wrote (issue 14).
   const insertPayload = db
-    .prepare('INSERT INTO webhook_payloads (event_id, body, created_at) VALUES (?, ?, ?) RETURNING id')
+    .prepare('INSERT INTO webhook_payloads (event_id, body, tail, created_at) VALUES (?, ?, ?, ?) RETURNING id')
     .pluck()
+  // A delivery's body, from its webhook_payloads row `p` and that row's event `e` (LEFT JOINed).
+  const BODY = `CASE WHEN p.tail IS NULL THEN p.body
+    ELSE p.body || COALESCE(e.before_json, 'null') || ',"after":' || COALESCE(e.after_json, 'null') || p.tail END`
   const insertDelivery =
     db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
@@ -209,8 +215,8 @@ export function webhookStore(db: Db) {
   }
   const ENQUEUE_CHUNK = 500
   const insertPayloadsOf = multiRow(
-    (v) => `INSERT INTO webhook_payloads (event_id, body, created_at) VALUES ${v} RETURNING id`,
-    3,
+    (v) => `INSERT INTO webhook_payloads (event_id, body, tail, created_at) VALUES ${v} RETURNING id`,
+    4,
   )
   const insertDeliveriesOf = multiRow(
     (
@@ -237,7 +243,8 @@ export function webhookStore(db: Db) {
       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries h WHERE h.subscription_id = webhook_deliveries.subscription_id
         AND h.state IN ('pending', 'delivering') AND h.seq < webhook_deliveries.seq)
     RETURNING seq, id, subscription_id, event_id, type,
-      (SELECT p.body FROM webhook_payloads p WHERE p.id = webhook_deliveries.payload_id) AS payload,
+      (SELECT ${BODY} FROM webhook_payloads p LEFT JOIN change_events e ON e.id = p.event_id
+        WHERE p.id = webhook_deliveries.payload_id) AS payload,
       state, attempts, trigger, next_attempt_at, last_error, created_at, updated_at, delivered_at,
       (SELECT url FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id) AS url`)
   // The heads query walks every enabled subscription, so it runs for up to CLAIM_AHEAD heads at once and
@@ -265,9 +272,9 @@ export function webhookStore(db: Db) {
     `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now WHERE state = 'delivering'`,
   )
   // A delivery as `Delivery`: its row with its body.
-  const DELIVERY = `SELECT d.seq, d.id, d.subscription_id, d.event_id, d.type, p.body AS payload, d.state, d.attempts, d.trigger,
-      d.next_attempt_at, d.last_error, d.created_at, d.updated_at, d.delivered_at
-    FROM webhook_deliveries d JOIN webhook_payloads p ON p.id = d.payload_id`
+  const DELIVERY = `SELECT d.seq, d.id, d.subscription_id, d.event_id, d.type, ${BODY} AS payload, d.state, d.attempts,
+      d.trigger, d.next_attempt_at, d.last_error, d.created_at, d.updated_at, d.delivered_at
+    FROM webhook_deliveries d JOIN webhook_payloads p ON p.id = d.payload_id LEFT JOIN change_events e ON e.id = p.event_id`
   const getDelivery = db.prepare(`${DELIVERY} WHERE d.id = ?`)
   const requeue =
     db.prepare(`UPDATE webhook_deliveries SET state = 'pending', attempts = 0, trigger = @trigger, next_attempt_at = @now, last_error = NULL, updated_at = @now
@@ -349,7 +356,7 @@ export function webhookStore(db: Db) {
     enqueue: (d: NewDelivery): boolean =>
       db
         .transaction(() => {
-          const payloadId = insertPayload.get(d.event_id, d.payload, d.now) as number
+          const payloadId = insertPayload.get(d.event_id, d.payload, d.payload_tail ?? null, d.now) as number
           const queued =
             insertDelivery.run(d.id, d.subscription_id, d.event_id, d.type, payloadId, d.now, d.now, d.now).changes ===
             1
@@ -371,18 +378,20 @@ export function webhookStore(db: Db) {
       for (let i = 0; i < deliveries.length; i++) {
         const d = deliveries[i]!
         let b = seen.get(d.event_id)
-        if (b === undefined || bodies[b]!.payload !== d.payload) seen.set(d.event_id, (b = bodies.push(d) - 1))
+        if (b === undefined || bodies[b]!.payload !== d.payload || bodies[b]!.payload_tail !== d.payload_tail)
+          seen.set(d.event_id, (b = bodies.push(d) - 1))
         bodyOf[i] = b
       }
       const payloadIds = new Array<number>(bodies.length)
       for (let i = 0; i < bodies.length; i += ENQUEUE_CHUNK) {
         const n = Math.min(ENQUEUE_CHUNK, bodies.length - i)
-        const values = new Array<unknown>(n * 3)
+        const values = new Array<unknown>(n * 4)
         for (let j = 0; j < n; j++) {
           const b = bodies[i + j]!
-          values[j * 3] = b.event_id
-          values[j * 3 + 1] = b.payload
-          values[j * 3 + 2] = b.now
+          values[j * 4] = b.event_id
+          values[j * 4 + 1] = b.payload
+          values[j * 4 + 2] = b.payload_tail ?? null
+          values[j * 4 + 3] = b.now
         }
         // Ids are given in VALUES order; RETURNING may list them in any order, so they are sorted.
         const ids = (insertPayloadsOf(n).all(values) as number[]).sort((x, y) => x - y)
