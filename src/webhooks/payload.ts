@@ -13,18 +13,24 @@ function withoutBulk(side: Record_): Record_ {
   return { ...rest, evidence_omitted: true }
 }
 
+// The base URL without trailing slashes, for the last base seen (one per process in practice).
+let lastBase = ''
+let lastRoot = ''
+
 function links(event: ChangeEvent, base: string) {
-  const root = base.replace(/\/+$/, '')
-  return {
+  if (base !== lastBase) [lastBase, lastRoot] = [base, base.replace(/\/+$/, '')]
+  const root = lastRoot
+  // Built member by member (no spreads of conditional objects): a diff batch makes one per event.
+  const out: { event: string; jurisdiction?: string; history?: string; scraper?: string } = {
     event: `${root}/changes?since=${event.id - 1}&limit=1`,
-    ...(event.jurisdiction
-      ? {
-          jurisdiction: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}`,
-          history: `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}/history`,
-        }
-      : {}),
-    ...(event.scraper_id ? { scraper: `${root}/scrapers` } : {}),
   }
+  if (event.jurisdiction) {
+    const place = `${root}/jurisdictions/${encodeURIComponent(event.jurisdiction)}`
+    out.jurisdiction = place
+    out.history = `${place}/history`
+  }
+  if (event.scraper_id) out.scraper = `${root}/scrapers`
+  return out
 }
 
 /** The effective answer at the event's place and date (schema: `EffectiveSummarySchema` in payload-schema.ts). */
