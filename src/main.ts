@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
+import { createServer } from 'node:http'
+import { getRequestListener, type ServerType } from '@hono/node-server'
 import { loadBaseline, seedJurisdictions } from './baseline/load.js'
 import type { Config } from './config.js'
 import { migrate, verifyMigrations } from './db/migrate.js'
@@ -162,7 +163,12 @@ export async function startService(
   let server: ServerType
   try {
     server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
+      // @hono/node-server's listener, behind the read cache's own answer for what it holds (app.answerCached).
+      const listener = getRequestListener(app.fetch, { hostname: config.HOST })
+      const s = createServer((req, res) => {
+        if (!app.answerCached(req, res)) void listener(req, res)
+      })
+      s.listen(config.PORT, config.HOST, () => resolve(s))
       s.once('error', reject)
     })
   } catch (error) {

@@ -137,11 +137,48 @@ export function detailsDiff(
   before: Pick<TimelineRow, DetailField>,
   after: Pick<TimelineRow, DetailField>,
 ): DetailField[] {
+  return DETAIL_FIELDS.filter((f) =>
+    f === 'sources' ? !sameDescribedSources(before.sources, after.sources) : before[f] !== after[f],
+  )
+}
+
+/** Two source lists describe the same sources (url, kind, title), in any order. */
+function sameDescribedSources(a: SourceRef[], b: SourceRef[]): boolean {
+  if (a.length !== b.length) return false
+  // The usual confirmation lists them in the same order: compared in place, without building sort keys.
+  if (a.every((s, i) => s.url === b[i]!.url && s.kind === b[i]!.kind && s.title === b[i]!.title)) return true
   const key = (sources: SourceRef[]) =>
     JSON.stringify(sources.map((s) => [s.url, s.kind ?? null, s.title ?? null]).sort())
-  return DETAIL_FIELDS.filter((f) =>
-    f === 'sources' ? key(before.sources) !== key(after.sources) : before[f] !== after[f],
-  )
+  return key(a) === key(b)
+}
+
+function isPlainObject(o: object): boolean {
+  const proto = Object.getPrototypeOf(o) as unknown
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * Whether two JSON values serialise to the same text (key order included), without serialising
+ * them: the diff engine asks this for every confirmed row. Anything that is not a plain object,
+ * array or primitive is compared by its JSON text, as before.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false
+    return true
+  }
+  if (!isPlainObject(a) || !isPlainObject(b)) return JSON.stringify(a) === JSON.stringify(b)
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  }
+  return true
 }
 
 /** The stable key that keeps one held change from being queued twice. */

@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js'
-import { createReadCache, entryLimit } from './cache.js'
+import { createReadCache, dayOf, entryLimit } from './cache.js'
 import type { AppDeps, AppEnv } from './env.js'
 import { problem, problemResponse } from './problem.js'
 import { changes } from './routes/changes.js'
 import { docsRoutes } from './routes/docs.js'
 import { feeds } from './routes/feeds.js'
 import { health } from './routes/health.js'
-import { jurisdictions } from './routes/jurisdictions.js'
+import { canonicalViewCode, jurisdictions, viewKey } from './routes/jurisdictions.js'
 import { pages } from './routes/pages.js'
 import { webhooks } from './routes/webhooks.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { reviews } from './routes/reviews.js'
 import { scrapers } from './routes/scrapers.js'
-import { httpMetrics } from '../metrics.js'
+import { httpMetrics, metrics } from '../metrics.js'
 
 /** The largest request body accepted (every write takes a small JSON object). */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -24,6 +25,9 @@ export const MAX_BODY_BYTES = 64 * 1024
 const hasBody = (req: Request) =>
   req.body !== null && (req.headers.has('transfer-encoding') || req.headers.get('content-length') !== '0')
 
+/** The request id: the caller's X-Request-Id (at most 64 characters), else a new UUID. */
+const requestIdOf = (given: string | undefined): string => given?.slice(0, 64) || randomUUID()
+
 /** Builds the HTTP app over its dependencies. The only place routes are mounted. */
 export function createApp(deps: AppDeps) {
   const maxBytes = deps.config.READ_CACHE_MAX_MB * 1024 * 1024
@@ -31,7 +35,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>()
   app.use(httpMetrics())
   app.use(async (c, next) => {
-    const requestId = c.req.header('x-request-id')?.slice(0, 64) || randomUUID()
+    const requestId = requestIdOf(c.req.header('x-request-id'))
     c.set('requestId', requestId)
     c.set('deps', deps)
     c.set('cachedJson', cache.json)
@@ -82,7 +86,46 @@ export function createApp(deps: AppDeps) {
     problem(c, 404, 'not-found', `no route for ${c.req.method} ${c.req.path}; see the README for the API.`),
   )
   app.onError(problemResponse)
+
+  // The hottest read, answered before routing when the read cache holds it: a cached GET /jurisdictions/:code
+  // (canonical code, no query) is a map lookup, an ETag compare and a write, with the same headers, request id
+  // and metrics as through the app. Through the app's middleware, routing and async chain a 304 cost ~40 µs of
+  // CPU against ~24 µs for a bare node:http handler (bench, 2026-11). A miss, any other request, and HEAD go
+  // through the app. `cachedRead` is the logic; the app's fetch (below) and `answerCached` (the Node server,
+  // before @hono/node-server builds web Request and Response objects) only write its answer.
+  const cachedRead = (path: string, ifNoneMatch: string | undefined, requestId: string | undefined) => {
+    const code = canonicalViewCode(path)
+    if (code === null) return undefined
+    const started = performance.now()
+    const entry = cache.fresh(viewKey(code), deps.stores.dataVersion(), dayOf(deps.clock()))
+    if (!entry) return undefined
+    const answer = cache.answer(entry, ifNoneMatch, requestIdOf(requestId))
+    metrics.httpSeconds.observeRoute('GET', '/jurisdictions/:code', answer.status, (performance.now() - started) / 1000)
+    return answer
+  }
+  const routed = app.fetch
+  app.fetch = (req, env, ctx) => {
+    if (req.method === 'GET') {
+      const url = req.url
+      const answer = cachedRead(
+        url.slice(url.indexOf('/', url.indexOf('//') + 2)),
+        req.headers.get('if-none-match') ?? undefined,
+        req.headers.get('x-request-id') ?? undefined,
+      )
+      if (answer) return new Response(answer.body, { status: answer.status, headers: answer.headers })
+    }
+    return routed(req, env, ctx)
+  }
+  /** Writes a cached answer to a Node response and returns true, or returns false (the app must answer). */
+  const answerCached = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' || req.url === undefined) return false
+    const answer = cachedRead(req.url, req.headers['if-none-match'], req.headers['x-request-id'] as string | undefined)
+    if (!answer) return false
+    res.writeHead(answer.status, answer.headers)
+    res.end(answer.body ?? undefined)
+    return true
+  }
   // The read cache is exposed for tests and metrics (its size in entries and bytes).
-  return Object.assign(app, { readCache: cache })
+  return Object.assign(app, { readCache: cache, answerCached })
 }
 export type App = ReturnType<typeof createApp>

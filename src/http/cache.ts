@@ -10,6 +10,8 @@ interface Entry {
   body: string
   /** UTF-8 size of the body (plus the key), what the byte budget counts. */
   bytes: number
+  /** UTF-8 size of the body, as the Content-Length header of a standalone answer. */
+  length: string
   /** Response headers, built once per entry: a hit costs a map lookup and a write. */
   headers: Record<string, string>
   /** The same without content-type, for 304. */
@@ -17,6 +19,16 @@ interface Entry {
 }
 
 const DAY_MS = 86_400_000
+
+/** A cached answer ready to write: its status, plain headers and body (null for 304). */
+export interface Answer {
+  status: 200 | 304
+  headers: Record<string, string>
+  body: string | null
+}
+
+/** The UTC day of a time, as days since 1970: what a cache entry's `day` is compared with. */
+export const dayOf = (at: Date): number => Math.floor(at.getTime() / DAY_MS)
 
 /** Bounds of the read cache: total UTF-8 bytes of the bodies kept, and the largest body worth keeping. */
 export interface ReadCacheLimits {
@@ -61,6 +73,32 @@ export function createReadCache(
   }
 
   /**
+   * The entry for `key` if it was built from the current data (`version`) on the current UTC day,
+   * moved to the back of the eviction order; undefined when it must be built (again).
+   */
+  function fresh(key: string, version: string, day: number): Entry | undefined {
+    const entry = entries.get(key)
+    if (!entry || entry.version !== version || entry.day !== day) return undefined
+    entries.delete(key)
+    entries.set(key, entry)
+    return entry
+  }
+
+  /**
+   * A standalone answer from an entry: 304 with its ETag and cache headers when If-None-Match names
+   * its ETag, else its body with its length; the entry's plain headers plus the request id.
+   */
+  function answer(entry: Entry, ifNoneMatch: string | undefined, requestId: string): Answer {
+    if (ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag)))
+      return { status: 304, headers: { ...entry.notModified, 'x-request-id': requestId }, body: null }
+    return {
+      status: 200,
+      headers: { ...entry.headers, 'content-length': entry.length, 'x-request-id': requestId },
+      body: entry.body,
+    }
+  }
+
+  /**
    * `standalone`: the route sets no headers of its own (no `c.header()`), so the answer is written
    * straight from the entry's plain headers plus the request id: hono's `c.body` would copy them
    * into a web Headers object on every request, the largest cost left on a cache hit (bench, 2026-11).
@@ -76,10 +114,11 @@ export function createReadCache(
     // c.get, not c.var: c.var copies every variable into a new object on each access (hono 4.13).
     const { stores, clock, config } = c.get('deps')
     const version = stores.dataVersion()
-    const day = Math.floor(clock().getTime() / DAY_MS)
-    let entry = entries.get(key)
-    if (!entry || entry.version !== version || entry.day !== day) {
+    const day = dayOf(clock())
+    let entry = fresh(key, version, day)
+    if (!entry) {
       const body = build()
+      const length = Buffer.byteLength(body)
       const etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`
       const cacheControl = `public, max-age=${config.CACHE_MAX_AGE}, stale-while-revalidate=${config.CACHE_MAX_AGE * 5}`
       const notModified = { ...extraHeaders, etag, 'cache-control': cacheControl }
@@ -88,31 +127,28 @@ export function createReadCache(
         day,
         body,
         etag,
-        bytes: Buffer.byteLength(body) + key.length,
+        bytes: length + key.length,
+        length: String(length),
         headers: { ...notModified, 'content-type': contentType },
         notModified,
       }
       remember(key, entry)
-    } else {
-      entries.delete(key)
-      entries.set(key, entry)
     }
     const ifNoneMatch = c.req.header('if-none-match')
-    if (ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag))) {
-      const headers = entry.notModified
-      return standalone
-        ? new Response(null, { status: 304, headers: { ...headers, 'x-request-id': c.get('requestId') } })
-        : c.body(null, 304, headers)
+    if (standalone) {
+      const { status, headers, body } = answer(entry, ifNoneMatch, c.get('requestId'))
+      return new Response(body, { status, headers })
     }
-    if (!standalone) return c.body(entry.body, 200, entry.headers)
-    return new Response(entry.body, { status: 200, headers: { ...entry.headers, 'x-request-id': c.get('requestId') } })
+    if (ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag)))
+      return c.body(null, 304, entry.notModified)
+    return c.body(entry.body, 200, entry.headers)
   }
 
   const json = (c: Context<AppEnv>, key: string, build: () => unknown, options: { standalone?: boolean } = {}) =>
     text(c, key, 'application/json; charset=utf-8', () => JSON.stringify(build()), {}, options.standalone)
   /** What the cache holds now (for tests and metrics). */
   const stats = () => ({ entries: entries.size, bytes })
-  return { text, json, stats }
+  return { text, json, stats, fresh, answer }
 }
 export type ReadCache = ReturnType<typeof createReadCache>
 export type CachedJson = ReadCache['json']

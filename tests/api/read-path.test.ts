@@ -1,6 +1,10 @@
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { silentLogger } from '../../src/log.js'
+import { startService } from '../../src/main.js'
 import { metrics } from '../../src/metrics.js'
-import { baselineApp, testApp, testDb } from '../helpers/db.js'
+import { baselineApp, tempDir, testApp, testDb } from '../helpers/db.js'
 
 // The cached read path (issue 14): what a hit answers must not change while it gets cheaper.
 let ctx: ReturnType<typeof testApp>
@@ -75,6 +79,39 @@ describe('cached GET /jurisdictions/:code', () => {
     // The body carries the date it answers for, so the entry is rebuilt and the old ETag no longer matches.
     expect(next.status).toBe(200)
     expect(next.headers.get('etag')).not.toBe(first.headers.get('etag'))
+  })
+})
+
+describe('cached GET /jurisdictions/:code on the real server', () => {
+  it('answers a hit before the app with the same status, headers, body and metrics as the app', async () => {
+    const config = loadConfig({ PORT: '0', DATABASE_PATH: join(tempDir(), 'kw.db'), SCHEDULER_ENABLED: 'false' })
+    const service = await startService(config, silentLogger)
+    try {
+      const url = `http://127.0.0.1:${service.port}/jurisdictions/US-AL`
+      const count = async (status: number) =>
+        (await histogram('/jurisdictions/:code', status)).get('kratomwatch_http_request_duration_seconds_count') ?? 0
+      const [ok, notModified] = [await count(200), await count(304)]
+      const first = await fetch(url, { headers: { 'x-request-id': 'miss' } }) // built by the app
+      const hit = await fetch(url, { headers: { 'x-request-id': 'hit' } }) // written from the cache
+      const body = await first.text()
+      expect(await hit.text()).toBe(body)
+      for (const name of ['etag', 'cache-control', 'content-type', 'content-length'])
+        expect(hit.headers.get(name), name).toBe(first.headers.get(name))
+      expect(hit.headers.get('content-length')).toBe(String(Buffer.byteLength(body)))
+      expect([first.headers.get('x-request-id'), hit.headers.get('x-request-id')]).toEqual(['miss', 'hit'])
+      const cond = await fetch(url, { headers: { 'if-none-match': first.headers.get('etag')! } })
+      expect(cond.status).toBe(304)
+      expect(await cond.text()).toBe('')
+      expect(cond.headers.get('etag')).toBe(first.headers.get('etag'))
+      expect(cond.headers.get('cache-control')).toBe(first.headers.get('cache-control'))
+      expect(cond.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+      // HEAD and other codes still go through the app.
+      expect((await fetch(url, { method: 'HEAD' })).headers.get('etag')).toBe(first.headers.get('etag'))
+      expect((await count(200)) - ok).toBe(2) // GET only: the HEAD has its own series
+      expect((await count(304)) - notModified).toBe(1)
+    } finally {
+      await service.stop()
+    }
   })
 })
 

@@ -137,4 +137,53 @@ describe('migrations', () => {
     })
     db.close()
   })
+
+  it('move each delivery body to webhook_payloads once per event and body (0010), byte for byte', () => {
+    const db = openDb(join(tempDir(), 'payloads.db'))
+    migrate(db, MIGRATIONS_DIR, 9)
+    db.exec(`INSERT INTO jurisdictions (code, name, level, parent, ocd_id, origin) VALUES ('US', 'United States', 'country', NULL, NULL, 'builtin');
+      INSERT INTO api_keys (id, name, prefix, sha256, created_at) VALUES (1, 'k', 'kw_', 'h', '2026-01-01');
+      INSERT INTO webhook_subscriptions (id, key_id, url, created_at, updated_at) VALUES
+        ('ep_a', 1, 'https://a.example/', '2026-01-01', '2026-01-01'), ('ep_b', 1, 'https://b.example/', '2026-01-01', '2026-01-01');
+      INSERT INTO change_events (id, type, jurisdiction, detected_at) VALUES (1, 'status.changed', 'US', '2026-01-01'),
+        (2, 'status.changed', 'US', '2026-01-02');`)
+    const insert =
+      db.prepare(`INSERT INTO webhook_deliveries (seq, id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, '2026-01-01', ?, '2026-01-01')`)
+    const bodies = {
+      1: '{"type":"status.changed","data":{"event_id":1,"note":"caf\u00e9 ✓"}}',
+      2: '{"type":"status.changed","data":{"event_id":2}}',
+      recovered: '{"type":"status.changed","data":{"event_id":2,"effective":"later"}}',
+      ping: '{"type":"webhook.ping","data":{"subscription_id":"ep_a"}}',
+    }
+    insert.run(1, 'msg_1a', 'ep_a', 1, 'status.changed', bodies[1], '2026-01-01')
+    insert.run(2, 'msg_1b', 'ep_b', 1, 'status.changed', bodies[1], '2026-01-02')
+    insert.run(3, 'msg_2a', 'ep_a', 2, 'status.changed', bodies[2], '2026-01-02')
+    insert.run(4, 'msg_2b', 'ep_b', 2, 'status.changed', bodies.recovered, '2026-01-03') // a recovery wrote another body
+    insert.run(5, 'msg_pa', 'ep_a', null, 'webhook.ping', bodies.ping, '2026-01-04')
+    insert.run(6, 'msg_pb', 'ep_b', null, 'webhook.ping', bodies.ping, '2026-01-04')
+    db.exec(
+      `INSERT INTO webhook_attempts (delivery_seq, attempt, trigger, started_at) VALUES (1, 1, 'scheduled', '2026-01-01')`,
+    )
+    migrate(db, MIGRATIONS_DIR, 10)
+    const moved = db
+      .prepare(
+        `SELECT d.id, d.event_id, p.body, p.event_id AS body_event FROM webhook_deliveries d
+        JOIN webhook_payloads p ON p.id = d.payload_id ORDER BY d.seq`,
+      )
+      .all()
+    expect(moved).toEqual([
+      { id: 'msg_1a', event_id: 1, body: bodies[1], body_event: 1 },
+      { id: 'msg_1b', event_id: 1, body: bodies[1], body_event: 1 },
+      { id: 'msg_2a', event_id: 2, body: bodies[2], body_event: 2 },
+      { id: 'msg_2b', event_id: 2, body: bodies.recovered, body_event: 2 },
+      { id: 'msg_pa', event_id: null, body: bodies.ping, body_event: null },
+      { id: 'msg_pb', event_id: null, body: bodies.ping, body_event: null },
+    ])
+    expect(db.prepare('SELECT COUNT(*) FROM webhook_payloads').pluck().get()).toBe(4)
+    expect(db.prepare('SELECT COUNT(*) FROM webhook_deliveries WHERE payload_id IS NULL').pluck().get()).toBe(0)
+    expect(db.prepare('SELECT COUNT(*) FROM webhook_attempts').pluck().get()).toBe(1)
+    expect(db.pragma('foreign_key_check')).toEqual([])
+    db.close()
+  })
 })

@@ -234,7 +234,6 @@ CREATE TABLE webhook_deliveries (
   subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
   event_id        INTEGER REFERENCES change_events(id),  -- NULL for webhook.ping
   type            TEXT NOT NULL,
-  payload         TEXT NOT NULL,                         -- the exact JSON body, signed per attempt
   state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivering', 'succeeded', 'failed')),
   attempts        INTEGER NOT NULL DEFAULT 0,            -- attempts in the current round (reset by redeliver/recover)
   trigger         TEXT NOT NULL DEFAULT 'scheduled' CHECK (trigger IN ('scheduled', 'redeliver', 'recover')),
@@ -243,7 +242,16 @@ CREATE TABLE webhook_deliveries (
   created_at      TEXT NOT NULL,
   updated_at      TEXT NOT NULL,
   delivered_at    TEXT
-, claimed_by TEXT) STRICT;
+, claimed_by TEXT, payload_id INTEGER REFERENCES webhook_payloads(id)) STRICT;
+
+CREATE TABLE webhook_payloads (
+  id         INTEGER PRIMARY KEY,
+  event_id   INTEGER REFERENCES change_events(id),  -- NULL for webhook.ping
+  body       TEXT NOT NULL,                         -- the exact JSON body (signed per attempt), or with tail its head
+  tail       TEXT,                                  -- set: the body is body || before_json || ',"after":' || after_json || tail
+                                                    -- (the event's columns, 'null' for NULL)
+  created_at TEXT NOT NULL
+) STRICT;
 
 CREATE TABLE webhook_secrets (
   id              INTEGER PRIMARY KEY,

@@ -5,6 +5,7 @@ import { compareDates, indexAfter, rowAt } from '../../src/diff/plan.js'
 import { Observation, type ChangeEvent, type ObservationInput } from '../../src/domain/index.js'
 import { createStatusViews } from '../../src/read/status-view.js'
 import { registerOutbox } from '../../src/webhooks/outbox.js'
+import { eventPayload, type EffectiveSummary } from '../../src/webhooks/payload.js'
 import { testDb, type TestDb } from '../helpers/db.js'
 
 function status(input: Partial<ObservationInput & { kind: 'status' }> = {}): Observation {
@@ -46,7 +47,62 @@ function stored(t: TestDb, j = 'US-AL', s = 'kratom') {
   ).map((r) => [r.valid_from, r.valid_to, r.status, r.created_event_id !== null])
 }
 
+/** Every row and event as stored (ids included), to compare two ways of applying the same observations. */
+function everything(t: TestDb) {
+  return {
+    rows: t.db.prepare('SELECT * FROM status_records ORDER BY id').all(),
+    events: t.db.prepare('SELECT * FROM change_events ORDER BY id').all(),
+  }
+}
+
 describe('diff engine batching', () => {
+  // A batch writes its new rows and events together at its end; these are the cases where the batch
+  // touches a row it has not written yet. One batch must store exactly what one batch per observation stores.
+  it.each<[string, Observation[], string[]]>([
+    [
+      'a new row confirmed again, then closed by a later one',
+      [
+        status({ status: 'regulated', effective_date: '2015-01-01' }),
+        status({ status: 'regulated', effective_date: '2015-01-01', citation: 'Ala. Code § 20-2-23 (2015)' }),
+        status({ status: 'banned', effective_date: '2020-01-01' }),
+      ],
+      ['status.changed', 'status.details_updated', 'status.changed'],
+    ],
+    [
+      'a new undated row corrected by one dated today (the same day, written before the correction)',
+      [status({ status: 'legal', effective_date: null }), status({ status: 'banned', effective_date: '2026-11-25' })],
+      ['status.changed', 'status.corrected'],
+    ],
+    [
+      'a measure between status changes keeps the events in observation order',
+      [
+        status({ status: 'regulated', effective_date: '2015-01-01' }),
+        Observation.parse({
+          kind: 'measure',
+          id: 'US-AL/2026/SB1',
+          jurisdiction: 'US-AL',
+          title: 'A bill',
+          stage: 'introduced',
+          url: 'https://alison.example/sb1',
+          last_action: 'Introduced',
+          last_action_date: '2026-01-10',
+          effective_date: null,
+          proposed_effect: null,
+        }),
+        status({ status: 'banned', effective_date: '2020-01-01', jurisdiction: 'US-AK' }),
+      ],
+      ['status.changed', 'measure.introduced', 'status.changed'],
+    ],
+  ])('stores what one batch per observation stores: %s', (_name, observations, types) => {
+    const one = testDb()
+    const oneResult = one.engine.apply(batch(observations))
+    const each = testDb()
+    const eachEvents = observations.flatMap((o) => each.engine.apply(batch([o])).events)
+    expect(everything(one)).toEqual(everything(each))
+    expect(oneResult.events).toEqual(eachEvents)
+    expect(oneResult.events.map((e) => e.type)).toEqual(types)
+  })
+
   it('keeps one batch true when it corrects a row and then inserts around it', () => {
     const t = testDb()
     t.engine.apply(batch([status({ status: 'regulated', effective_date: '2015-01-01' })]))
@@ -165,21 +221,23 @@ describe('diff engine batching', () => {
     const { events } = t.engine.apply(batch(obs))
     expect(events).toHaveLength(120)
     const rows = t.db
-      .prepare('SELECT subscription_id, event_id, payload FROM webhook_deliveries ORDER BY seq')
-      .all() as {
-      subscription_id: string
-      event_id: number
-      payload: string
-    }[]
+      .prepare('SELECT id FROM webhook_deliveries ORDER BY seq')
+      .pluck()
+      .all()
+      .map((id) => t.stores.webhooks.getDelivery(id as string)!)
     expect(rows).toHaveLength(7 * 120) // 840 rows: two INSERTs of up to 500
     expect(new Set(rows.map((r) => `${r.subscription_id}/${r.event_id}`)).size).toBe(840)
-    // The payload's effective answer is the one the read model gives for the event's date.
+    // Each event's body is stored once, whatever the number of subscriptions that receive it.
+    expect(t.db.prepare('SELECT COUNT(*) FROM webhook_payloads').pluck().get()).toBe(120)
+    // The payload's effective answer is the one the read model gives for the event's date, and the body read
+    // back (stored as the text around the event's own before and after) is the one eventPayload writes.
     const views = createStatusViews(t.stores)
     for (const r of rows.filter((_, i) => i % 37 === 0)) {
       const event = events.find((e) => e.id === r.event_id) as ChangeEvent
       const payload = JSON.parse(r.payload) as {
-        data: { effective?: { status: string; decided_by: string } }
+        data: { effective?: EffectiveSummary & { status: string; decided_by: string } }
       }
+      expect(r.payload).toBe(eventPayload(t.stores.events.get(event.id)!, 'https://kw.example', payload.data.effective))
       const expected = views.effective('US-AL', 'kratom', event.effective_date!)!
       expect(payload.data.effective).toMatchObject({
         status: expected.status,

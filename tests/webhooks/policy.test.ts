@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import type { ChangeEvent } from '../../src/domain/index.js'
 import { matches } from '../../src/webhooks/match.js'
-import { eventPayload, MAX_PAYLOAD_BYTES } from '../../src/webhooks/payload.js'
+import { eventPayload, MAX_PAYLOAD_BYTES, type EffectiveSummary } from '../../src/webhooks/payload.js'
 import {
   classifyStatus,
   failingTooLong,
@@ -116,6 +116,14 @@ describe('subscription matching', () => {
   })
 })
 
+const effective: EffectiveSummary = {
+  status: 'banned',
+  at_least: null,
+  decided_by: 'US-CA-SAN-DIEGO',
+  unconfirmed: false,
+  explanation: 'San Diego bans kratom; "local" rule',
+}
+
 describe('webhook payload and signature', () => {
   it('carries type, timestamp and data with before, after, citation, effective date, place, subject and links', () => {
     const body = JSON.parse(eventPayload(event(), 'https://kratomwatch.example/')) as unknown
@@ -147,6 +155,29 @@ describe('webhook payload and signature', () => {
     })
     const absurd = event({ after: { status: 'banned', citation: 'X', summary: 'y'.repeat(50_000) } })
     expect(Buffer.byteLength(eventPayload(absurd, 'https://k.example'))).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES)
+  })
+
+  it.each<[string, Partial<ChangeEvent>, EffectiveSummary | undefined]>([
+    ['a status change with the effective answer', {}, effective],
+    ['a first row (no before), without an effective answer', { before: null }, undefined],
+    [
+      'a measure (no subject, no jurisdiction links)',
+      { type: 'measure.updated', subject: null, jurisdiction: null },
+      undefined,
+    ],
+    ['text needing escapes', { after: { status: 'banned', citation: '§ "1"\n\u2028 café' } }, effective],
+    [
+      'a body over 20 kB (truncated as before)',
+      { after: { status: 'banned', citation: 'X', evidence: { text: 'x'.repeat(50_000) } } },
+      effective,
+    ],
+  ])('writes the same bytes from the stored JSON of before and after: %s', (_name, changes, summary) => {
+    const e = event(changes)
+    const sides = {
+      before: e.before ? JSON.stringify(e.before) : null,
+      after: e.after ? JSON.stringify(e.after) : null,
+    }
+    expect(eventPayload(e, 'https://k.example', summary, sides)).toBe(eventPayload(e, 'https://k.example', summary))
   })
 
   it('signs so that standardwebhooks verifies with each live secret', () => {

@@ -40,15 +40,21 @@ export function createStores(db: Db) {
 function sqliteDataVersion(db: SqliteDb): () => string {
   const otherWritersStmt = db.prepare('PRAGMA data_version').pluck()
   const ownWritesStmt = db.prepare('SELECT total_changes()').pluck()
+  // A read-only connection (the api role) never writes: its own count stays 0, with no query per request.
+  const ownWrites = db.readonly ? () => 0 : () => ownWritesStmt.get() as number
   let otherWriters = 0
   let checkedAt = -Infinity
+  let version = { other: -1, own: -1, text: '' }
   return () => {
     const now = performance.now()
     if (now - checkedAt > 250) {
       otherWriters = otherWritersStmt.get() as number
       checkedAt = now
     }
-    return `${otherWriters}.${ownWritesStmt.get() as number}`
+    const own = ownWrites()
+    if (own !== version.own || otherWriters !== version.other)
+      version = { other: otherWriters, own, text: `${otherWriters}.${own}` }
+    return version.text
   }
 }
 export type Stores = ReturnType<typeof createStores>

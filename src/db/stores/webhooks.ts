@@ -78,7 +78,10 @@ export interface NewDelivery {
   subscription_id: string
   event_id: number | null
   type: string
+  /** The body, or with `payload_tail` the text before the event's `before` JSON (see eventPayloadParts). */
   payload: string
+  /** Set: the body is `payload` + the event's before JSON + `,"after":` + its after JSON + this. */
+  payload_tail?: string | null
   now: string
 }
 
@@ -198,22 +201,41 @@ export function webhookStore(db: Db) {
     .pluck()
   const pruneSecrets = db.prepare('DELETE FROM webhook_secrets WHERE expires_at IS NOT NULL AND expires_at <= ?')
 
+  // A message body is stored once (webhook_payloads) and every delivery of it points there: before, each of
+  // an event's deliveries held its own copy, and the bodies were most of what a diff batch wrote (issue 14).
+  const insertPayload = db
+    .prepare('INSERT INTO webhook_payloads (event_id, body, tail, created_at) VALUES (?, ?, ?, ?) RETURNING id')
+    .pluck()
+  // A delivery's body, from its webhook_payloads row `p` and that row's event `e` (LEFT JOINed).
+  const BODY = `CASE WHEN p.tail IS NULL THEN p.body
+    ELSE p.body || COALESCE(e.before_json, 'null') || ',"after":' || COALESCE(e.after_json, 'null') || p.tail END`
   const insertDelivery =
-    db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
-    VALUES (@id, @subscription_id, @event_id, @type, @payload, @now, @now, @now) ON CONFLICT DO NOTHING`)
-  // Outbox rows in bulk: one INSERT of up to ENQUEUE_CHUNK rows (8 values each, under SQLite's 32,766 variables).
-  const ENQUEUE_CHUNK = 500
-  const insertDeliveries = new Map<number, ReturnType<Db['prepare']>>()
-  const insertDeliveriesOf = (n: number) => {
-    let stmt = insertDeliveries.get(n)
-    if (!stmt) {
-      stmt =
-        db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload, next_attempt_at, created_at, updated_at)
-        VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`)
-      insertDeliveries.set(n, stmt)
+    db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+  const deletePayload = db.prepare('DELETE FROM webhook_payloads WHERE id = ?')
+  // Rows in bulk: one prepared INSERT of up to ENQUEUE_CHUNK rows, kept per row count, returning one column
+  // (deliveries have 8 values a row: 500 rows stay under SQLite's 32,766 variables and PostgreSQL's 65,535).
+  const multiRow = (sql: (values: string) => string, perRow: number) => {
+    const stmts = new Map<number, ReturnType<Db['prepare']>>()
+    const row = `(${Array.from({ length: perRow }, () => '?').join(', ')})`
+    return (n: number) => {
+      let stmt = stmts.get(n)
+      if (!stmt) stmts.set(n, (stmt = db.prepare(sql(Array.from({ length: n }, () => row).join(', '))).pluck()))
+      return stmt
     }
-    return stmt
   }
+  const ENQUEUE_CHUNK = 500
+  const insertPayloadsOf = multiRow(
+    (v) => `INSERT INTO webhook_payloads (event_id, body, tail, created_at) VALUES ${v} RETURNING id`,
+    4,
+  )
+  const insertDeliveriesOf = multiRow(
+    (
+      v,
+    ) => `INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
+      VALUES ${v} ON CONFLICT DO NOTHING RETURNING payload_id`,
+    8,
+  )
   // The head of each enabled subscription's queue (lowest seq not yet settled), when it is due.
   // A subscription with a delivery in flight has a 'delivering' head, so it is skipped: one at a
   // time, in order. Driven by subscriptions and the partial index of open deliveries, so its cost
@@ -235,7 +257,11 @@ export function webhookStore(db: Db) {
       AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id AND s.enabled = 1)
       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries h WHERE h.subscription_id = webhook_deliveries.subscription_id
         AND h.state IN ('pending', 'delivering') AND h.seq < webhook_deliveries.seq)
-    RETURNING *, (SELECT url FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id) AS url`)
+    RETURNING seq, id, subscription_id, event_id, type,
+      (SELECT ${BODY} FROM webhook_payloads p LEFT JOIN change_events e ON e.id = p.event_id
+        WHERE p.id = webhook_deliveries.payload_id) AS payload,
+      state, attempts, trigger, next_attempt_at, last_error, created_at, updated_at, delivered_at,
+      (SELECT url FROM webhook_subscriptions s WHERE s.id = webhook_deliveries.subscription_id) AS url`)
   // The heads query walks every enabled subscription, so it runs for up to CLAIM_AHEAD heads at once and
   // later claims take from that list (each re-checked by claimStmt); a list older than CLAIM_AHEAD_MS is
   // read again, so a delivery that came due waits at most that long behind it. Before, each claim walked
@@ -270,18 +296,21 @@ export function webhookStore(db: Db) {
     `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now, claimed_by = NULL
     WHERE seq IN (${ofOwners})`,
   )
-  const getDelivery = db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?')
+  // A delivery as `Delivery`: its row with its body.
+  const DELIVERY = `SELECT d.seq, d.id, d.subscription_id, d.event_id, d.type, ${BODY} AS payload, d.state, d.attempts,
+      d.trigger, d.next_attempt_at, d.last_error, d.created_at, d.updated_at, d.delivered_at
+    FROM webhook_deliveries d JOIN webhook_payloads p ON p.id = d.payload_id LEFT JOIN change_events e ON e.id = p.event_id`
+  const getDelivery = db.prepare(`${DELIVERY} WHERE d.id = ?`)
   const requeue =
     db.prepare(`UPDATE webhook_deliveries SET state = 'pending', attempts = 0, trigger = @trigger, next_attempt_at = @now, last_error = NULL, updated_at = @now
     WHERE seq = @seq AND state != 'delivering'`)
-  const deliveriesPage =
-    db.prepare(`SELECT * FROM webhook_deliveries WHERE subscription_id = @id AND (seq < @before OR @before IS NULL)
-    AND (state = @state OR @state IS NULL) ORDER BY seq DESC LIMIT @limit`)
+  const deliveriesPage = db.prepare(`${DELIVERY} WHERE d.subscription_id = @id AND (d.seq < @before OR @before IS NULL)
+    AND (d.state = @state OR @state IS NULL) ORDER BY d.seq DESC LIMIT @limit`)
   const attemptsOf = db.prepare(
     `SELECT * FROM webhook_attempts WHERE delivery_seq IN (${jsonValues(db, '?', 'integer')}) ORDER BY delivery_seq, id`,
   )
   const eventIdsSince = db.prepare('SELECT id FROM change_events WHERE detected_at >= ? ORDER BY id').pluck()
-  const deliveryForEvent = db.prepare('SELECT * FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?')
+  const deliveryForEvent = db.prepare(`${DELIVERY} WHERE d.subscription_id = ? AND d.event_id = ?`)
 
   const get = (id: string): Subscription | undefined => {
     const raw = getSub.get(id) as RawSubscription | undefined
@@ -348,25 +377,72 @@ export function webhookStore(db: Db) {
     /** Secrets that sign at `now`, newest first. */
     secrets: (id: string, now: string): string[] => liveSecrets.all({ id, now }) as string[],
 
-    /** Adds one outbox row (ignored if this subscription already has one for the event). */
-    enqueue: (d: NewDelivery): boolean => insertDelivery.run(d).changes === 1,
-    /** Queues many deliveries with a few multi-row INSERTs (duplicates per subscription and event are ignored); returns how many were new. */
+    /** Adds one outbox row with its body (ignored if this subscription already has one for the event). */
+    enqueue: (d: NewDelivery): boolean =>
+      db
+        .transaction(() => {
+          const payloadId = insertPayload.get(d.event_id, d.payload, d.payload_tail ?? null, d.now) as number
+          const queued =
+            insertDelivery.run(d.id, d.subscription_id, d.event_id, d.type, payloadId, d.now, d.now, d.now).changes ===
+            1
+          if (!queued) deletePayload.run(payloadId)
+          return queued
+        })
+        .immediate(),
+    /**
+     * Queues many deliveries with a few multi-row INSERTs (duplicates per subscription and event are
+     * ignored); returns how many were new. Deliveries of one event that carry the same body (the
+     * same string) share one stored body.
+     */
     enqueueMany(deliveries: readonly NewDelivery[]): number {
+      // One body per (event, text); `bodyOf[i]` is the body of deliveries[i]. Keyed by event (a number), then
+      // compared as text: the outbox passes the same string to every delivery of an event, so that is one pointer check.
+      const bodies: NewDelivery[] = []
+      const bodyOf = new Array<number>(deliveries.length)
+      const seen = new Map<number | null, number>()
+      for (let i = 0; i < deliveries.length; i++) {
+        const d = deliveries[i]!
+        let b = seen.get(d.event_id)
+        if (b === undefined || bodies[b]!.payload !== d.payload || bodies[b]!.payload_tail !== d.payload_tail)
+          seen.set(d.event_id, (b = bodies.push(d) - 1))
+        bodyOf[i] = b
+      }
+      const payloadIds = new Array<number>(bodies.length)
+      for (let i = 0; i < bodies.length; i += ENQUEUE_CHUNK) {
+        const n = Math.min(ENQUEUE_CHUNK, bodies.length - i)
+        const values = new Array<unknown>(n * 4)
+        for (let j = 0; j < n; j++) {
+          const b = bodies[i + j]!
+          values[j * 4] = b.event_id
+          values[j * 4 + 1] = b.payload
+          values[j * 4 + 2] = b.payload_tail ?? null
+          values[j * 4 + 3] = b.now
+        }
+        // Ids are given in VALUES order; RETURNING may list them in any order, so they are sorted.
+        const ids = (insertPayloadsOf(n).all(values) as number[]).sort((x, y) => x - y)
+        for (let j = 0; j < n; j++) payloadIds[i + j] = ids[j]!
+      }
+      const used = new Set<number>()
       let queued = 0
       for (let i = 0; i < deliveries.length; i += ENQUEUE_CHUNK) {
-        const chunk = deliveries.slice(i, i + ENQUEUE_CHUNK)
-        const values = chunk.flatMap((d) => [
-          d.id,
-          d.subscription_id,
-          d.event_id,
-          d.type,
-          d.payload,
-          d.now,
-          d.now,
-          d.now,
-        ])
-        queued += insertDeliveriesOf(chunk.length).run(values).changes
+        const n = Math.min(ENQUEUE_CHUNK, deliveries.length - i)
+        const values = new Array<unknown>(n * 8)
+        for (let j = 0; j < n; j++) {
+          const d = deliveries[i + j]!
+          const k = j * 8
+          values[k] = d.id
+          values[k + 1] = d.subscription_id
+          values[k + 2] = d.event_id
+          values[k + 3] = d.type
+          values[k + 4] = payloadIds[bodyOf[i + j]!]
+          values[k + 5] = values[k + 6] = values[k + 7] = d.now
+        }
+        const inserted = insertDeliveriesOf(n).all(values) as number[]
+        queued += inserted.length
+        for (const id of inserted) used.add(id)
       }
+      // A body whose every delivery was a duplicate is not kept.
+      if (used.size < payloadIds.length) for (const id of payloadIds) if (!used.has(id)) deletePayload.run(id)
       return queued
     },
     getDelivery: (id: string): Delivery | undefined => getDelivery.get(id) as Delivery | undefined,

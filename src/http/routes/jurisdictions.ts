@@ -35,11 +35,27 @@ const HistoryQuery = z
 // A code already in canonical form (what links and clients send) with no query string needs no zod
 // parse: the regex is JurisdictionCode's own. Anything else goes through the schemas, errors included.
 const CANONICAL_CODE = /^[A-Z]{2}(?:-[A-Z0-9]+)*$/
+const isCanonical = (code: string) => code.length <= 64 && CANONICAL_CODE.test(code)
 const viewInput = validator('param', (params: Record<string, string>, c) => {
   const code = params.code ?? ''
-  if (code.length <= 64 && CANONICAL_CODE.test(code) && !c.req.url.includes('?')) return { code, at: undefined }
+  if (isCanonical(code) && !c.req.url.includes('?')) return { code, at: undefined }
   return { code: parseOrThrow('param', Params, params).code, at: parseOrThrow('query', ViewQuery, c.req.query()).at }
 })
+
+/** The read-cache key of a place's view (`at` absent: today's answer). */
+export const viewKey = (code: string, at?: string): string => (at ? `view:${code}:${at}` : `view:${code}:`)
+
+const VIEW_PREFIX = '/jurisdictions/'
+
+/**
+ * The code of a request for `/jurisdictions/<CODE>` with the code already canonical and no query
+ * string (what `viewInput` takes without a zod parse), else null. `path` is the request target.
+ */
+export function canonicalViewCode(path: string): string | null {
+  if (!path.startsWith(VIEW_PREFIX)) return null
+  const code = path.slice(VIEW_PREFIX.length)
+  return isCanonical(code) ? code : null
+}
 
 /** GET /jurisdictions, /jurisdictions/:code (?at=), /jurisdictions/:code/history. */
 export const jurisdictions = new Hono<AppEnv>()
@@ -53,7 +69,7 @@ export const jurisdictions = new Hono<AppEnv>()
     const { code, at } = c.req.valid('param')
     return c.get('cachedJson')(
       c,
-      at ? `view:${code}:${at}` : `view:${code}:`,
+      viewKey(code, at),
       () => {
         const view = c.get('deps').views.jurisdiction(code, at)
         if (!view) throw new NotFoundError('jurisdiction', code)

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { testDb } from '../helpers/db.js'
+
+const NOW = '2026-11-25T12:00:00.000Z'
+
+/** A database with two subscriptions and two events to deliver. */
+function setup() {
+  const t = testDb()
+  const key = t.stores.keys.create('k', false, NOW)
+  for (const id of ['ep_a', 'ep_b'])
+    t.stores.webhooks.create(
+      id,
+      key.record.id,
+      {
+        url: `https://hooks.example/${id}`,
+        description: null,
+        events: [],
+        jurisdictions: [],
+        include_descendants: false,
+        subjects: [],
+      },
+      `whsec_${'A'.repeat(32)}`,
+      NOW,
+    )
+  const event = (n: number) =>
+    t.stores.events.append({
+      type: 'status.changed',
+      jurisdiction: 'US',
+      subject: 'kratom',
+      measure_id: null,
+      scraper_id: 'test',
+      changed_fields: ['status'],
+      before: null,
+      after: { n },
+      effective_date: null,
+      detected_at: NOW,
+      supersedes: null,
+      run_id: null,
+      snapshot_id: null,
+    })
+  return { t, events: [event(1), event(2)] }
+}
+
+const count = (t: ReturnType<typeof testDb>, table: string) =>
+  t.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get() as number
+
+describe('webhook payloads', () => {
+  it('store one body per event for all its deliveries, and give each delivery that exact body', () => {
+    const { t, events } = setup()
+    const bodies = events.map((e) => `{"type":"status.changed","data":{"event_id":${e.id},"note":"café ✓"}}`)
+    const queued = t.stores.webhooks.enqueueMany(
+      events.flatMap((e, i) =>
+        ['ep_a', 'ep_b'].map((sub) => ({
+          id: `msg_${sub}_${e.id}`,
+          subscription_id: sub,
+          event_id: e.id,
+          type: e.type,
+          payload: bodies[i]!,
+          now: NOW,
+        })),
+      ),
+    )
+    expect(queued).toBe(4)
+    expect(count(t, 'webhook_payloads')).toBe(2)
+    for (const [i, e] of events.entries())
+      for (const sub of ['ep_a', 'ep_b'])
+        expect(t.stores.webhooks.getDelivery(`msg_${sub}_${e.id}`)!.payload).toBe(bodies[i])
+    const [claim] = t.stores.webhooks.claimDue(NOW, 1)
+    expect(claim!.delivery.payload).toBe(bodies[0])
+  })
+
+  it('keep no body for deliveries that were already queued', () => {
+    const { t, events } = setup()
+    const delivery = (id: string, payload: string) => ({
+      id,
+      subscription_id: 'ep_a',
+      event_id: events[0]!.id,
+      type: 'status.changed',
+      payload,
+      now: NOW,
+    })
+    expect(t.stores.webhooks.enqueue(delivery('msg_1', '{"first":true}'))).toBe(true)
+    expect(t.stores.webhooks.enqueue(delivery('msg_2', '{"again":true}'))).toBe(false)
+    expect(t.stores.webhooks.enqueueMany([delivery('msg_3', '{"again":true}')])).toBe(0)
+    expect(count(t, 'webhook_payloads')).toBe(1)
+    expect(t.stores.webhooks.deliveryForEvent('ep_a', events[0]!.id)!.payload).toBe('{"first":true}')
+  })
+
+  it('give pings a body of their own', () => {
+    const { t } = setup()
+    for (const sub of ['ep_a', 'ep_b'])
+      t.stores.webhooks.enqueue({
+        id: `msg_ping_${sub}`,
+        subscription_id: sub,
+        event_id: null,
+        type: 'webhook.ping',
+        payload: `{"type":"webhook.ping","data":{"subscription_id":"${sub}"}}`,
+        now: NOW,
+      })
+    expect(t.stores.webhooks.getDelivery('msg_ping_ep_b')!.payload).toBe(
+      '{"type":"webhook.ping","data":{"subscription_id":"ep_b"}}',
+    )
+    expect(count(t, 'webhook_payloads')).toBe(2)
+  })
+})
