@@ -16,6 +16,7 @@ import { Observation, type Status } from '../src/domain/index.js'
 import { silentLogger } from '../src/log.js'
 import { openCore } from '../src/main.js'
 import { layerCosts } from './layers.js'
+import { benchPostgresDatabase } from './postgres.js'
 import { record, type Figure } from './table.js'
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5)
@@ -199,6 +200,51 @@ export default async function apiBench(): Promise<Figure[]> {
       previous = usPerRequest
     }
     core.db.close()
+
+    // The same reads on PostgreSQL: cached answers cost what they cost on SQLite (no statement); a miss
+    // costs round trips to the server, so the first read of every code (cold cache) is shown beside SQLite's.
+    console.log('on PostgreSQL (local server), the same drives, and the first read of each code (cold cache):')
+    const pgUrl = await benchPostgresDatabase()
+    const cold = async (port: number) => {
+      const started = performance.now()
+      const etags = await etagsOf(port, paths)
+      return { msPerRead: (performance.now() - started) / paths.length, etags }
+    }
+    const onEngine = (target: string) =>
+      withTarget('api', target, async (port) => {
+        const first = await cold(port)
+        await drive(port, paths.slice(0, 50))
+        return { first: first.msPerRead, full: await drive(port, paths), etag: await drive(port, paths, first.etags) }
+      })
+    const onSqlite = await onEngine(dbPath)
+    let onPg: Awaited<ReturnType<typeof onEngine>> | null = null
+    if (pgUrl) {
+      const pgCore = openCore(loadConfig({ DATABASE_URL: pgUrl }), silentLogger) // migrate and load the baseline
+      pgCore.db.close()
+      onPg = await onEngine(pgUrl)
+    }
+    for (const [engine, r] of [
+      ['SQLite', onSqlite],
+      ['PostgreSQL', onPg],
+    ] as const)
+      if (r)
+        console.log(
+          `  ${engine.padEnd(10)} first read ${r.first.toFixed(2)} ms/GET   200 ${fmt(r.full)}   304 ${fmt(r.etag)}`,
+        )
+    figures.push(
+      record(
+        'read API on PostgreSQL: req/s ÷ SQLite (cached)',
+        onPg ? (onPg.full.rps / onSqlite.full.rps).toFixed(2) : 'skipped (no PostgreSQL)',
+        'shown beside SQLite',
+        null,
+      ),
+      record(
+        'read API on PostgreSQL: first read (cache miss)',
+        onPg ? `${onPg.first.toFixed(2)} ms vs ${onSqlite.first.toFixed(2)} ms SQLite` : 'skipped (no PostgreSQL)',
+        'shown beside SQLite',
+        null,
+      ),
+    )
 
     // Growth: the same read, over the same number of distinct codes, on bigger databases.
     const warmDrive = async (port: number, list: string[]) => (

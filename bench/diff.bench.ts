@@ -11,11 +11,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { seedJurisdictions } from '../src/baseline/load.js'
 import { migrate } from '../src/db/migrate.js'
-import { openDb } from '../src/db/open.js'
+import { openDb, type Db } from '../src/db/open.js'
+import { openPostgres } from '../src/db/postgres/database.js'
 import { createStores } from '../src/db/stores/index.js'
 import { createDiffEngine, type ApplyTimings } from '../src/diff/engine.js'
 import { StatusObservation, type Status } from '../src/domain/index.js'
 import { registerOutbox } from '../src/webhooks/outbox.js'
+import { benchPostgresDatabase } from './postgres.js'
 import { record, type Figure } from './table.js'
 
 const N = Number(process.env.BENCH_DIFF_N ?? 10_000)
@@ -62,6 +64,8 @@ interface Run {
 async function scenario(
   places: number | 'all',
   outbox: boolean,
+  /** A PostgreSQL database to run on instead of a SQLite file. */
+  postgresUrl?: string,
 ): Promise<{
   changed: Run
   unchanged: Run
@@ -71,7 +75,7 @@ async function scenario(
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'kw-bench-'))
   try {
-    const db = openDb(join(dir, 'diff.db'))
+    const db: Db = postgresUrl ? openPostgres(postgresUrl) : openDb(join(dir, 'diff.db'))
     migrate(db)
     const stores = createStores(db)
     seedJurisdictions(stores)
@@ -161,6 +165,21 @@ export default async function diffBench(): Promise<Figure[]> {
   console.log(line('changed', long.changed))
   console.log(line('unchanged', long.unchanged))
   const growth = long.changed.ms / base.changed.ms
+  // The same base case on PostgreSQL (a local server, one round trip per statement through the bridge).
+  console.log('on PostgreSQL (local server, default durability), with the outbox')
+  const url = await benchPostgresDatabase()
+  const pg = url ? await scenario('all', true, url) : null
+  if (pg) {
+    console.log(line('changed', pg.changed))
+    console.log(line('unchanged', pg.unchanged))
+  }
+  const onPostgres = (label: string, r: Run | undefined, sqlite: Run): Figure =>
+    record(
+      `diff on PostgreSQL: 10k ${label}, with outbox`,
+      r ? `${(r.ms / 1000).toFixed(2)} s (${(r.ms / sqlite.ms).toFixed(1)}× SQLite)` : 'skipped (no PostgreSQL)',
+      'shown beside SQLite',
+      null,
+    )
   return [
     record(
       'diff: 10k changed, with outbox',
@@ -180,5 +199,7 @@ export default async function diffBench(): Promise<Figure[]> {
       '≤ 1.5× (same work, longer rows)',
       growth <= 1.5,
     ),
+    onPostgres('changed', pg?.changed, base.changed),
+    onPostgres('unchanged', pg?.unchanged, base.unchanged),
   ]
 }

@@ -14,7 +14,8 @@ import { openCore, startService } from '../src/main.js'
 const [kind, dbPath] = process.argv.slice(2)
 const config = loadConfig({
   PORT: '0',
-  DATABASE_PATH: dbPath!,
+  // A postgres:// URL runs the target on PostgreSQL.
+  ...(dbPath!.startsWith('postgres') ? { DATABASE_URL: dbPath! } : { DATABASE_PATH: dbPath! }),
   SCHEDULER_ENABLED: 'false',
   ROLE: kind === 'api' ? 'api' : 'all',
 })

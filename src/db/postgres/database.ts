@@ -86,6 +86,7 @@ export interface PostgresDb extends Db {
 export function openPostgres(url: string, options: { readonly?: boolean } = {}): PostgresDb {
   const bridge: PgBridge = openPgBridge(url, { readOnly: options.readonly ?? false })
   let ownChanges = 0
+  let seen = { other: NaN, own: -1, text: '' }
   let depth = 0
   const cache = new Map<string, Compiled>()
 
@@ -174,7 +175,10 @@ export function openPostgres(url: string, options: { readonly?: boolean } = {}):
     transaction,
     dataVersion() {
       const { version, listening } = bridge.changes()
-      return listening ? `${version}.${ownChanges}` : `poll.${Math.floor(performance.now() / 250)}.${ownChanges}`
+      const other = listening ? version : -Math.floor(performance.now() / 250) // no feed: a new version every 250 ms
+      if (other !== seen.other || ownChanges !== seen.own)
+        seen = { other, own: ownChanges, text: `${listening ? '' : 'poll'}${other}.${ownChanges}` }
+      return seen.text
     },
     close: () => bridge.close(),
     get open() {
