@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config'
 const POSTGRES_SUITES = [
   'tests/diff/**/*.test.ts',
   'tests/webhooks/**/*.test.ts',
-  'tests/api/**/*.test.ts',
+  // The read API's answers (the HTTP layer itself, caching and limits, does not depend on the engine).
+  'tests/api/{jurisdictions,changes,honest-answers}.test.ts',
   'tests/pipeline/{scrape-run,service,follow,abandoned-runs,http-routes,cli-scrape}.test.ts',
   'tests/postgres/**/*.test.ts',
 ]
