@@ -202,8 +202,12 @@ export function loadBaseline(
 
   const now = clock().toISOString()
   return stores.db
-    .transaction(() => {
+    .transaction((): BaselineLoad => {
+      // Again under the write lock: another writer starting at the same time (a second worker on
+      // PostgreSQL, a CLI beside the service) may have applied them while this one waited.
+      const fresh = dataset.entries.filter((e) => !isApplied.get(entryHash(e)))
       stores.jurisdictions.upsert(places, 'dataset')
+      if (fresh.length === 0) return { run_id: null, entries: dataset.entries.length, applied: 0, result: null }
       const runId = stores.runs.start(BASELINE_SOURCE_ID, dataset.sha256.slice(0, 12), 'baseline', now)
       const snapshot = stores.runs.putSnapshot(dataset.content, 'application/json', now)
       stores.runs.attachDocument(runId, 'dataset', 'file:src/baseline/', snapshot.id, now)

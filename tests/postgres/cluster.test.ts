@@ -87,6 +87,8 @@ describe('several nodes on one PostgreSQL database', () => {
     const [a, b] = await Promise.all([serveProcess(env, ['--role', 'worker']), serveProcess(env, ['--role', 'worker'])])
     const apis = await Promise.all([serveProcess(env, ['--role', 'api']), serveProcess(env, ['--role', 'api'])])
     const q = (sql: string, ...params: unknown[]) => setup.prepare(sql).all(...params) as Record<string, unknown>[]
+    // Two writers started together: the second found the baseline loaded under the write lock, and applied nothing.
+    expect(q(`SELECT COUNT(*) AS n FROM scrape_runs WHERE trigger = 'baseline'`)).toEqual([{ n: 1 }])
 
     // The first scheduled scrape changes Texas (ch. 444 from the curated row): one worker runs it and fans out.
     await until('the first change', () => q(`SELECT 1 FROM change_events WHERE scraper_id = ?`, SCRAPER).length > 0)
