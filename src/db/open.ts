@@ -69,6 +69,22 @@ export function jsonValues(db: Db, param: string, type: 'text' | 'integer' = 'te
   return `SELECT value${type === 'integer' ? '::bigint' : ''} FROM json_array_elements_text(CAST(${param} AS json))`
 }
 
+/**
+ * Multi-row statements `sql(values)` with `perRow` positional values a row, one prepared statement per
+ * row count (kept), returning their first column (e.g. RETURNING id). 500 rows of up to 32 values stay
+ * under SQLite's 32,766 variables and PostgreSQL's 65,535.
+ */
+export function multiRow(db: Db, sql: (values: string) => string, perRow: number): (rows: number) => Statement {
+  const statements = new Map<number, Statement>()
+  const row = `(${Array.from({ length: perRow }, () => '?').join(', ')})`
+  return (rows) => {
+    let stmt = statements.get(rows)
+    if (!stmt)
+      statements.set(rows, (stmt = db.prepare(sql(Array.from({ length: rows }, () => row).join(', '))).pluck()))
+    return stmt
+  }
+}
+
 /** A text field of a JSON text column: json_extract on SQLite, ->> on PostgreSQL. */
 export function jsonField(db: Db, column: string, field: string): string {
   return db.dialect === 'sqlite' ? `json_extract(${column}, '$.${field}')` : `(CAST(${column} AS json) ->> '${field}')`

@@ -1,5 +1,5 @@
 import type { ChangeEvent, EventType, NewChangeEvent } from '../../domain/index.js'
-import { jsonValues, type Db } from '../open.js'
+import { jsonValues, multiRow, type Db } from '../open.js'
 
 interface RawEvent {
   id: number
@@ -103,20 +103,14 @@ export function eventStore(db: Db) {
     for (const listener of batchListeners) listener(appended)
     listenerMs += performance.now() - started
   }
-  const ROW = `(${Array.from({ length: 13 }, () => '?').join(', ')})`
-  const insertStmt = db.prepare(`INSERT INTO change_events (${INSERT_COLUMNS}) VALUES ${ROW} RETURNING id`).pluck()
   // Up to INSERT_CHUNK events per statement (13 values each), one prepared statement per size.
   const INSERT_CHUNK = 500
-  const insertMany = new Map<number, ReturnType<Db['prepare']>>()
-  const insertManyOf = (n: number) => {
-    let stmt = insertMany.get(n)
-    if (!stmt) {
-      const values = Array.from({ length: n }, () => ROW).join(', ')
-      stmt = db.prepare(`INSERT INTO change_events (${INSERT_COLUMNS}) VALUES ${values} RETURNING id`).pluck()
-      insertMany.set(n, stmt)
-    }
-    return stmt
-  }
+  const insertManyOf = multiRow(
+    db,
+    (values) => `INSERT INTO change_events (${INSERT_COLUMNS}) VALUES ${values} RETURNING id`,
+    13,
+  )
+  const insertStmt = insertManyOf(1)
   const getStmt = db.prepare('SELECT * FROM change_events WHERE id = ?')
   const forJurisdictionStmt =
     db.prepare(`SELECT * FROM change_events WHERE jurisdiction = @j AND (id < @before OR @before IS NULL)

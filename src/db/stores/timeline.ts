@@ -1,5 +1,5 @@
 import type { Confidence, SourceRef, Status, StatusFields, Trust } from '../../domain/index.js'
-import { jsonValues, type Db } from '../open.js'
+import { jsonValues, multiRow, type Db } from '../open.js'
 
 /** One row of the bitemporal status timeline. */
 export interface TimelineRow extends StatusFields {
@@ -117,20 +117,14 @@ export function timelineStore(db: Db) {
     WHERE jurisdiction = ? AND retracted_at IS NULL AND valid_from > ? ORDER BY subject, valid_from`,
     )
     .raw()
-  const ROW = `(${Array.from({ length: 22 }, () => '?').join(', ')})`
-  const insertStmt = db.prepare(`INSERT INTO status_records (${INSERT_COLUMNS}) VALUES ${ROW} RETURNING id`).pluck()
-  // Up to INSERT_CHUNK rows per statement (22 values each: under SQLite's 32,766 and PostgreSQL's 65,535), one statement per size.
+  // Up to INSERT_CHUNK rows per statement (22 values each), one prepared statement per size.
   const INSERT_CHUNK = 500
-  const insertMany = new Map<number, ReturnType<Db['prepare']>>()
-  const insertManyOf = (n: number) => {
-    let stmt = insertMany.get(n)
-    if (!stmt) {
-      const values = Array.from({ length: n }, () => ROW).join(', ')
-      stmt = db.prepare(`INSERT INTO status_records (${INSERT_COLUMNS}) VALUES ${values} RETURNING id`).pluck()
-      insertMany.set(n, stmt)
-    }
-    return stmt
-  }
+  const insertManyOf = multiRow(
+    db,
+    (values) => `INSERT INTO status_records (${INSERT_COLUMNS}) VALUES ${values} RETURNING id`,
+    22,
+  )
+  const insertStmt = insertManyOf(1)
   const setValidToStmt = db.prepare('UPDATE status_records SET valid_to = ? WHERE id = ?')
   const retractStmt = db.prepare('UPDATE status_records SET retracted_at = ? WHERE id = ?')
   const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')

@@ -1,5 +1,5 @@
 import type { EventType } from '../../domain/index.js'
-import { jsonValues, type Db } from '../open.js'
+import { jsonValues, multiRow, type Db } from '../open.js'
 import { RUN_OWNER } from './runs.js'
 
 /** A webhook subscription as the API shows it (never with its secret). */
@@ -213,23 +213,15 @@ export function webhookStore(db: Db) {
     db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
   const deletePayload = db.prepare('DELETE FROM webhook_payloads WHERE id = ?')
-  // Rows in bulk: one prepared INSERT of up to ENQUEUE_CHUNK rows, kept per row count, returning one column
-  // (deliveries have 8 values a row: 500 rows stay under SQLite's 32,766 variables and PostgreSQL's 65,535).
-  const multiRow = (sql: (values: string) => string, perRow: number) => {
-    const stmts = new Map<number, ReturnType<Db['prepare']>>()
-    const row = `(${Array.from({ length: perRow }, () => '?').join(', ')})`
-    return (n: number) => {
-      let stmt = stmts.get(n)
-      if (!stmt) stmts.set(n, (stmt = db.prepare(sql(Array.from({ length: n }, () => row).join(', '))).pluck()))
-      return stmt
-    }
-  }
+  // Rows in bulk: one prepared INSERT of up to ENQUEUE_CHUNK rows, kept per row count, returning one column.
   const ENQUEUE_CHUNK = 500
   const insertPayloadsOf = multiRow(
+    db,
     (v) => `INSERT INTO webhook_payloads (event_id, body, tail, created_at) VALUES ${v} RETURNING id`,
     4,
   )
   const insertDeliveriesOf = multiRow(
+    db,
     (
       v,
     ) => `INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
