@@ -16,6 +16,12 @@ interface Entry {
   headers: Record<string, string>
   /** The same without content-type, for 304. */
   notModified: Record<string, string>
+  cacheControl: string
+  contentType: string
+  /** Headers the route added (null: none, the usual case, so an answer is one object literal). */
+  extra: Record<string, string> | null
+  /** Read since it was last passed over by eviction (a second chance: see `remember`). */
+  used: boolean
 }
 
 const DAY_MS = 86_400_000
@@ -65,10 +71,15 @@ export function createReadCache(
     if (entry.bytes > limits.maxEntryBytes) return
     entries.set(key, entry)
     bytes += entry.bytes
+    // Oldest first; an entry read since it was last passed over goes to the back once (a "second chance",
+    // which approximates least-recently-used without moving every hit to the back of the map).
     for (const [k, e] of entries) {
       if (bytes <= limits.maxBytes) break
       entries.delete(k)
-      bytes -= e.bytes
+      if (e.used) {
+        e.used = false
+        entries.set(k, e)
+      } else bytes -= e.bytes
     }
   }
 
@@ -79,8 +90,7 @@ export function createReadCache(
   function fresh(key: string, version: string, day: number): Entry | undefined {
     const entry = entries.get(key)
     if (!entry || entry.version !== version || entry.day !== day) return undefined
-    entries.delete(key)
-    entries.set(key, entry)
+    entry.used = true
     return entry
   }
 
@@ -89,8 +99,29 @@ export function createReadCache(
    * its ETag, else its body with its length; the entry's plain headers plus the request id.
    */
   function answer(entry: Entry, ifNoneMatch: string | undefined, requestId: string): Answer {
-    if (ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag)))
-      return { status: 304, headers: { ...entry.notModified, 'x-request-id': requestId }, body: null }
+    const notModified =
+      ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag))
+    // Without extra headers (the usual case) one object literal: spreading the entry's header objects into a
+    // new one was the largest cost of a cached 304 (~1.3 of ~2 µs in process, 2026-11).
+    if (entry.extra === null)
+      return notModified
+        ? {
+            status: 304,
+            headers: { etag: entry.etag, 'cache-control': entry.cacheControl, 'x-request-id': requestId },
+            body: null,
+          }
+        : {
+            status: 200,
+            headers: {
+              etag: entry.etag,
+              'cache-control': entry.cacheControl,
+              'content-type': entry.contentType,
+              'content-length': entry.length,
+              'x-request-id': requestId,
+            },
+            body: entry.body,
+          }
+    if (notModified) return { status: 304, headers: { ...entry.notModified, 'x-request-id': requestId }, body: null }
     return {
       status: 200,
       headers: { ...entry.headers, 'content-length': entry.length, 'x-request-id': requestId },
@@ -131,6 +162,10 @@ export function createReadCache(
         length: String(length),
         headers: { ...notModified, 'content-type': contentType },
         notModified,
+        cacheControl,
+        contentType,
+        extra: Object.keys(extraHeaders).length ? extraHeaders : null,
+        used: false,
       }
       remember(key, entry)
     }

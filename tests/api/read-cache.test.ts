@@ -46,6 +46,28 @@ describe('read cache', () => {
     )
   }, 120_000)
 
+  it('drops the oldest entry not read since it was stored, keeping one that was read', async () => {
+    const t = testApp()
+    // Room for three 100 kB bodies (an entry counts its key too).
+    const cache = createReadCache({ maxBytes: 350_000, maxEntryBytes: 200_000 })
+    let builds = 0
+    const app = new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('deps', { stores: t.stores, clock: t.clock, config: t.config } as never)
+        await next()
+      })
+      .get('/page', (c) =>
+        cache.text(c, `page:${c.req.query('n')}`, 'text/plain', () => (builds++, 'x'.repeat(100_000))),
+      )
+    for (const n of ['a', 'b', 'c', 'a', 'd']) await app.request(`/page?n=${n}`)
+    expect(builds).toBe(4) // a read again is a hit
+    expect(cache.stats().entries).toBe(3)
+    await app.request('/page?n=a') // kept: it was read
+    expect(builds).toBe(4)
+    await app.request('/page?n=b') // dropped for d: the oldest not read
+    expect(builds).toBe(5)
+  })
+
   it('serves a body larger than the per-entry bound without keeping it', async () => {
     const t = testApp()
     const cache = createReadCache({ maxBytes: 4 * MiB, maxEntryBytes: MiB })

@@ -67,11 +67,13 @@ describeWithBrowser('browser pool (real Chromium)', () => {
     expect(pool.launches()).toBe(1)
   })
 
-  it('never fetches images or web fonts, even at addresses without a file extension, and still loads scripts and styles', async () => {
+  it('never fetches images, web fonts (even at addresses without a file extension) or audio and video, and still loads scripts and styles', async () => {
     const { server, pool } = await setup()
     const page = `<!doctype html><html><head><link rel="stylesheet" href="/plain.css">
 <style>@font-face { font-family: Bench; src: url('/font?family=bench') format('woff2'); } body { font-family: Bench; }</style></head>
-<body><img src="/picture?id=1"><p>text in a web font</p><script src="/app.js"></script></body></html>`
+<body><img src="/picture?id=1"><p>text in a web font</p>
+<video src="/clip.mp4" preload="auto" autoplay muted></video><audio src="/sound.MP3?v=1" preload="auto"></audio>
+<script src="/app.js"></script></body></html>`
     server.set('https://rendered.example.gov/bare.html', {
       body: page,
       headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -87,10 +89,33 @@ describeWithBrowser('browser pool (real Chromium)', () => {
       body: 'woff2',
       headers: { 'content-type': 'font/woff2' },
     })
+    server.set('https://rendered.example.gov/clip.mp4', { body: 'mp4', headers: { 'content-type': 'video/mp4' } })
+    server.set('https://rendered.example.gov/sound.MP3?v=1', { body: 'mp3', headers: { 'content-type': 'audio/mpeg' } })
     const out = await pool.render({ url: 'https://rendered.example.gov/bare.html', waitFor: 'body[data-script]' })
     expect(out.html).toContain('data-script="ran"')
     expect(server.hits('https://rendered.example.gov/plain.css')).toBe(1)
-    expect(server.requests.filter((r) => r.path.startsWith('/picture') || r.path.startsWith('/font'))).toEqual([])
+    expect(server.requests.filter((r) => /^\/(picture|font|clip|sound)/.test(r.path))).toEqual([])
+  })
+
+  it('waits for CSS selectors in the document and in open shadow roots, and for Playwright selectors', async () => {
+    const { server, pool } = await setup()
+    const page = `<!doctype html><html><body><div id="host"></div><script>
+  setTimeout(function () {
+    var root = document.getElementById('host').attachShadow({ mode: 'open' });
+    var item = document.createElement('li'); item.className = 'shadowed'; item.textContent = 'inside a shadow root';
+    root.appendChild(item);
+  }, 30);
+  setTimeout(function () { document.body.setAttribute('data-ready', 'yes') }, 60);
+</script></body></html>`
+    server.set('https://rendered.example.gov/shadow.html', {
+      body: page,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    })
+    const url = 'https://rendered.example.gov/shadow.html'
+    for (const waitFor of ['li.shadowed', 'body[data-ready="yes"]', 'text=inside a shadow root']) {
+      const result = await pool.render({ url, waitFor })
+      expect(result.html, waitFor).toContain('data-ready="yes"')
+    }
   })
 
   it('relaunches the browser after it crashes', async () => {

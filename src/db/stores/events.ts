@@ -94,14 +94,19 @@ export function eventStore(db: Db) {
   // While `deferListeners` runs, appended events wait here and listeners see them together at its end.
   let deferred: ChangeEvent[] | null = null
   let listenerMs = 0
-  // The JSON of each appended event's before and after, while the event object lives: the webhook outbox
+  // The JSON of each appended event's before and after, until its listeners have run: the webhook outbox
   // copies them into payloads, and serialising them again was a fifth of its time (diff bench, 2026-11).
-  const sides = new WeakMap<ChangeEvent, { before: string | null; after: string | null }>()
+  // (A plain map emptied after each notification: a WeakMap of every event cost the collector more.)
+  const sides = new Map<ChangeEvent, { before: string | null; after: string | null }>()
   const notify = (appended: readonly ChangeEvent[]) => {
     const started = performance.now()
-    for (const event of appended) for (const listener of listeners) listener(event)
-    for (const listener of batchListeners) listener(appended)
-    listenerMs += performance.now() - started
+    try {
+      for (const event of appended) for (const listener of listeners) listener(event)
+      for (const listener of batchListeners) listener(appended)
+    } finally {
+      sides.clear()
+      listenerMs += performance.now() - started
+    }
   }
   // Up to INSERT_CHUNK events per statement (13 values each), one prepared statement per size.
   const INSERT_CHUNK = 500
@@ -141,9 +146,10 @@ export function eventStore(db: Db) {
         return out
       } finally {
         deferred = null
+        sides.clear()
       }
     },
-    /** The JSON text of an appended event's before and after as stored, for events this store appended. */
+    /** The JSON text of an appended event's before and after as stored, while its listeners run. */
     sidesJson: (event: ChangeEvent): { before: string | null; after: string | null } | undefined => sides.get(event),
     /** Milliseconds spent in listeners since this store was created (the bench's outbox share). */
     listenerMs: (): number => listenerMs,
@@ -167,7 +173,22 @@ export function eventStore(db: Db) {
         // Ids are given in VALUES order; RETURNING may list them in any order, so they are sorted.
         const ids = (insertManyOf(chunk.length).all(flat) as number[]).sort((a, b) => a - b)
         chunk.forEach((event, j) => {
-          const stored = { ...event, id: ids[j]! }
+          const stored: ChangeEvent = {
+            type: event.type,
+            jurisdiction: event.jurisdiction,
+            subject: event.subject,
+            measure_id: event.measure_id,
+            scraper_id: event.scraper_id,
+            changed_fields: event.changed_fields,
+            before: event.before,
+            after: event.after,
+            effective_date: event.effective_date,
+            detected_at: event.detected_at,
+            supersedes: event.supersedes,
+            run_id: event.run_id,
+            snapshot_id: event.snapshot_id,
+            id: ids[j]!,
+          }
           sides.set(stored, { before: values[j]![6] as string | null, after: values[j]![7] as string | null })
           out.push(stored)
         })
