@@ -2,10 +2,9 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 
-/** What `run()` reports: rows changed, and (SQLite) the last inserted rowid. Use RETURNING for ids. */
+/** What `run()` reports: rows changed. New ids come from RETURNING (both engines). */
 export interface RunResult {
   changes: number
-  lastInsertRowid: number | bigint
 }
 
 /** A prepared statement: the subset of better-sqlite3's the stores use, on both engines. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { ownerGone } from '../cluster/presence.js'
+import { ownerGoneIn } from '../cluster/presence.js'
 import type { Config } from '../config.js'
 import type { Stores } from '../db/stores/index.js'
 import type { DiffEngine } from '../diff/engine.js'
@@ -136,20 +136,6 @@ export function resolveHeaders(
 export const STALE_RUN_MS = 6 * 3_600_000
 
 /**
- * True when the process that owns a `running` row is gone (ownerGone: a dead pid on this host, a
- * silent heartbeat on another), or the row is older than STALE_RUN_MS (a reused pid). This
- * process's own runs are never gone.
- */
-export function runOwnerGone(
-  run: { owner: string | null; started_at: string },
-  now: Date,
-  heartbeatAt?: string,
-): boolean {
-  if (now.getTime() - Date.parse(run.started_at) > STALE_RUN_MS) return true
-  return ownerGone(run.owner, heartbeatAt, now)
-}
-
-/**
  * Marks `failed` the runs left `running` by processes that died (SIGKILL, power loss): at every
  * start of a writer (serve, CLI scrape) and again when the scheduler starts. Runs of live processes
  * (a CLI scrape beside the service) are left alone. Returns the ids marked.
@@ -160,9 +146,12 @@ export function sweepAbandonedRuns(
   why = 'the process running it ended during the run',
 ): number[] {
   const now = clock()
+  // Its process is gone (a dead pid on this host, a silent heartbeat on another), or the row is older
+  // than STALE_RUN_MS (a reused pid).
+  const ownerGone = ownerGoneIn(stores, clock)
   const gone = stores.scraping
     .runningRuns()
-    .filter((r) => runOwnerGone(r, now, r.owner ? stores.cluster.process(r.owner)?.heartbeat_at : undefined))
+    .filter((r) => now.getTime() - Date.parse(r.started_at) > STALE_RUN_MS || ownerGone(r.owner))
   for (const r of gone)
     stores.runs.finish(r.id, { finished_at: now.toISOString(), outcome: 'failed', error: `abandoned: ${why}` })
   return gone.map((r) => r.id)

@@ -25,8 +25,6 @@ export interface WorkerOptions {
    * in flight are resumed by the workers still running. Default: only rows without an owner.
    */
   ownerGone?: (owner: string | null) => boolean
-  /** This process's owner id (deliveries it claimed in a previous life are resumed at start). */
-  self?: string
 }
 
 /** How often a running worker looks for deliveries left in flight by a worker that died (ms). */
@@ -41,7 +39,7 @@ export function createDeliveryWorker(options: WorkerOptions) {
   const { store, send, policy, log, concurrency, pollMs } = options
   const clock = options.clock ?? (() => new Date())
   const random = options.random ?? Math.random
-  const self = options.self ?? PROCESS_ID
+  const self = PROCESS_ID
   const ownerGone = options.ownerGone ?? ((owner: string | null) => owner === null)
   let resumedAt = -Infinity
 

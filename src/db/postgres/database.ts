@@ -105,10 +105,9 @@ export function openPostgres(url: string, options: { readonly?: boolean } = {}):
       get: (...args) => shape(execute(c, args, mode === 'raw').rows[0]),
       all: (...args) => execute(c, args, mode === 'raw').rows.map(shape),
       run: (...args): RunResult => {
-        const { rowCount, rows } = execute(c, args)
+        const { rowCount } = execute(c, args)
         if (rowCount > 0) ownChanges++
-        const first = rows[0]
-        return { changes: rowCount, lastInsertRowid: first ? Number(Object.values(first)[0]) : 0 }
+        return { changes: rowCount }
       },
       pluck(toggle = true) {
         mode = toggle ? 'pluck' : 'object'

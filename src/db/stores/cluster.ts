@@ -18,14 +18,12 @@ export function clusterStore(db: Db) {
     ON CONFLICT (id) DO UPDATE SET role = excluded.role, heartbeat_at = excluded.heartbeat_at`)
   const leave = db.prepare('DELETE FROM processes WHERE id = ?')
   const getProcess = db.prepare('SELECT id, role, started_at, heartbeat_at FROM processes WHERE id = ?')
-  const listProcesses = db.prepare('SELECT id, role, started_at, heartbeat_at FROM processes ORDER BY id')
   const forget = db.prepare('DELETE FROM processes WHERE heartbeat_at < ?')
   const claimTick = db.prepare(
     'INSERT INTO scheduled_ticks (tick, holder, claimed_at) VALUES (?, ?, ?) ON CONFLICT (tick) DO NOTHING',
   )
   const finishTick = db.prepare('UPDATE scheduled_ticks SET finished_at = ? WHERE tick = ? AND holder = ?')
   const pruneTicks = db.prepare('DELETE FROM scheduled_ticks WHERE claimed_at < ?')
-  const ticksOf = db.prepare('SELECT tick, holder, claimed_at, finished_at FROM scheduled_ticks ORDER BY tick')
 
   return {
     /** Records that process `id` is alive now (first call registers it). */
@@ -33,7 +31,6 @@ export function clusterStore(db: Db) {
     /** A stopping process removes its row: it owns nothing any more. */
     leave: (id: string) => void leave.run(id),
     process: (id: string): ProcessRow | undefined => getProcess.get(id) as ProcessRow | undefined,
-    processes: (): ProcessRow[] => listProcesses.all() as ProcessRow[],
     /** Drops rows of processes silent since `before` (they died without leaving). */
     forgetSilent: (before: string): number => forget.run(before).changes,
     /** True for the one process that claims `tick` first; every other claim of it is refused. */
@@ -41,7 +38,6 @@ export function clusterStore(db: Db) {
     finishTick: (tick: string, holder: string, now: string) => void finishTick.run(now, tick, holder),
     /** Forgets ticks claimed before `before` (the daily maintenance keeps 30 days). */
     pruneTicks: (before: string): number => pruneTicks.run(before).changes,
-    ticks: () => ticksOf.all() as { tick: string; holder: string; claimed_at: string; finished_at: string | null }[],
   }
 }
 export type ClusterStore = ReturnType<typeof clusterStore>
