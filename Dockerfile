@@ -12,10 +12,11 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scrapers ./scrapers
-# tsc also emits the PostgreSQL bridge's worker thread, plain JavaScript (tsconfig allowJs): a build
-# without it would start and then fail on the first DATABASE_URL connection, so it fails here instead.
+# tsc also emits the worker threads, plain JavaScript (tsconfig allowJs): the PostgreSQL bridge and the SQLite
+# checkpointer. A build without them would start and then fail on first use, so it fails here instead.
 RUN npm run build \
  && test -f dist/src/db/postgres/bridge-worker.js && test -f dist/src/db/postgres/protocol.js \
+ && test -f dist/src/db/checkpoint-worker.js \
  && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: Debian's Chromium for browser sources, data on a volume, unprivileged user ---

@@ -52,7 +52,7 @@ export function openDatabase(
     )
   }
   try {
-    const db = openDb(path, { readonly })
+    const db = openDb(path, { readonly, backgroundCheckpoints: true })
     // Reading the schema fails now, not later, on a file that is not a SQLite database.
     db.prepare('SELECT COUNT(*) FROM sqlite_schema').get()
     return db

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
+import { startCheckpointer } from './checkpoints.js'
 
 /** What `run()` reports: rows changed. New ids come from RETURNING (both engines). */
 export interface RunResult {
@@ -48,14 +49,23 @@ export type SqliteDb = Database.Database & { readonly dialect: 'sqlite' }
 /**
  * Opens (creating if needed) the SQLite file with the connection pragmas the service relies on:
  * WAL for concurrent readers, foreign keys, and a busy timeout for the rare writer overlap.
+ * `backgroundCheckpoints` (the service's writer) moves WAL checkpoints to a worker thread (checkpoints.ts).
  */
-export function openDb(path: string, options: { readonly?: boolean } = {}): SqliteDb {
+export function openDb(path: string, options: { readonly?: boolean; backgroundCheckpoints?: boolean } = {}): SqliteDb {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
   if (!options.readonly) db.pragma('journal_mode = WAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   db.pragma('synchronous = NORMAL')
+  if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
+    const checkpointer = startCheckpointer(db, path)
+    const close = db.close.bind(db)
+    db.close = () => {
+      checkpointer.stop()
+      return close()
+    }
+  }
   return Object.assign(db, { dialect: 'sqlite' as const })
 }
 
