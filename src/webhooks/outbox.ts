@@ -1,5 +1,5 @@
 import type { Stores } from '../db/stores/index.js'
-import type { NewDelivery, Subscription } from '../db/stores/webhooks.js'
+import type { NewEventMessage, Subscription } from '../db/stores/webhooks.js'
 import type { ChangeEvent } from '../domain/index.js'
 import { createStatusViews } from '../read/status-view.js'
 import { matches } from './match.js'
@@ -109,11 +109,11 @@ function createOutbox(
     if (subs.length === 0) return
     // The chain walk is needed only by subscriptions that follow a place with its descendants.
     const needsLineage = subs.some((sub) => sub.include_descendants && sub.jurisdictions.length)
-    const rows: NewDelivery[] = []
+    const messages: NewEventMessage[] = []
     const lineages = new Map<string | null, string[]>()
     // Whether a subscription wants an event depends only on its type, place and subject: matched once per
     // distinct triple in a batch (a batch of 10,000 events has a few hundred), not once per event and subscription.
-    const wanted = new Map<string, Subscription[]>()
+    const wanted = new Map<string, string[]>()
     const effective = views.effectiveResolver()
     for (const event of appended) {
       const key = `${event.type}|${event.jurisdiction}|${event.subject}`
@@ -123,23 +123,13 @@ function createOutbox(
         if (!lineage)
           lineages.set(event.jurisdiction, (lineage = needsLineage ? lineageOf(stores, event.jurisdiction) : []))
         const l = lineage
-        wanted.set(key, (receivers = subs.filter((sub) => matches(sub, event, l))))
+        wanted.set(key, (receivers = subs.filter((sub) => matches(sub, event, l)).map((sub) => sub.id)))
       }
-      let body: { payload: string; payload_tail: string | null } | undefined
-      for (const sub of receivers) {
-        body ??= partsOf(event, effective)
-        rows.push({
-          id: newMessageId(),
-          subscription_id: sub.id,
-          event_id: event.id,
-          type: event.type,
-          payload: body.payload,
-          payload_tail: body.payload_tail,
-          now: event.detected_at,
-        })
-      }
+      if (receivers.length === 0) continue
+      const body = partsOf(event, effective)
+      messages.push({ event_id: event.id, ...body, now: event.detected_at, subscription_ids: receivers })
     }
-    if (rows.length && webhooks.enqueueMany(rows)) notify()
+    if (messages.length && webhooks.enqueueEvents(messages)) notify()
   }
 
   return {

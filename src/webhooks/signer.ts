@@ -7,21 +7,13 @@ export function newSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64')
 }
 
-// Random bytes for message ids, drawn 512 ids at a time: one randomBytes call per id cost ~5 µs, and a diff
-// batch with the outbox makes one id per delivery (17,000 in the bench, 2026-11). Ids are unique, not secret.
-const ID_BYTES = 18
-let idPool = Buffer.alloc(0)
-let idNext = 0
-
-/** A new message id (the `webhook-id` header), unique and stable across retries: `msg_` + 24 random base64url chars. */
+/**
+ * A new message id (the `webhook-id` header), unique and stable across retries: `msg_` + 24 random base64url
+ * chars. Pings and recoveries use these; the outbox's event deliveries get theirs from the database
+ * (webhooks store, `enqueueEvents`). Ids are unique, not secret.
+ */
 export function newMessageId(): string {
-  if (idNext + ID_BYTES > idPool.length) {
-    idPool = randomBytes(ID_BYTES * 512)
-    idNext = 0
-  }
-  const id = 'msg_' + idPool.toString('base64url', idNext, idNext + ID_BYTES)
-  idNext += ID_BYTES
-  return id
+  return 'msg_' + randomBytes(18).toString('base64url')
 }
 
 /** One `v1,<base64>` signature of `id.timestamp.body` (Standard Webhooks, HMAC-SHA256). */

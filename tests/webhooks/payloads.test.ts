@@ -48,25 +48,36 @@ describe('webhook payloads', () => {
   it('store one body per event for all its deliveries, and give each delivery that exact body', () => {
     const { t, events } = setup()
     const bodies = events.map((e) => `{"type":"status.changed","data":{"event_id":${e.id},"note":"café ✓"}}`)
-    const queued = t.stores.webhooks.enqueueMany(
-      events.flatMap((e, i) =>
-        ['ep_a', 'ep_b'].map((sub) => ({
-          id: `msg_${sub}_${e.id}`,
-          subscription_id: sub,
-          event_id: e.id,
-          type: e.type,
-          payload: bodies[i]!,
-          now: NOW,
-        })),
-      ),
+    const queued = t.stores.webhooks.enqueueEvents(
+      events.map((e, i) => ({
+        event_id: e.id,
+        payload: bodies[i]!,
+        payload_tail: null,
+        now: NOW,
+        subscription_ids: ['ep_a', 'ep_b'],
+      })),
     )
     expect(queued).toBe(4)
     expect(count(t, 'webhook_payloads')).toBe(2)
+    const ids = new Set<string>()
     for (const [i, e] of events.entries())
-      for (const sub of ['ep_a', 'ep_b'])
-        expect(t.stores.webhooks.getDelivery(`msg_${sub}_${e.id}`)!.payload).toBe(bodies[i])
-    const [claim] = t.stores.webhooks.claimDue(NOW, 1)
-    expect(claim!.delivery.payload).toBe(bodies[0])
+      for (const sub of ['ep_a', 'ep_b']) {
+        const delivery = t.stores.webhooks.deliveryForEvent(sub, e.id)!
+        expect(delivery.payload).toBe(bodies[i])
+        expect(delivery).toMatchObject({ type: 'status.changed', state: 'pending', next_attempt_at: NOW })
+        // The database draws each message id: 24 random hex digits.
+        expect(delivery.id).toMatch(/^msg_[0-9a-f]{24}$/)
+        expect(t.stores.webhooks.getDelivery(delivery.id)!.payload).toBe(bodies[i])
+        ids.add(delivery.id)
+      }
+    expect(ids.size).toBe(4)
+    // Each subscription's queue follows the events' order: its first event is claimed first.
+    const claims = t.stores.webhooks.claimDue(NOW, 10)
+    expect(claims.map((c) => [c.delivery.subscription_id, c.delivery.event_id])).toEqual([
+      ['ep_a', events[0]!.id],
+      ['ep_b', events[0]!.id],
+    ])
+    expect(claims[0]!.delivery.payload).toBe(bodies[0])
   })
 
   it('keep no body for deliveries that were already queued', () => {
@@ -81,7 +92,8 @@ describe('webhook payloads', () => {
     })
     expect(t.stores.webhooks.enqueue(delivery('msg_1', '{"first":true}'))).toBe(true)
     expect(t.stores.webhooks.enqueue(delivery('msg_2', '{"again":true}'))).toBe(false)
-    expect(t.stores.webhooks.enqueueMany([delivery('msg_3', '{"again":true}')])).toBe(0)
+    const again = { event_id: events[0]!.id, payload: '{"again":true}', payload_tail: null, now: NOW }
+    expect(t.stores.webhooks.enqueueEvents([{ ...again, subscription_ids: ['ep_a'] }])).toBe(0)
     expect(count(t, 'webhook_payloads')).toBe(1)
     expect(t.stores.webhooks.deliveryForEvent('ep_a', events[0]!.id)!.payload).toBe('{"first":true}')
   })

@@ -85,6 +85,17 @@ export interface NewDelivery {
   now: string
 }
 
+/** One event's message for the subscriptions that want it: one stored body, a delivery for each. */
+export interface NewEventMessage {
+  event_id: number
+  /** The body's head: the text before the event's `before` JSON (see eventPayloadParts), or with no tail the whole body. */
+  payload: string
+  /** Set: the body is `payload` + the event's before JSON + `,"after":` + its after JSON + this. */
+  payload_tail: string | null
+  now: string
+  subscription_ids: readonly string[]
+}
+
 /** How a finished attempt ended, as the worker decided it. */
 export type AttemptResult =
   | { outcome: 'succeeded'; status_code: number; latency_ms: number; response_excerpt: string | null }
@@ -213,21 +224,29 @@ export function webhookStore(db: Db) {
     db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
   const deletePayload = db.prepare('DELETE FROM webhook_payloads WHERE id = ?')
-  // Rows in bulk: one prepared INSERT of up to ENQUEUE_CHUNK rows, kept per row count, returning one column.
+  // Bodies in bulk: one prepared INSERT of up to ENQUEUE_CHUNK rows, kept per row count, returning their ids.
   const ENQUEUE_CHUNK = 500
   const insertPayloadsOf = multiRow(
     db,
     (v) => `INSERT INTO webhook_payloads (event_id, body, tail, created_at) VALUES ${v} RETURNING id`,
     4,
   )
-  const insertDeliveriesOf = multiRow(
-    db,
-    (
-      v,
-    ) => `INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
-      VALUES ${v} ON CONFLICT DO NOTHING RETURNING payload_id`,
-    8,
-  )
+  // One subscription's deliveries of a batch of stored bodies (`@ids`, a JSON array of webhook_payloads ids),
+  // in body order. Their message ids are drawn here, 24 hex digits on both engines: 96 random bits on SQLite,
+  // 90 on PostgreSQL (the first 24 digits of a v4 UUID, one of whose digits is fixed).
+  const NEW_MESSAGE_ID =
+    db.dialect === 'sqlite'
+      ? `'msg_' || lower(hex(randomblob(12)))`
+      : `'msg_' || substr(replace(CAST(gen_random_uuid() AS text), '-', ''), 1, 24)`
+  const fanOut = db
+    .prepare(
+      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
+    SELECT ${NEW_MESSAGE_ID}, @sub, p.event_id, e.type, p.id, p.created_at, p.created_at, p.created_at
+      FROM webhook_payloads p JOIN change_events e ON e.id = p.event_id
+      WHERE p.id IN (${jsonValues(db, '@ids', 'integer')}) ORDER BY p.id
+    ON CONFLICT DO NOTHING RETURNING payload_id`,
+    )
+    .pluck()
   // The head of each enabled subscription's queue (lowest seq not yet settled), when it is due.
   // A subscription with a delivery in flight has a 'delivering' head, so it is skipped: one at a
   // time, in order. Driven by subscriptions and the partial index of open deliveries, so its cost
@@ -382,54 +401,39 @@ export function webhookStore(db: Db) {
         })
         .immediate(),
     /**
-     * Queues many deliveries with a few multi-row INSERTs (duplicates per subscription and event are
-     * ignored); returns how many were new. Deliveries of one event that carry the same body (the
-     * same string) share one stored body.
+     * Queues the messages of many events (the outbox's batch): each event's body is stored once, and
+     * each subscription's deliveries are made by one INSERT … SELECT in event order, with message ids
+     * drawn by the database. A delivery a subscription already has for the event is skipped; returns how
+     * many were new.
      */
-    enqueueMany(deliveries: readonly NewDelivery[]): number {
-      // One body per (event, text); `bodyOf[i]` is the body of deliveries[i]. Keyed by event (a number), then
-      // compared as text: the outbox passes the same string to every delivery of an event, so that is one pointer check.
-      const bodies: NewDelivery[] = []
-      const bodyOf = new Array<number>(deliveries.length)
-      const seen = new Map<number | null, number>()
-      for (let i = 0; i < deliveries.length; i++) {
-        const d = deliveries[i]!
-        let b = seen.get(d.event_id)
-        if (b === undefined || bodies[b]!.payload !== d.payload || bodies[b]!.payload_tail !== d.payload_tail)
-          seen.set(d.event_id, (b = bodies.push(d) - 1))
-        bodyOf[i] = b
-      }
-      const payloadIds = new Array<number>(bodies.length)
-      for (let i = 0; i < bodies.length; i += ENQUEUE_CHUNK) {
-        const n = Math.min(ENQUEUE_CHUNK, bodies.length - i)
+    enqueueEvents(messages: readonly NewEventMessage[]): number {
+      const payloadIds = new Array<number>(messages.length)
+      for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
+        const n = Math.min(ENQUEUE_CHUNK, messages.length - i)
         const values = new Array<unknown>(n * 4)
         for (let j = 0; j < n; j++) {
-          const b = bodies[i + j]!
-          values[j * 4] = b.event_id
-          values[j * 4 + 1] = b.payload
-          values[j * 4 + 2] = b.payload_tail ?? null
-          values[j * 4 + 3] = b.now
+          const m = messages[i + j]!
+          values[j * 4] = m.event_id
+          values[j * 4 + 1] = m.payload
+          values[j * 4 + 2] = m.payload_tail
+          values[j * 4 + 3] = m.now
         }
         // Ids are given in VALUES order; RETURNING may list them in any order, so they are sorted.
         const ids = (insertPayloadsOf(n).all(values) as number[]).sort((x, y) => x - y)
         for (let j = 0; j < n; j++) payloadIds[i + j] = ids[j]!
       }
+      const bySubscription = new Map<string, number[]>()
+      messages.forEach((m, i) => {
+        for (const sub of m.subscription_ids) {
+          const ids = bySubscription.get(sub)
+          if (ids) ids.push(payloadIds[i]!)
+          else bySubscription.set(sub, [payloadIds[i]!])
+        }
+      })
       const used = new Set<number>()
       let queued = 0
-      for (let i = 0; i < deliveries.length; i += ENQUEUE_CHUNK) {
-        const n = Math.min(ENQUEUE_CHUNK, deliveries.length - i)
-        const values = new Array<unknown>(n * 8)
-        for (let j = 0; j < n; j++) {
-          const d = deliveries[i + j]!
-          const k = j * 8
-          values[k] = d.id
-          values[k + 1] = d.subscription_id
-          values[k + 2] = d.event_id
-          values[k + 3] = d.type
-          values[k + 4] = payloadIds[bodyOf[i + j]!]
-          values[k + 5] = values[k + 6] = values[k + 7] = d.now
-        }
-        const inserted = insertDeliveriesOf(n).all(values) as number[]
+      for (const [sub, ids] of bySubscription) {
+        const inserted = fanOut.all({ sub, ids: JSON.stringify(ids) }) as number[]
         queued += inserted.length
         for (const id of inserted) used.add(id)
       }
