@@ -4,15 +4,15 @@
  * it to disk, on the committing thread: a diff batch of 10,000 changes wrote ~7,000 pages and then spent
  * ~100–200 ms checkpointing (issue 14), with the event loop (and every API request of that process)
  * waiting. Here a worker thread with its own connection checkpoints every half second instead, and the
- * writer's own automatic checkpoint stays as a safety net, set high enough that it runs only if the
- * worker falls far behind (it cannot happen silently: the worker's errors are reported).
+ * writer's own automatic checkpoint stays as a safety net, set high enough (40 MB of log) that it runs
+ * only if the worker falls far behind (it cannot happen silently: the worker's errors are reported).
  */
 import { Worker } from 'node:worker_threads'
 import type Database from 'better-sqlite3'
 
 const INTERVAL_MS = 500
-/** The writer checkpoints itself only past this many log pages (~40 MB); the worker keeps the log well below. */
-const SAFETY_NET_PAGES = 10_000
+/** The writer checkpoints itself only past this much log; the worker keeps the log well below. */
+const SAFETY_NET_BYTES = 40 * 1024 * 1024
 /** How long closing waits for the worker to close its connection (it may be in the middle of a checkpoint). */
 const STOP_WAIT_MS = 5_000
 
@@ -43,7 +43,8 @@ export function startCheckpointer(
     if (db.open) db.pragma('wal_autocheckpoint = 1000')
   })
   worker.once('exit', () => (running = false))
-  db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`)
+  const pageSize = db.pragma('page_size', { simple: true }) as number
+  db.pragma(`wal_autocheckpoint = ${Math.ceil(SAFETY_NET_BYTES / pageSize)}`)
   return {
     stop() {
       if (!running) return
