@@ -118,6 +118,28 @@ describeWithBrowser('browser pool (real Chromium)', () => {
     }
   })
 
+  it("launches Chromium with Playwright's feature list intact: each single-valued switch once", async () => {
+    const { pool } = await setup()
+    await pool.render({ url: URL_ })
+    const args = readFileSync(`/proc/${chromiumChild()}/cmdline`, 'utf8').split('\0')
+    // Chromium keeps only the last of a repeated switch: a second one would silently replace the first.
+    for (const single of ['--disable-features=', '--enable-features=', '--blink-settings='])
+      expect(
+        args.filter((a) => a.startsWith(single)),
+        single,
+      ).toHaveLength(1)
+    // Playwright's own list (keeps http:// pages on http, among others) and our Blink settings both hold.
+    expect(args.find((a) => a.startsWith('--disable-features='))).toContain('HttpsUpgrades')
+    expect(args.find((a) => a.startsWith('--blink-settings='))).toMatch(/primaryHoverType=2,.*imagesEnabled=false/)
+  })
+
+  it('returns the document as served and rendered, doctype included', async () => {
+    const { pool } = await setup()
+    const out = await pool.render({ url: URL_, waitFor: 'p.late' })
+    expect(out.html.startsWith('<!DOCTYPE html><html><head><title>Rendered</title>')).toBe(true)
+    expect(out.html.endsWith('</body></html>')).toBe(true)
+  })
+
   it('relaunches the browser after it crashes', async () => {
     const { pool } = await setup()
     await pool.render({ url: URL_ })
