@@ -104,6 +104,7 @@ describeWithBrowser('browser pool (real Chromium)', () => {
     var root = document.getElementById('host').attachShadow({ mode: 'open' });
     var item = document.createElement('li'); item.className = 'shadowed'; item.textContent = 'inside a shadow root';
     root.appendChild(item);
+    document.body.setAttribute('data-shadow', 'yes');
   }, 30);
   setTimeout(function () { document.body.setAttribute('data-ready', 'yes') }, 60);
 </script></body></html>`
@@ -112,9 +113,16 @@ describeWithBrowser('browser pool (real Chromium)', () => {
       headers: { 'content-type': 'text/html; charset=utf-8' },
     })
     const url = 'https://rendered.example.gov/shadow.html'
-    for (const waitFor of ['li.shadowed', 'body[data-ready="yes"]', 'text=inside a shadow root']) {
-      const result = await pool.render({ url, waitFor })
-      expect(result.html, waitFor).toContain('data-ready="yes"')
+    // Each wait returns once its selector appeared, and not before: the page marks each step on <body>
+    // (the shadow root's content itself is not part of the document's HTML).
+    const waits = [
+      ['li.shadowed', 'data-shadow="yes"'],
+      ['body[data-ready="yes"]', 'data-ready="yes"'],
+      ['text=inside a shadow root', 'data-shadow="yes"'],
+    ]
+    for (const [waitFor, mark] of waits) {
+      const result = await pool.render({ url, waitFor: waitFor! })
+      expect(result.html, waitFor).toContain(mark)
     }
   })
 
