@@ -1,10 +1,11 @@
+import { compareDates, materialDiff } from '../diff/plan.js'
 import { builtinJurisdictions, US_STATE_CODES } from '../domain/index.js'
 import type { Dataset, DatasetEntry } from './load.js'
 
 /**
  * Integrity and coverage of the curated dataset, beyond what each entry's schema checks: codes
- * that exist, one row per (place, subject, date), a file for the place it holds. Pure: the
- * dataset test and `npm run dataset:check` both call it.
+ * that exist, one row per (place, subject, date), a file for the place it holds, and no two rows
+ * in a row saying the same thing. Pure: the dataset test and `npm run dataset:check` both call it.
  */
 
 export interface DatasetProblem {
@@ -57,6 +58,39 @@ export function checkDataset(dataset: Dataset): DatasetProblem[] {
         message: `a second row for the same place, subject and date (first in ${previous}); merge them`,
       })
     seen.set(label, file)
+  }
+  problems.push(...repeatedRows(dataset))
+  return problems
+}
+
+/**
+ * Consecutive rows of one place and subject that say the same (status, age, conditions, preemption):
+ * the diff engine keeps one period for both, each applying only updates its citation and summary, so
+ * re-applying the dataset flips them back and forth. Either merge them, or name in `conditions` what
+ * changed on the later date (a new legal basis with the same status changes what is allowed).
+ */
+function repeatedRows(dataset: Dataset): DatasetProblem[] {
+  const pairs = new Map<string, { file: string; entry: DatasetEntry }[]>()
+  for (const located of dataset.located) {
+    const key = `${located.entry.jurisdiction}/${located.entry.subject}`
+    pairs.set(key, [...(pairs.get(key) ?? []), located])
+  }
+  const problems: DatasetProblem[] = []
+  for (const [key, rows] of pairs) {
+    rows.sort((a, b) => compareDates(a.entry.effective_date, b.entry.effective_date))
+    for (let i = 1; i < rows.length; i++) {
+      const before = rows[i - 1]!.entry
+      const { file, entry } = rows[i]!
+      const material = (e: DatasetEntry) => ({ ...e, preempts_local: e.preempts_local ?? false })
+      if (materialDiff(material(before), material(entry)).length === 0)
+        problems.push({
+          file,
+          entry: `${key}@${entry.effective_date ?? 'start'}`,
+          message:
+            `says the same as the row from ${before.effective_date ?? 'the start'} (status, age, conditions): ` +
+            'the timeline keeps one period for both; merge them, or name in "conditions" what changed on this date',
+        })
+    }
   }
   return problems
 }

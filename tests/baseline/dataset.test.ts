@@ -68,6 +68,28 @@ describe('curated baseline dataset', () => {
     expect(checkDataset(dataset)).toEqual([])
   })
 
+  it('refuses two rows in a row saying the same thing, which the timeline would fold into one period', () => {
+    const fi = dataset.located.filter(({ entry }) => entry.jurisdiction === 'FI' && entry.subject === 'kratom')
+    expect(fi).toHaveLength(2)
+    const same = fi.map(({ file, entry }) => ({ file, entry: { ...entry, conditions: [] } }))
+    expect(checkDataset({ ...dataset, located: same })).toEqual([
+      {
+        file: 'countries/fi.json',
+        entry: 'FI/kratom@2016-04-01',
+        message: expect.stringContaining('says the same as the row from the start'),
+      },
+    ])
+  })
+
+  it('changes nothing when applied again from scratch: no period is folded into another', () => {
+    const t = testDb()
+    loadBaseline(t.stores, t.engine, BASELINE_DIR, t.clock)
+    t.db.exec('DELETE FROM baseline_entries')
+    const again = loadBaseline(t.stores, t.engine, BASELINE_DIR, t.clock)
+    expect(again.applied).toBe(dataset.entries.length)
+    expect(again.result!.events.map((e) => `${e.type} ${e.jurisdiction} ${e.subject}`)).toEqual([])
+  })
+
   it('records past transitions (a state banned since 2016 has its earlier legal row)', () => {
     const al = dataset.entries.filter((e) => e.jurisdiction === 'US-AL' && e.subject === 'kratom')
     expect(al.map((e) => e.status)).toEqual(['legal', 'banned'])
