@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import pLimit from 'p-limit'
-import { chromium, errors, type Browser, type Page } from 'playwright-core'
+import type * as Playwright from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { BlockedError, FetchError } from '../errors.js'
 import type { Logger } from '../log.js'
 import { routeUrl } from './http.js'
@@ -36,12 +38,18 @@ export const CHROMIUM_ARGS = [
 export const INSTALL_CHROMIUM_HINT =
   'no Chromium found: install one (Debian/Ubuntu: "apt-get install chromium") or set CHROMIUM_PATH to its executable.'
 
+/**
+ * Playwright, loaded on first use: the package takes ~80 MB and most of a second to load (2026-11), which a
+ * read-only API process, or a writer whose sources are all plain HTTP, never needs.
+ */
+const requirePlaywright = () => createRequire(import.meta.url)('playwright-core') as typeof Playwright
+
 /** The Chromium to use: CHROMIUM_PATH, else /usr/bin/chromium, else Playwright's own download; null when none exists. */
 export function resolveChromium(configured?: string): string | null {
   if (configured) return existsSync(configured) ? configured : null
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
   try {
-    const own = chromium.executablePath()
+    const own = requirePlaywright().chromium.executablePath()
     return own && existsSync(own) ? own : null
   } catch {
     return null
@@ -145,6 +153,7 @@ const WAIT_FOR_CSS = `(selector) => new Promise((resolve) => {
  * waitForSelector as before, with the time left.
  */
 async function waitForSelector(page: Page, selector: string, timeoutMs: number): Promise<void> {
+  const { errors } = requirePlaywright()
   const started = performance.now()
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
@@ -202,8 +211,8 @@ export function createBrowserPool(options: BrowserPoolOptions) {
   const closing = new WeakSet<Browser>()
 
   function get(): Promise<Browser> {
-    browser ??= chromium
-      .launch({
+    browser ??= requirePlaywright()
+      .chromium.launch({
         executablePath: options.executablePath,
         args: CHROMIUM_ARGS,
         ignoreDefaultArgs: [PLAYWRIGHT_BLINK_SETTINGS],
