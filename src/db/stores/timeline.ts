@@ -127,7 +127,6 @@ export function timelineStore(db: Db) {
   const insertStmt = insertManyOf(1)
   const setValidToStmt = db.prepare('UPDATE status_records SET valid_to = ? WHERE id = ?')
   const retractStmt = db.prepare('UPDATE status_records SET retracted_at = ? WHERE id = ?')
-  const setEventStmt = db.prepare('UPDATE status_records SET created_event_id = ? WHERE id = ?')
   const confirmStmt =
     db.prepare(`UPDATE status_records SET verified_at = @verified_at, verified_by = @verified_by, sources_json = @sources_json, citation = @citation,
     summary = @summary, confidence = @confidence, evidence_json = COALESCE(@evidence_json, evidence_json) WHERE id = @id`)
@@ -189,7 +188,6 @@ export function timelineStore(db: Db) {
     },
     setValidTo: (id: number, validTo: string | null) => void setValidToStmt.run(validTo, id),
     retract: (id: number, at: string) => void retractStmt.run(at, id),
-    linkEvent: (id: number, eventId: number) => void setEventStmt.run(eventId, id),
     /** A source confirmed the row: refresh verification time and descriptive fields. */
     confirm(
       id: number,
