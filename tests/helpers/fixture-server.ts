@@ -16,6 +16,8 @@ export type Fault =
   | { kind: 'status'; status: number; times?: number }
   | { kind: 'retry-after'; seconds: number; times?: number }
   | { kind: 'slow'; ms: number; times?: number }
+  /** The request waits until `release(url)` (or the server closes), then is served as usual. */
+  | { kind: 'hold'; times?: number }
   | { kind: 'truncate'; times?: number }
   | { kind: 'bot-wall'; times?: number }
 
@@ -61,6 +63,11 @@ export async function fixtureServer(port = 0) {
   const routes = new Map<string, FixtureResponse>()
   const faults = new Map<string, Fault>()
   const requests: RequestLog[] = []
+  const held = new Map<string, (() => void)[]>()
+  const release = (key: string) => {
+    for (const resume of held.get(key) ?? []) resume()
+    held.delete(key)
+  }
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const host = String(req.headers['x-original-host'] ?? req.headers.host)
@@ -81,6 +88,9 @@ export async function fixtureServer(port = 0) {
           return
         case 'slow':
           await new Promise((resolve) => setTimeout(resolve, fault.ms))
+          break
+        case 'hold':
+          await new Promise<void>((resume) => held.set(key, [...(held.get(key) ?? []), resume]))
           break
         case 'bot-wall':
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(BOT_WALL_HTML)
@@ -153,9 +163,14 @@ export async function fixtureServer(port = 0) {
     clearFaults() {
       faults.clear()
     },
+    /** Lets the requests a `hold` fault keeps waiting for `url` go on. */
+    release(url: string) {
+      release(keyOf(url))
+    },
     hits: (url: string) => requests.filter((r) => `${r.host}${r.path}` === keyOf(url)).length,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const key of [...held.keys()]) release(key)
         server.closeAllConnections()
         server.close(() => resolve())
       }),

@@ -47,9 +47,9 @@ describe('killed runs', () => {
         error: string | null
       }[]
 
-    /** Starts `kratomwatch scrape` on a page that answers after `slowMs`; resolves once its run row is `running`. */
-    const slowScrape = async (slowMs: number) => {
-      sources.fault(texas.sources.chapter.url, { kind: 'slow', ms: slowMs, times: 1 })
+    /** Starts `kratomwatch scrape` on a page held until `sources.release`; resolves once its run row is `running`. */
+    const heldScrape = async () => {
+      sources.fault(texas.sources.chapter.url, { kind: 'hold', times: 1 })
       const before = runs().length
       const child = spawn(
         process.execPath,
@@ -74,7 +74,7 @@ describe('killed runs', () => {
     }
 
     // 1. Killed mid-run; the next CLI scrape (no scheduler anywhere) marks it failed and runs normally.
-    const first = await slowScrape(60_000)
+    const first = await heldScrape()
     first.child.kill('SIGKILL')
     await first.exited
     const next = await cliProcess(['scrape', '--only', TX], env as Record<string, string>)
@@ -87,8 +87,8 @@ describe('killed runs', () => {
 
     // 2. A CLI scrape is live; another is killed. A service with SCHEDULER_ENABLED=false starts:
     //    it marks the dead process's run failed and leaves the live one running, which then finishes.
-    const live = await slowScrape(30_000)
-    const killed = await slowScrape(60_000)
+    const live = await heldScrape()
+    const killed = await heldScrape()
     killed.child.kill('SIGKILL')
     await killed.exited
     const server = await serveProcess({
@@ -101,6 +101,7 @@ describe('killed runs', () => {
       error: expect.stringMatching(/^abandoned: /),
     })
     expect(runs().find((r) => r.id === live.id)!.outcome).toBe('running')
+    sources.release(texas.sources.chapter.url)
     expect(await live.exited, 'the live scrape succeeds').toBe(0)
     expect(['changed', 'unchanged']).toContain(runs().find((r) => r.id === live.id)!.outcome)
     server.child.kill('SIGTERM')
