@@ -30,7 +30,7 @@ import {
   type Tally,
   type Verification,
 } from './copy-plan.js'
-import { migrate, readMigrations } from './migrate.js'
+import { hasMigrationsTable, migrate, readMigrations } from './migrate.js'
 import { openDb, type Db } from './open.js'
 import { redactUrl } from './postgres/bridge.js'
 import { openPostgres } from './postgres/database.js'
@@ -159,14 +159,7 @@ function postgresSchema(db: Db): TableInfo[] {
 
 /** The migrations a database has applied (file names, in order), or null without schema_migrations. */
 function appliedMigrations(db: Db): string[] | null {
-  const has = db
-    .prepare(
-      db.dialect === 'sqlite'
-        ? `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${MIGRATIONS_TABLE}'`
-        : `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '${MIGRATIONS_TABLE}'`,
-    )
-    .get()
-  if (!has) return null
+  if (!hasMigrationsTable(db)) return null
   return db.prepare(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY version`).pluck().all() as string[]
 }
 

@@ -125,20 +125,22 @@ function checkApplied(db: Db, files: MigrationFile[]): AppliedRow[] {
   return applied
 }
 
+/** Whether the database has a schema_migrations table (a kratomwatch database, migrated at least once). */
+export function hasMigrationsTable(db: Db): boolean {
+  const sql =
+    db.dialect === 'sqlite'
+      ? `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+      : `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`
+  return db.prepare(sql).get() !== undefined
+}
+
 /**
  * For read-only processes (`serve --role api`): checks that the database is exactly at the code's
  * schema without writing anything; a pending migration means the writer has not started yet.
  */
 export function verifyMigrations(db: Db, dir: string = MIGRATIONS_DIR): number {
   const files = readMigrations(dirFor(db, dir))
-  const hasTable = db
-    .prepare(
-      db.dialect === 'sqlite'
-        ? `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
-        : `SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`,
-    )
-    .get()
-  const applied = hasTable ? checkApplied(db, files) : []
+  const applied = hasMigrationsTable(db) ? checkApplied(db, files) : []
   if (applied.length < files.length) {
     throw new MigrationError(
       `the database is at schema ${applied.length} but this code needs ${files.length}: start the writer (serve --role all or worker, or kratomwatch migrate) first.`,
