@@ -17,7 +17,7 @@ import { createDiffEngine } from '../src/diff/engine.js'
 import { browserMemoryMb } from '../src/fetch/browser.js'
 import { silentLogger } from '../src/log.js'
 import type { ScraperDefinition } from '../src/scraping/define-scraper.js'
-import { fixtureCases } from '../src/scraping/fixtures.js'
+import { fixtureCase } from '../src/scraping/fixtures.js'
 import { createScrapingService } from '../src/scraping/service.js'
 import aka from '../scrapers/us/us-aka-state-map.js'
 import texas from '../scrapers/us-tx/us-tx-statutes-hs-444.js'
@@ -47,8 +47,8 @@ export default async function scrapeBench(): Promise<Figure[]> {
   const engine = createDiffEngine(stores)
   const statics = copies(texas as ScraperDefinition, STATIC, 's')
   const browsers = copies(aka as ScraperDefinition, BROWSER, 'b')
-  const txCase = fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-2026-11')!
-  const akaCase = fixtureCases(aka as ScraperDefinition).find((c) => c.name === 'state-list-2026-11')!
+  const txCase = fixtureCase(texas as ScraperDefinition, 'chapter-444-2026-11')
+  const akaCase = fixtureCase(aka as ScraperDefinition, 'state-list-2026-11')
   for (const d of statics) server.serveCase(d, { ...txCase })
   for (const d of browsers) server.serveCase(d, { ...akaCase })
   const config = loadConfig({

@@ -65,6 +65,13 @@ export function fixtureCases(def: Pick<ScraperDefinition, 'id' | 'sources'>, roo
   return [...cases.values()]
 }
 
+/** One named case of `fixtures/<id>/`; throws, naming the folder, when there is none. */
+export function fixtureCase(def: Pick<ScraperDefinition, 'id' | 'sources'>, name: string, root?: string): FixtureCase {
+  const found = fixtureCases(def, root).find((c) => c.name === name)
+  if (!found) throw new Error(`no fixture case "${name}" in fixtures/${def.id}/`)
+  return found
+}
+
 const FOLLOWED_FILE_PREFIX = 'followed.'
 const KIND_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

@@ -202,7 +202,7 @@ export async function scrapeFixture(def: ScraperDefinition, caseName: string) {
   // Imported lazily: this module also serves scripts/serve-fixtures.ts, outside vitest.
   const [
     { loadConfig },
-    { fixtureCases },
+    { fixtureCase },
     { resolveUrl },
     { createScrapingService },
     { silentLogger },
@@ -217,8 +217,7 @@ export async function scrapeFixture(def: ScraperDefinition, caseName: string) {
     import('./db.js'),
     import('../../src/baseline/load.js'),
   ])
-  const fixture = fixtureCases(def).find((c) => c.name === caseName)
-  if (!fixture) throw new Error(`no fixture case "${caseName}" in fixtures/${def.id}/`)
+  const fixture = fixtureCase(def, caseName)
   const server = await fixtureServer()
   const t = testDb()
   // The dataset's counties and cities too (testDb seeds only the built-in ISO places), as in production.

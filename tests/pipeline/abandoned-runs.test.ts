@@ -7,7 +7,7 @@ import { migrate } from '../../src/db/migrate.js'
 import { openDb } from '../../src/db/open.js'
 import { silentLogger } from '../../src/log.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import { createScrapingService } from '../../src/scraping/service.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { tempDir, testDb } from '../helpers/db.js'
@@ -22,10 +22,7 @@ const TX = 'us-tx-statutes-hs-444'
 describe('killed runs', () => {
   it('a SIGKILLed CLI scrape is marked failed by the next CLI scrape or service start, while a live one is left running', async () => {
     const sources = await fixtureServer()
-    sources.serveCase(
-      texas as ScraperDefinition,
-      fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-2026-11')!,
-    )
+    sources.serveCase(texas as ScraperDefinition, fixtureCase(texas as ScraperDefinition, 'chapter-444-2026-11'))
     const DATABASE_PATH = join(tempDir(), 'kw.db')
     const setup = openDb(DATABASE_PATH)
     migrate(setup)
@@ -110,10 +107,7 @@ describe('killed runs', () => {
 
   it("records a run's outcome in the transaction of its changes: a crash before the row is finished leaves no change behind", async () => {
     const server = await fixtureServer()
-    server.serveCase(
-      texas as ScraperDefinition,
-      fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-2026-11')!,
-    )
+    server.serveCase(texas as ScraperDefinition, fixtureCase(texas as ScraperDefinition, 'chapter-444-2026-11'))
     const t = testDb()
     const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
     const service = await createScrapingService({

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { runCli } from '../../src/cli.js'
 import { openDb } from '../../src/db/open.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import ecfr from '../../scrapers/us/us-ecfr-1308.js'
 import federalRegister from '../../scrapers/us/us-federal-register.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
@@ -18,10 +18,7 @@ afterEach(async () => {
 
 async function setup(caseName: string) {
   const server = await fixtureServer()
-  server.serveCase(
-    texas as ScraperDefinition,
-    fixtureCases(texas as ScraperDefinition).find((c) => c.name === caseName)!,
-  )
+  server.serveCase(texas as ScraperDefinition, fixtureCase(texas as ScraperDefinition, caseName))
   const path = `${tempDir()}/kw.db`
   for (const [k, v] of Object.entries({
     DATABASE_PATH: path,
@@ -97,7 +94,7 @@ describe('kratomwatch scrape --live --check', () => {
   it('fetches and parses every enabled source once, writes nothing, and reports ok / would change / degraded', async () => {
     const { server, path, lines } = await setup('chapter-444-amended-synthetic')
     // eCFR answers as recorded (ok: nothing to change); the Federal Register search is broken (503).
-    const ecfrCase = fixtureCases(ecfr as ScraperDefinition).find((c) => c.name === 'section-1308.11-2024-05-17')!
+    const ecfrCase = fixtureCase(ecfr as ScraperDefinition, 'section-1308.11-2024-05-17')
     server.serveCase(ecfr as ScraperDefinition, ecfrCase)
     await server.serveFollowed(ecfr as ScraperDefinition, ecfrCase)
     server.fault(federalRegister.sources.search.url, { kind: 'status', status: 503 })

@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/log.js'
 import { lazyScraperRegistry } from '../../src/main.js'
 import { createStatusViews } from '../../src/read/status-view.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { testApp, testDb } from '../helpers/db.js'
@@ -60,11 +60,7 @@ async function setup(withScraping = true) {
   })
   const admin = t.stores.keys.create('maintainer', true, '2026-11-25T00:00:00Z').key
   const user = t.stores.keys.create('reader', false, '2026-11-25T00:00:00Z').key
-  const serve = (name: string) =>
-    server.serveCase(
-      TX,
-      fixtureCases(TX).find((c) => c.name === name)!,
-    )
+  const serve = (name: string) => server.serveCase(TX, fixtureCase(TX, name))
   const post = (path: string, key?: string, body?: unknown) =>
     app.request(path, {
       method: 'POST',

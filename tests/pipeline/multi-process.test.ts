@@ -6,7 +6,7 @@ import { createStores } from '../../src/db/stores/index.js'
 import { createDiffEngine } from '../../src/diff/engine.js'
 import { Observation } from '../../src/domain/index.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import { registerOutbox } from '../../src/webhooks/outbox.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { tempDir } from '../helpers/db.js'
@@ -21,12 +21,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('several processes on one database file', () => {
   it('a writer, a read-only API process under authenticated load, CLI scrapes and another writer connection: no write fails', async () => {
     const sources = await fixtureServer()
-    const cases = fixtureCases(texas as ScraperDefinition)
     const serveCase = (name: string) =>
-      sources.serveCase(
-        texas as ScraperDefinition,
-        cases.find((c) => c.name === name)!,
-      )
+      sources.serveCase(texas as ScraperDefinition, fixtureCase(texas as ScraperDefinition, name))
     serveCase('chapter-444-2026-11')
 
     const dir = tempDir()

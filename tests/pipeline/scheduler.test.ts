@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js'
 import { silentLogger } from '../../src/log.js'
 import { createScheduler } from '../../src/scheduler.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { testDb } from '../helpers/db.js'
@@ -73,10 +73,7 @@ describe('scheduler', () => {
     const server = await fixtureServer()
     const t = testDb()
     const def = { ...texas, schedule: '* * * * * *' } as ScraperDefinition
-    server.serveCase(
-      def,
-      fixtureCases(def).find((c) => c.name === 'chapter-444-2026-11')!,
-    )
+    server.serveCase(def, fixtureCase(def, 'chapter-444-2026-11'))
     const config = loadConfig({ DATABASE_PATH: t.path, ...scrapeTestEnv(server) })
     const disabled = { ...texas, id: 'us-tx-disabled' } as ScraperDefinition
     const service = await createScrapingService({

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { loadBaseline } from '../../src/baseline/load.js'
 import { loadConfig } from '../../src/config.js'
 import { silentLogger } from '../../src/log.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import { STALE_RUN_MS } from '../../src/scraping/run.js'
 import { createScrapingService, type ScrapingService } from '../../src/scraping/service.js'
 import aka from '../../scrapers/us/us-aka-state-map.js'
@@ -39,11 +39,7 @@ async function setup(
     httpBackoffMs: 1,
   })
   services.push(service)
-  const serve = (def: ScraperDefinition, name: string) =>
-    server.serveCase(
-      def,
-      fixtureCases(def).find((c) => c.name === name)!,
-    )
+  const serve = (def: ScraperDefinition, name: string) => server.serveCase(def, fixtureCase(def, name))
   return { server, t, service, serve }
 }
 

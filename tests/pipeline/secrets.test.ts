@@ -7,7 +7,7 @@ import { openDb } from '../../src/db/open.js'
 import { createStores } from '../../src/db/stores/index.js'
 import { createRedactor, redactError } from '../../src/fetch/redact.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import openstates from '../../scrapers/us/us-openstates-bills.js'
 import { tempDir } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv } from '../helpers/fixture-server.js'
@@ -37,7 +37,7 @@ describe('source API keys', () => {
     const sources = await fixtureServer()
     // LegiScan answers 404 to the keyed URL (nothing is served there): three failed runs raise scraper.degraded.
     // Open States is served: its key must arrive in a header, never in the URL.
-    const fixture = fixtureCases(openstates as ScraperDefinition).find((c) => c.name === 'bills-2025-05-29')!
+    const fixture = fixtureCase(openstates as ScraperDefinition, 'bills-2025-05-29')
     sources.serveCase(openstates as ScraperDefinition, fixture)
     await sources.serveFollowed(openstates as ScraperDefinition, fixture)
 

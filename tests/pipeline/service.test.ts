@@ -4,7 +4,7 @@ import { openDb } from '../../src/db/open.js'
 import { silentLogger } from '../../src/log.js'
 import { startService } from '../../src/main.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { tempDir } from '../helpers/db.js'
 import { closeFixtureServers, fixtureServer, scrapeTestEnv } from '../helpers/fixture-server.js'
@@ -14,7 +14,7 @@ describe('startService (role all)', () => {
     const server = await fixtureServer()
     server.serveCase(
       texas as ScraperDefinition,
-      fixtureCases(texas as ScraperDefinition).find((c) => c.name === 'chapter-444-amended-synthetic')!,
+      fixtureCase(texas as ScraperDefinition, 'chapter-444-amended-synthetic'),
     )
     const config = loadConfig({
       DATABASE_PATH: `${tempDir()}/kw.db`,

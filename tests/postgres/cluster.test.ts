@@ -5,7 +5,7 @@ import { migrate } from '../../src/db/migrate.js'
 import { openPostgres } from '../../src/db/postgres/database.js'
 import { createStores } from '../../src/db/stores/index.js'
 import type { ScraperDefinition } from '../../src/scraping/define-scraper.js'
-import { fixtureCases } from '../../src/scraping/fixtures.js'
+import { fixtureCase } from '../../src/scraping/fixtures.js'
 import texas from '../../scrapers/us-tx/us-tx-statutes-hs-444.js'
 import { postgresTestDatabase } from '../helpers/db.js'
 import { fixtureServer, scrapeTestEnv } from '../helpers/fixture-server.js'
@@ -46,12 +46,8 @@ describe('several nodes on one PostgreSQL database', () => {
     const now = new Date().toISOString()
     const { record } = stores.keys.create('cluster', true, now)
     const sources = await fixtureServer()
-    const cases = fixtureCases(texas as ScraperDefinition)
     const serveCase = (name: string) =>
-      sources.serveCase(
-        texas as ScraperDefinition,
-        cases.find((c) => c.name === name)!,
-      )
+      sources.serveCase(texas as ScraperDefinition, fixtureCase(texas as ScraperDefinition, name))
     serveCase('chapter-444-2026-11')
     // Each attempt takes a little while, so the fan-out is still going when a worker is killed.
     const hooks = await receiver({ secrets: () => [], answer: () => ({ status: 200, delayMs: 60 }) })
