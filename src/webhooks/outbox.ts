@@ -4,7 +4,6 @@ import type { ChangeEvent } from '../domain/index.js'
 import { createStatusViews } from '../read/status-view.js'
 import { matches } from './match.js'
 import { eventPayload, eventPayloadParts, pingPayload, type EffectiveSummary } from './payload.js'
-import { newMessageId } from './signer.js'
 
 /** The outbox side of webhooks: fills deliveries from events and tells the worker there is work. */
 export interface Outbox {
@@ -95,13 +94,12 @@ function createOutbox(
 
   const enqueueEvent = (sub: Subscription, event: ChangeEvent, payload: string): boolean =>
     webhooks.enqueue({
-      id: newMessageId(),
       subscription_id: sub.id,
       event_id: event.id,
       type: event.type,
       payload,
       now: event.detected_at,
-    })
+    }) !== null
 
   // One call per batch of events (a whole diff-engine batch): subscriptions are read once and the rows written in bulk.
   const listener = (appended: readonly ChangeEvent[]): void => {
@@ -139,15 +137,14 @@ function createOutbox(
       queuedListeners.push(fn)
     },
     ping(sub, at) {
-      const id = newMessageId()
-      webhooks.enqueue({
-        id,
+      // A ping has no event, so it is never a duplicate: it always gets an id.
+      const id = webhooks.enqueue({
         subscription_id: sub.id,
         event_id: null,
         type: 'webhook.ping',
         payload: pingPayload(sub.id, at),
         now: at.toISOString(),
-      })
+      })!
       notify()
       return id
     },

@@ -7,15 +7,6 @@ export function newSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64')
 }
 
-/**
- * A new message id (the `webhook-id` header), unique and stable across retries: `msg_` + 24 random base64url
- * chars. Pings and recoveries use these; the outbox's event deliveries get theirs from the database
- * (webhooks store, `enqueueEvents`). Ids are unique, not secret.
- */
-export function newMessageId(): string {
-  return 'msg_' + randomBytes(18).toString('base64url')
-}
-
 /** One `v1,<base64>` signature of `id.timestamp.body` (Standard Webhooks, HMAC-SHA256). */
 export function signatureFor(secret: string, id: string, timestampSeconds: number, body: string): string {
   const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64')

@@ -27,11 +27,10 @@ function queued(subs: number, perSub: number) {
   for (let k = 0; k < perSub; k++) {
     for (const id of ids)
       t.stores.webhooks.enqueue({
-        id: `msg_${id}_${k}`,
         subscription_id: id,
         event_id: null,
         type: 'webhook.ping',
-        payload: `{"k":${k}}`,
+        payload: `${id}/${k}`,
         now: NOW,
       })
   }
@@ -49,11 +48,11 @@ describe('claiming due deliveries from a list read ahead', () => {
       if (claims.length === 0) break
       for (const claim of claims) {
         // The head of its queue: the first ping of a subscription before its second.
-        const [, sub, k] = /^msg_(ep_\d+)_(\d)$/.exec(claim.delivery.id)!
-        if (k === '1') expect(seen).toContain(`msg_${sub}_0`)
+        const [sub, k] = claim.delivery.payload.split('/')
+        if (k === '1') expect(seen).toContain(`${sub}/0`)
         expect(claim.url).toBe(`https://hooks.example/${sub}`)
         expect(claim.delivery).toMatchObject({ state: 'delivering', attempts: 1 })
-        seen.push(claim.delivery.id)
+        seen.push(claim.delivery.payload)
         t.stores.webhooks.finishAttempt(claim, ok, NOW)
       }
     }
@@ -64,7 +63,7 @@ describe('claiming due deliveries from a list read ahead', () => {
   it('re-checks each listed head when it claims it: a disabled subscription, a new URL and a delivery in flight', () => {
     const { t, ids } = queued(3, 2)
     const [first] = t.stores.webhooks.claimDue(NOW, 1) // reads the heads of all three
-    expect(first!.delivery.id).toBe('msg_ep_00000_0')
+    expect(first!.delivery.payload).toBe('ep_00000/0')
     t.stores.webhooks.disable(ids[1]!, 'test', NOW)
     t.stores.webhooks.update(
       ids[2]!,
@@ -80,8 +79,8 @@ describe('claiming due deliveries from a list read ahead', () => {
     )
     const next = t.stores.webhooks.claimDue(NOW, 5)
     // ep_00000 still has its head in flight, ep_00001 is disabled: only ep_00002, at its new address.
-    expect(next.map((c) => [c.delivery.id, c.url])).toEqual([['msg_ep_00002_0', 'https://moved.example/hook']])
+    expect(next.map((c) => [c.delivery.payload, c.url])).toEqual([['ep_00002/0', 'https://moved.example/hook']])
     t.stores.webhooks.finishAttempt(first!, ok, NOW)
-    expect(t.stores.webhooks.claimDue(NOW, 5).map((c) => c.delivery.id)).toEqual(['msg_ep_00000_1'])
+    expect(t.stores.webhooks.claimDue(NOW, 5).map((c) => c.delivery.payload)).toEqual(['ep_00000/1'])
   })
 })

@@ -82,34 +82,37 @@ describe('webhook payloads', () => {
 
   it('keep no body for deliveries that were already queued', () => {
     const { t, events } = setup()
-    const delivery = (id: string, payload: string) => ({
-      id,
+    const delivery = (payload: string) => ({
       subscription_id: 'ep_a',
       event_id: events[0]!.id,
       type: 'status.changed',
       payload,
       now: NOW,
     })
-    expect(t.stores.webhooks.enqueue(delivery('msg_1', '{"first":true}'))).toBe(true)
-    expect(t.stores.webhooks.enqueue(delivery('msg_2', '{"again":true}'))).toBe(false)
+    const first = t.stores.webhooks.enqueue(delivery('{"first":true}'))
+    expect(first).toMatch(/^msg_[0-9a-f]{24}$/)
+    expect(t.stores.webhooks.enqueue(delivery('{"again":true}'))).toBeNull()
     const again = { event_id: events[0]!.id, payload: '{"again":true}', payload_tail: null, now: NOW }
     expect(t.stores.webhooks.enqueueEvents([{ ...again, subscription_ids: ['ep_a'] }])).toBe(0)
     expect(count(t, 'webhook_payloads')).toBe(1)
-    expect(t.stores.webhooks.deliveryForEvent('ep_a', events[0]!.id)!.payload).toBe('{"first":true}')
+    expect(t.stores.webhooks.deliveryForEvent('ep_a', events[0]!.id)).toMatchObject({
+      id: first,
+      payload: '{"first":true}',
+    })
   })
 
   it('give pings a body of their own', () => {
     const { t } = setup()
-    for (const sub of ['ep_a', 'ep_b'])
+    const [, pingB] = ['ep_a', 'ep_b'].map((sub) =>
       t.stores.webhooks.enqueue({
-        id: `msg_ping_${sub}`,
         subscription_id: sub,
         event_id: null,
         type: 'webhook.ping',
         payload: `{"type":"webhook.ping","data":{"subscription_id":"${sub}"}}`,
         now: NOW,
-      })
-    expect(t.stores.webhooks.getDelivery('msg_ping_ep_b')!.payload).toBe(
+      }),
+    )
+    expect(t.stores.webhooks.getDelivery(pingB!)!.payload).toBe(
       '{"type":"webhook.ping","data":{"subscription_id":"ep_b"}}',
     )
     expect(count(t, 'webhook_payloads')).toBe(2)

@@ -74,7 +74,6 @@ export interface ClaimedDelivery {
 }
 
 export interface NewDelivery {
-  id: string
   subscription_id: string
   event_id: number | null
   type: string
@@ -220,9 +219,19 @@ export function webhookStore(db: Db) {
   // A delivery's body, from its webhook_payloads row `p` and that row's event `e` (LEFT JOINed).
   const BODY = `CASE WHEN p.tail IS NULL THEN p.body
     ELSE p.body || COALESCE(e.before_json, 'null') || ',"after":' || COALESCE(e.after_json, 'null') || p.tail END`
-  const insertDelivery =
-    db.prepare(`INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+  // Every delivery's message id (the `webhook-id` header, stable across retries) is drawn by the database:
+  // `msg_` + 24 hex digits, 96 random bits on SQLite, 90 on PostgreSQL (the first 24 digits of a v4 UUID, one
+  // of whose digits is fixed). Unique, not secret.
+  const NEW_MESSAGE_ID =
+    db.dialect === 'sqlite'
+      ? `'msg_' || lower(hex(randomblob(12)))`
+      : `'msg_' || substr(replace(CAST(gen_random_uuid() AS text), '-', ''), 1, 24)`
+  const insertDelivery = db
+    .prepare(
+      `INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
+    VALUES (${NEW_MESSAGE_ID}, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+    )
+    .pluck()
   const deletePayload = db.prepare('DELETE FROM webhook_payloads WHERE id = ?')
   // Bodies in bulk: one prepared INSERT of up to ENQUEUE_CHUNK rows, kept per row count, returning their ids.
   const ENQUEUE_CHUNK = 500
@@ -232,12 +241,7 @@ export function webhookStore(db: Db) {
     4,
   )
   // One subscription's deliveries of a batch of stored bodies (`@ids`, a JSON array of webhook_payloads ids),
-  // in body order. Their message ids are drawn here, 24 hex digits on both engines: 96 random bits on SQLite,
-  // 90 on PostgreSQL (the first 24 digits of a v4 UUID, one of whose digits is fixed).
-  const NEW_MESSAGE_ID =
-    db.dialect === 'sqlite'
-      ? `'msg_' || lower(hex(randomblob(12)))`
-      : `'msg_' || substr(replace(CAST(gen_random_uuid() AS text), '-', ''), 1, 24)`
+  // in body order.
   const fanOut = db
     .prepare(
       `INSERT INTO webhook_deliveries (id, subscription_id, event_id, type, payload_id, next_attempt_at, created_at, updated_at)
@@ -388,16 +392,18 @@ export function webhookStore(db: Db) {
     /** Secrets that sign at `now`, newest first. */
     secrets: (id: string, now: string): string[] => liveSecrets.all({ id, now }) as string[],
 
-    /** Adds one outbox row with its body (ignored if this subscription already has one for the event). */
-    enqueue: (d: NewDelivery): boolean =>
+    /**
+     * Adds one outbox row with its body; returns its message id, or null when this subscription already
+     * has a delivery of the event (nothing is added).
+     */
+    enqueue: (d: NewDelivery): string | null =>
       db
         .transaction(() => {
           const payloadId = insertPayload.get(d.event_id, d.payload, d.payload_tail ?? null, d.now) as number
-          const queued =
-            insertDelivery.run(d.id, d.subscription_id, d.event_id, d.type, payloadId, d.now, d.now, d.now).changes ===
-            1
-          if (!queued) deletePayload.run(payloadId)
-          return queued
+          const id = insertDelivery.get(d.subscription_id, d.event_id, d.type, payloadId, d.now, d.now, d.now) as
+            string | undefined
+          if (id === undefined) deletePayload.run(payloadId)
+          return id ?? null
         })
         .immediate(),
     /**
