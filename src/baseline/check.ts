@@ -73,15 +73,17 @@ function repeatedRows(dataset: Dataset): DatasetProblem[] {
   const pairs = new Map<string, { file: string; entry: DatasetEntry }[]>()
   for (const located of dataset.located) {
     const key = `${located.entry.jurisdiction}/${located.entry.subject}`
-    pairs.set(key, [...(pairs.get(key) ?? []), located])
+    const rows = pairs.get(key)
+    if (rows) rows.push(located)
+    else pairs.set(key, [located])
   }
+  const material = (e: DatasetEntry) => ({ ...e, preempts_local: e.preempts_local ?? false })
   const problems: DatasetProblem[] = []
   for (const [key, rows] of pairs) {
     rows.sort((a, b) => compareDates(a.entry.effective_date, b.entry.effective_date))
     for (let i = 1; i < rows.length; i++) {
       const before = rows[i - 1]!.entry
       const { file, entry } = rows[i]!
-      const material = (e: DatasetEntry) => ({ ...e, preempts_local: e.preempts_local ?? false })
       if (materialDiff(material(before), material(entry)).length === 0)
         problems.push({
           file,

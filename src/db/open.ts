@@ -56,8 +56,10 @@ export function openDb(path: string, options: { readonly?: boolean; backgroundCh
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
   // A new file gets 16 KiB pages (SQLite's default is 4 KiB): a change event's row is ~1.2 KB, and a diff batch
   // of 10,000 changes took ~10% less with the larger page (issue 14). An existing file keeps its page size.
-  if (!options.readonly) db.pragma('page_size = 16384')
-  if (!options.readonly) db.pragma('journal_mode = WAL')
+  if (!options.readonly) {
+    db.pragma('page_size = 16384')
+    db.pragma('journal_mode = WAL')
+  }
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   db.pragma('synchronous = NORMAL')
