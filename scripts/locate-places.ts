@@ -70,12 +70,10 @@ function locate(place: LocalPlace): { fips?: string; location: NonNullable<Local
       },
     }
   }
-  const found = cityList().filter(
-    (c) =>
-      c.country === 'US' &&
-      c.admin1 === state &&
-      (key(c.name) === key(place.name) || bare(c.name) === bare(place.name)),
-  )
+  const inState = cityList().filter((c) => c.country === 'US' && c.admin1 === state)
+  // The exact name first: "Clinton Township" is not the village of "Clinton" in another county.
+  const exact = inState.filter((c) => key(c.name) === key(place.name))
+  const found = exact.length ? exact : inState.filter((c) => bare(c.name) === bare(place.name))
   if (found.length !== 1) return `${found.length} GeoNames places named "${place.name}" in ${state}`
   const c = found[0]!
   return {
