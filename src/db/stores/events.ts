@@ -87,6 +87,30 @@ function toValues(event: NewChangeEvent): unknown[] {
   ]
 }
 
+/**
+ * An appended event as listeners and callers get it: one object literal with every field, not a spread of the
+ * new event (a batch of 10,000 events built faster this way, diff bench 2026-11, and an event carries
+ * nothing it should not).
+ */
+function storedEvent(event: NewChangeEvent, id: number): ChangeEvent {
+  return {
+    type: event.type,
+    jurisdiction: event.jurisdiction,
+    subject: event.subject,
+    measure_id: event.measure_id,
+    scraper_id: event.scraper_id,
+    changed_fields: event.changed_fields,
+    before: event.before,
+    after: event.after,
+    effective_date: event.effective_date,
+    detected_at: event.detected_at,
+    supersedes: event.supersedes,
+    run_id: event.run_id,
+    snapshot_id: event.snapshot_id,
+    id,
+  }
+}
+
 /** Change events: append-only, with a monotonic id that serves as the feed cursor. */
 export function eventStore(db: Db) {
   const listeners: EventListener[] = []
@@ -156,7 +180,7 @@ export function eventStore(db: Db) {
     /** Appends one event and runs the listeners; call inside the transaction that made the change. */
     append(event: NewChangeEvent): ChangeEvent {
       const values = toValues(event)
-      const stored = { ...event, id: insertStmt.get(values) as number }
+      const stored = storedEvent(event, insertStmt.get(values) as number)
       sides.set(stored, { before: values[6] as string | null, after: values[7] as string | null })
       if (deferred) deferred.push(stored)
       else notify([stored])
@@ -173,22 +197,7 @@ export function eventStore(db: Db) {
         // Ids are given in VALUES order; RETURNING may list them in any order, so they are sorted.
         const ids = (insertManyOf(chunk.length).all(flat) as number[]).sort((a, b) => a - b)
         chunk.forEach((event, j) => {
-          const stored: ChangeEvent = {
-            type: event.type,
-            jurisdiction: event.jurisdiction,
-            subject: event.subject,
-            measure_id: event.measure_id,
-            scraper_id: event.scraper_id,
-            changed_fields: event.changed_fields,
-            before: event.before,
-            after: event.after,
-            effective_date: event.effective_date,
-            detected_at: event.detected_at,
-            supersedes: event.supersedes,
-            run_id: event.run_id,
-            snapshot_id: event.snapshot_id,
-            id: ids[j]!,
-          }
+          const stored = storedEvent(event, ids[j]!)
           sides.set(stored, { before: values[j]![6] as string | null, after: values[j]![7] as string | null })
           out.push(stored)
         })
