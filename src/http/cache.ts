@@ -101,31 +101,21 @@ export function createReadCache(
   function answer(entry: Entry, ifNoneMatch: string | undefined, requestId: string): Answer {
     const notModified =
       ifNoneMatch !== undefined && (ifNoneMatch === entry.etag || matchesEtag(ifNoneMatch, entry.etag))
-    // Without extra headers (the usual case) one object literal: spreading the entry's header objects into a
-    // new one was the largest cost of a cached 304 (~1.3 of ~2 µs in process, 2026-11).
-    if (entry.extra === null)
-      return notModified
-        ? {
-            status: 304,
-            headers: { etag: entry.etag, 'cache-control': entry.cacheControl, 'x-request-id': requestId },
-            body: null,
-          }
-        : {
-            status: 200,
-            headers: {
-              etag: entry.etag,
-              'cache-control': entry.cacheControl,
-              'content-type': entry.contentType,
-              'content-length': entry.length,
-              'x-request-id': requestId,
-            },
-            body: entry.body,
-          }
-    if (notModified) return { status: 304, headers: { ...entry.notModified, 'x-request-id': requestId }, body: null }
+    // One object literal: spreading the entry's header objects into a new one was the largest cost of a cached
+    // 304 (~1.3 of ~2 µs in process, 2026-11). A route's own headers (rare) go underneath, as in `notModified`.
+    const headers: Record<string, string> = notModified
+      ? { etag: entry.etag, 'cache-control': entry.cacheControl, 'x-request-id': requestId }
+      : {
+          etag: entry.etag,
+          'cache-control': entry.cacheControl,
+          'content-type': entry.contentType,
+          'content-length': entry.length,
+          'x-request-id': requestId,
+        }
     return {
-      status: 200,
-      headers: { ...entry.headers, 'content-length': entry.length, 'x-request-id': requestId },
-      body: entry.body,
+      status: notModified ? 304 : 200,
+      headers: entry.extra === null ? headers : { ...entry.extra, ...headers },
+      body: notModified ? null : entry.body,
     }
   }
 

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { createReadCache } from '../../src/http/cache.js'
+import { createReadCache, dayOf } from '../../src/http/cache.js'
 import type { AppEnv } from '../../src/http/env.js'
 import { baselineApp, testApp } from '../helpers/db.js'
 
@@ -66,6 +66,43 @@ describe('read cache', () => {
     expect(builds).toBe(4)
     await app.request('/page?n=b') // dropped for d: the oldest not read
     expect(builds).toBe(5)
+  })
+
+  it("answers a standalone hit with the route's own headers underneath the cache's, for 200 and 304", async () => {
+    const t = testApp()
+    const cache = createReadCache()
+    const app = new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('deps', { stores: t.stores, clock: t.clock, config: t.config } as never)
+        await next()
+      })
+      .get('/page', (c) =>
+        cache.text(c, 'page', 'text/html', () => '<p>hi</p>', { 'x-frame-options': 'DENY', etag: '"route"' }),
+      )
+    await app.request('/page')
+    const entry = cache.fresh('page', t.stores.dataVersion(), dayOf(t.clock()))!
+    const ok = cache.answer(entry, undefined, 'r1')
+    expect(ok.status).toBe(200)
+    expect(ok.body).toBe('<p>hi</p>')
+    expect(ok.headers).toEqual({
+      'x-frame-options': 'DENY',
+      etag: entry.etag, // the cache's ETag, not the route's
+      'cache-control': expect.stringContaining('max-age='),
+      'content-type': 'text/html',
+      'content-length': '9',
+      'x-request-id': 'r1',
+    })
+    const notModified = cache.answer(entry, entry.etag, 'r2')
+    expect(notModified).toEqual({
+      status: 304,
+      headers: {
+        'x-frame-options': 'DENY',
+        etag: entry.etag,
+        'cache-control': ok.headers['cache-control'],
+        'x-request-id': 'r2',
+      },
+      body: null,
+    })
   })
 
   it('serves a body larger than the per-entry bound without keeping it', async () => {
